@@ -1,0 +1,30 @@
+// WebGPU in Node through Dawn (the `webgpu` package): for tests, check:torch and the Node bench.
+// Never imported by the browser bundle. Without a GPU, scripts/with-gpu-env.mjs points Vulkan at
+// SwiftShader before Node starts.
+
+import { acquireGpu, type AcquireOptions, type Gpu } from './device';
+
+let dawn: Promise<GPU> | null = null;
+
+async function loadDawn(): Promise<GPU> {
+  const mod = (await import('webgpu')) as unknown as { create: (flags: string[]) => GPU; globals: object };
+  // GPUBufferUsage, GPUMapMode, ... as globals, the way a browser has them.
+  Object.assign(globalThis, mod.globals);
+  return mod.create([]);
+}
+
+export async function nodeGpu(options: AcquireOptions = {}): Promise<Gpu> {
+  dawn ??= loadDawn();
+  const gpu = await dawn;
+  try {
+    return await acquireGpu(gpu, options);
+  } catch (error) {
+    const icd = process.env.VK_ICD_FILENAMES;
+    throw new Error(
+      `${(error as Error).message}\nNo WebGPU adapter in Node. ` +
+        (icd
+          ? `Vulkan was pointed at ${icd}; check that it exists and that libvulkan1 is installed (apt-get install libvulkan1).`
+          : 'Without a GPU, install Debian\'s chromium and libvulkan1 and run through `node scripts/with-gpu-env.mjs`, which uses its SwiftShader.'),
+    );
+  }
+}

@@ -1,0 +1,31 @@
+// The kernel registry: every WGSL family, imported as text, with the shared math prepended.
+// A kernel is named by its family here and by its entry point at the call site.
+
+import mathWgsl from '../../shaders/math.wgsl?raw';
+import activationsWgsl from '../../shaders/activations.wgsl?raw';
+import matmulWgsl from '../../shaders/matmul.wgsl?raw';
+import reduceWgsl from '../../shaders/reduce.wgsl?raw';
+import optimWgsl from '../../shaders/optim.wgsl?raw';
+import type { KernelSource } from '../gpu/pipelines';
+import { PipelineCache } from '../gpu/pipelines';
+
+function withMath(name: string, code: string): KernelSource {
+  return { name, code: `${mathWgsl}\n${code}` };
+}
+
+export const KERNELS = {
+  activations: withMath('activations', activationsWgsl),
+  matmul: { name: 'matmul', code: matmulWgsl },
+  reduce: { name: 'reduce', code: reduceWgsl },
+  optim: { name: 'optim', code: optimWgsl },
+} satisfies Record<string, KernelSource>;
+
+/** What every kernel wrapper needs: the device and the pipeline cache shared by all models on it. */
+export interface KernelContext {
+  device: GPUDevice;
+  pipelines: PipelineCache;
+}
+
+export function kernelContext(device: GPUDevice): KernelContext {
+  return { device, pipelines: new PipelineCache(device) };
+}
