@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+
+const benchPage = resolve(import.meta.dirname, 'bench/index.html');
 
 // One config for the app (vite), the bench page and the unit tests (vitest).
 export default defineConfig({
@@ -10,7 +13,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
-        bench: resolve(import.meta.dirname, 'bench/index.html'),
+        ...(existsSync(benchPage) ? { bench: benchPage } : {}),
       },
     },
   },
