@@ -22,6 +22,11 @@ struct MatmulParams {
   M: u32,
   N: u32,
   K: u32,
+  // Element offsets into A, B and C: lets a op read a slice (one timestep, the rows after the
+  // first) without a binding offset, which WebGPU wants aligned to 256 bytes.
+  a_offset: u32,
+  b_offset: u32,
+  c_offset: u32,
 }
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;
@@ -37,9 +42,9 @@ fn loadA(m: u32, k: u32) -> f32 {
     return 0.0;
   }
   if (TRANS_A) {
-    return A[k * mm.M + m];
+    return A[mm.a_offset + k * mm.M + m];
   }
-  return A[m * mm.K + k];
+  return A[mm.a_offset + m * mm.K + k];
 }
 
 fn loadB(k: u32, n: u32) -> f32 {
@@ -47,9 +52,9 @@ fn loadB(k: u32, n: u32) -> f32 {
     return 0.0;
   }
   if (TRANS_B) {
-    return B[n * mm.K + k];
+    return B[mm.b_offset + n * mm.K + k];
   }
-  return B[k * mm.N + n];
+  return B[mm.b_offset + k * mm.N + n];
 }
 
 @compute @workgroup_size(16, 16)
@@ -115,7 +120,7 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
     for (var j = 0u; j < 4u; j++) {
       let col = col0 + lid.x + 16u * j;
       if (col < mm.N) {
-        let at = row * mm.N + col;
+        let at = mm.c_offset + row * mm.N + col;
         if (ACCUMULATE) {
           C[at] = C[at] + acc[i * 4u + j];
         } else {

@@ -5,10 +5,43 @@
 import { binding, type Tensor } from './tensor';
 
 export interface GpuOp {
+  readonly kind?: 'dispatch';
   readonly label: string;
   readonly pipeline: GPUComputePipeline;
   readonly bindGroup: GPUBindGroup;
   readonly workgroups: readonly [number, number, number];
+}
+
+/** A buffer-to-buffer copy recorded in the same stream (ends the current compute pass). */
+export interface CopyOp {
+  readonly kind: 'copy';
+  readonly label: string;
+  readonly src: GPUBuffer;
+  readonly srcOffset: number;
+  readonly dst: GPUBuffer;
+  readonly dstOffset: number;
+  readonly bytes: number;
+}
+
+/** Zero-fill of a buffer range (offset and size multiples of 4). */
+export interface ClearOp {
+  readonly kind: 'clear';
+  readonly label: string;
+  readonly buffer: GPUBuffer;
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+/** Anything a recorded step can hold. */
+export type StepOp = GpuOp | CopyOp | ClearOp;
+
+export function copyOp(label: string, src: Tensor, dst: Tensor, elements = Math.min(src.size, dst.size)): CopyOp {
+  if (elements > src.size || elements > dst.size) throw new Error(`${label}: copying ${elements} values between ${src.label} (${src.size}) and ${dst.label} (${dst.size})`);
+  return { kind: 'copy', label, src: src.buffer, srcOffset: src.offset, dst: dst.buffer, dstOffset: dst.offset, bytes: elements * 4 };
+}
+
+export function clearOp(label: string, t: Tensor): ClearOp {
+  return { kind: 'clear', label, buffer: t.buffer, offset: t.offset, bytes: t.size * 4 };
 }
 
 export type Resource = Tensor | GPUBuffer;
@@ -44,25 +77,47 @@ export function makeOp(
   };
 }
 
-/** Encodes ops into one compute pass (ops in one pass run in order, with storage barriers between). */
-export function encodeOps(encoder: GPUCommandEncoder, ops: readonly GpuOp[], passDescriptor: GPUComputePassDescriptor = {}): void {
-  if (ops.length === 0) return;
-  const pass = encoder.beginComputePass(passDescriptor);
+/**
+ * Encodes ops in order: consecutive dispatches share one compute pass (dispatches in a pass run
+ * in order, their storage writes visible to the next); a copy or clear ends the pass. The first
+ * pass gets `passDescriptor` (e.g. timestamp writes).
+ */
+export function encodeOps(encoder: GPUCommandEncoder, ops: readonly StepOp[], passDescriptor: GPUComputePassDescriptor = {}): void {
+  let pass: GPUComputePassEncoder | null = null;
+  let first = true;
   for (const op of ops) {
+    if (op.kind === 'copy' || op.kind === 'clear') {
+      pass?.end();
+      pass = null;
+      if (op.bytes === 0) continue;
+      if (op.kind === 'copy') encoder.copyBufferToBuffer(op.src, op.srcOffset, op.dst, op.dstOffset, op.bytes);
+      else encoder.clearBuffer(op.buffer, op.offset, op.bytes);
+      continue;
+    }
     if (op.workgroups[0] === 0 || op.workgroups[1] === 0 || op.workgroups[2] === 0) continue;
+    if (!pass) {
+      pass = encoder.beginComputePass(first ? passDescriptor : {});
+      first = false;
+    }
     pass.setPipeline(op.pipeline);
     pass.setBindGroup(0, op.bindGroup);
     pass.dispatchWorkgroups(op.workgroups[0], op.workgroups[1], op.workgroups[2]);
   }
-  pass.end();
+  pass?.end();
 }
 
-/** Encodes, submits and waits: for tests and setup, never inside a training step. */
-export async function runOps(device: GPUDevice, ops: readonly GpuOp[]): Promise<void> {
+/**
+ * Encodes, submits and waits: for tests and setup, never inside a training step. A validation
+ * error (an aliased binding, a buffer too small) is thrown here rather than leaving zeros behind.
+ */
+export async function runOps(device: GPUDevice, ops: readonly StepOp[]): Promise<void> {
+  device.pushErrorScope('validation');
   const encoder = device.createCommandEncoder();
   encodeOps(encoder, ops);
   device.queue.submit([encoder.finish()]);
+  const error = await device.popErrorScope();
   await device.queue.onSubmittedWorkDone();
+  if (error) throw new Error(`GPU validation error: ${error.message}`);
 }
 
 /**

@@ -67,6 +67,19 @@ describe('matmul', () => {
     }
   }
 
+  it('reads and writes slices through element offsets', async () => {
+    const M = 5, N = 3, K = 7, aOff = 11, bOff = 3, cOff = 6;
+    const A = toF32Values(rng.uniformArray(aOff + M * K, -1, 1));
+    const B = toF32Values(rng.uniformArray(bOff + K * N, -1, 1));
+    const C0 = toF32Values(rng.uniformArray(cOff + M * N + 4, -1, 1));
+    const tC = tensor('C', C0);
+    await runOps(gpu.device, [await matmulOp(ctx, { A: tensor('A', A), B: tensor('B', B), C: tC, M, N, K, aOffset: aOff, bOffset: bOff, cOffset: cOff, accumulate: true })]);
+    const want = Float64Array.from(C0);
+    const prod = ref.matmul(A.subarray(aOff), B.subarray(bOff), M, N, K);
+    for (let i = 0; i < M * N; i++) want[cOff + i] += prod[i];
+    expectClose(await readTensor(gpu.device, tC), want, 1e-5, 1e-5, 'matmul offsets');
+  });
+
   it('handles large magnitudes without overflow', async () => {
     const M = 9, N = 11, K = 13;
     const A = toF32Values(rng.uniformArray(M * K, -3e3, 3e3));
@@ -240,7 +253,7 @@ describe('the tests can fail', () => {
     const tC = tensor('C', new Float64Array(M * N));
     const pipeline = await ctx.pipelines.get(broken, 'matmul', { TRANS_A: false, TRANS_B: false, ACCUMULATE: false });
     const { makeOp, createUniform } = await import('../gpu/dispatch');
-    const u = createUniform(gpu.device, 'u', [['u32', M], ['u32', N], ['u32', K]]);
+    const u = createUniform(gpu.device, 'u', [['u32', M], ['u32', N], ['u32', K], ['u32', 0], ['u32', 0], ['u32', 0]]);
     await runOps(gpu.device, [makeOp(gpu.device, pipeline, 'broken', [tensor('A', A), tensor('B', B), tC, u], [1, 1])]);
     const got = await readTensor(gpu.device, tC);
     expect(() => expectClose(got, ref.matmul(A, B, M, N, K), 1e-5, 1e-5 * Math.sqrt(K), 'broken')).toThrow(/broken: index/);

@@ -18,6 +18,10 @@ export interface MatmulArgs {
   transB?: boolean;
   /** C += op(A)·op(B) instead of C = op(A)·op(B). */
   accumulate?: boolean;
+  /** Element offsets into A, B, C (a slice of a larger tensor). */
+  aOffset?: number;
+  bOffset?: number;
+  cOffset?: number;
   label?: string;
 }
 
@@ -28,9 +32,9 @@ function expectSize(t: Tensor, n: number, what: string): void {
 }
 
 export async function matmulOp(ctx: KernelContext, a: MatmulArgs): Promise<GpuOp> {
-  expectSize(a.A, a.M * a.K, 'matmul A');
-  expectSize(a.B, a.K * a.N, 'matmul B');
-  expectSize(a.C, a.M * a.N, 'matmul C');
+  expectSize(a.A, (a.aOffset ?? 0) + a.M * a.K, 'matmul A');
+  expectSize(a.B, (a.bOffset ?? 0) + a.K * a.N, 'matmul B');
+  expectSize(a.C, (a.cOffset ?? 0) + a.M * a.N, 'matmul C');
   const pipeline = await ctx.pipelines.get(KERNELS.matmul, 'matmul', {
     TRANS_A: Boolean(a.transA),
     TRANS_B: Boolean(a.transB),
@@ -41,6 +45,9 @@ export async function matmulOp(ctx: KernelContext, a: MatmulArgs): Promise<GpuOp
     ['u32', a.M],
     ['u32', a.N],
     ['u32', a.K],
+    ['u32', a.aOffset ?? 0],
+    ['u32', a.bOffset ?? 0],
+    ['u32', a.cOffset ?? 0],
   ]);
   return makeOp(ctx.device, pipeline, label, [a.A, a.B, a.C, uniform], [Math.ceil(a.N / TILE), Math.ceil(a.M / TILE)]);
 }

@@ -6,6 +6,9 @@ import activationsWgsl from '../../shaders/activations.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import reduceWgsl from '../../shaders/reduce.wgsl?raw';
 import optimWgsl from '../../shaders/optim.wgsl?raw';
+import layoutWgsl from '../../shaders/layout.wgsl?raw';
+import recurrentWgsl from '../../shaders/recurrent.wgsl?raw';
+import lossWgsl from '../../shaders/loss.wgsl?raw';
 import type { KernelSource } from '../gpu/pipelines';
 import { PipelineCache } from '../gpu/pipelines';
 
@@ -18,6 +21,9 @@ export const KERNELS = {
   matmul: { name: 'matmul', code: matmulWgsl },
   reduce: { name: 'reduce', code: reduceWgsl },
   optim: { name: 'optim', code: optimWgsl },
+  layout: { name: 'layout', code: layoutWgsl },
+  recurrent: withMath('recurrent', recurrentWgsl),
+  loss: withMath('loss', lossWgsl),
 } satisfies Record<string, KernelSource>;
 
 /** What every kernel wrapper needs: the device and the pipeline cache shared by all models on it. */

@@ -7,7 +7,8 @@ import { kernelContext, type KernelContext } from '../kernels/registry';
 import type { FromWorker, ToWorker } from './protocol';
 import { gpuSelfTest } from './selftest';
 
-const scope = self as unknown as DedicatedWorkerGlobalScope;
+// The worker's global scope, typed narrowly (the DOM and WebWorker libs cannot both be loaded).
+const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 let gpu: Gpu | null = null;
 let ctx: KernelContext | null = null;
 

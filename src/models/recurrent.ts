@@ -1,0 +1,235 @@
+// Stacked, optionally bidirectional recurrent layers (tanh RNN, LSTM, GRU) on the GPU.
+// Parameters keep PyTorch's names, shapes and gate order, so a state_dict moves across unchanged.
+//
+// Shapes (time-major inside the engine; batch-first conversion happens at the boundary):
+//   x        (T, B, I)          input of layer 0
+//   xw       (T, B, G·H)        x·W_ihᵀ + b_ih for all steps, one matmul
+//   states   (T+1, B, H) [+ (T+1, B, H) cell states]  see shaders/recurrent.wgsl for the slots
+//   gates    (T, B, 4H)         saved gate activations (LSTM i,f,g,o; GRU r,z,n,hn)
+//   out      (T, B, D·H)        layer output, directions concatenated as PyTorch does
+//   h_n, c_n (L·D, B, H)
+// G = 1 (RNN), 4 (LSTM), 3 (GRU); D = 2 when bidirectional.
+
+import { clearOp, copyOp, type StepOp } from '../gpu/dispatch';
+import { createTensor, F32, type Slab, type Tensor } from '../gpu/tensor';
+import { biasAddOp, biasGradOp, matmulOp } from '../kernels/linear';
+import { broadcastRowsOp, transposeOp } from '../kernels/layout';
+import { carryCellOffset, GATE_COUNT, recurrentBackwardOp, recurrentForwardOp, type CellKind, type StepRangeOp } from '../kernels/recurrent';
+import type { KernelContext } from '../kernels/registry';
+import type { Tape } from '../train/tape';
+
+export type { CellKind };
+
+export interface RecurrentConfig {
+  cell: CellKind;
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  /** 'learned': a trainable initial state per layer and direction, shared by the batch. */
+  initialState: 'zeros' | 'learned';
+}
+
+export const GATE_NAMES: Record<CellKind, readonly string[]> = {
+  rnn_tanh: [],
+  lstm: ['input', 'forget', 'cell', 'output'],
+  gru: ['reset', 'update', 'new'],
+};
+
+function suffix(layer: number, direction: number): string {
+  return `_l${layer}${direction === 1 ? '_reverse' : ''}`;
+}
+
+/** Parameters in PyTorch's state_dict order (learned initial states last, named h0_l{k}, c0_l{k}). */
+export function recurrentParameterShapes(cfg: RecurrentConfig): Array<[string, number[]]> {
+  const G = GATE_COUNT[cfg.cell];
+  const H = cfg.hiddenSize;
+  const D = cfg.bidirectional ? 2 : 1;
+  const out: Array<[string, number[]]> = [];
+  for (let l = 0; l < cfg.numLayers; l++) {
+    const inSize = l === 0 ? cfg.inputSize : D * H;
+    for (let d = 0; d < D; d++) {
+      const s = suffix(l, d);
+      out.push([`weight_ih${s}`, [G * H, inSize]], [`weight_hh${s}`, [G * H, H]], [`bias_ih${s}`, [G * H]], [`bias_hh${s}`, [G * H]]);
+    }
+  }
+  if (cfg.initialState === 'learned') {
+    for (let l = 0; l < cfg.numLayers; l++) {
+      for (let d = 0; d < D; d++) {
+        out.push([`h0${suffix(l, d)}`, [H]]);
+        if (cfg.cell === 'lstm') out.push([`c0${suffix(l, d)}`, [H]]);
+      }
+    }
+  }
+  return out;
+}
+
+export interface RecurrentIO {
+  /** Parameter and gradient slabs, fields named `${prefix}${pytorchName}`. */
+  params: Slab;
+  grads: Slab;
+  prefix: string;
+  /** (T, B, I) input. */
+  x: Tensor;
+  /** (T, B, I) gradient of the input, when wanted. */
+  dx?: Tensor;
+  /** (L·D, B, H) given initial states (zeros when absent and not learned). */
+  h0?: Tensor;
+  c0?: Tensor;
+  /** (L·D, B, H) cotangents of h_n, c_n (zero when absent). */
+  dhN?: Tensor;
+  dcN?: Tensor;
+}
+
+/** One layer and direction's buffers, kept for the probes and step-through. */
+export interface DirectionState {
+  layer: number;
+  direction: number;
+  states: Tensor;
+  gates: Tensor;
+  dhProbe: Tensor;
+  carry: Tensor;
+  forward: StepRangeOp;
+  backward: StepRangeOp;
+}
+
+export class RecurrentStack {
+  readonly directions: DirectionState[] = [];
+  /** (T, B, D·H) output of each layer; the last is the model's output. */
+  readonly outs: Tensor[] = [];
+  /** Gradients with respect to each layer's output. */
+  readonly dOuts: Tensor[] = [];
+  readonly hN: Tensor;
+  readonly cN: Tensor | null;
+  readonly dh0: Tensor;
+  readonly dc0: Tensor | null;
+  private readonly owned: Tensor[] = [];
+
+  private constructor(
+    readonly cfg: RecurrentConfig,
+    readonly T: number,
+    readonly B: number,
+    private readonly ctx: KernelContext,
+  ) {
+    const LD = cfg.numLayers * this.D;
+    this.hN = this.alloc('h_n', [LD, B, cfg.hiddenSize]);
+    this.cN = cfg.cell === 'lstm' ? this.alloc('c_n', [LD, B, cfg.hiddenSize]) : null;
+    this.dh0 = this.alloc('dh0', [LD, B, cfg.hiddenSize]);
+    this.dc0 = cfg.cell === 'lstm' ? this.alloc('dc0', [LD, B, cfg.hiddenSize]) : null;
+  }
+
+  get D(): number {
+    return this.cfg.bidirectional ? 2 : 1;
+  }
+
+  get out(): Tensor {
+    return this.outs[this.outs.length - 1];
+  }
+
+  get dOut(): Tensor {
+    return this.dOuts[this.dOuts.length - 1];
+  }
+
+  get outputSize(): number {
+    return this.D * this.cfg.hiddenSize;
+  }
+
+  private alloc(label: string, shape: number[]): Tensor {
+    const t = createTensor(this.ctx.device, label, shape);
+    this.owned.push(t);
+    return t;
+  }
+
+  /** Builds the buffers and records forward and backward ops of every layer on the tape. */
+  static async build(ctx: KernelContext, cfg: RecurrentConfig, T: number, B: number, io: RecurrentIO, tape: Tape): Promise<RecurrentStack> {
+    const stack = new RecurrentStack(cfg, T, B, ctx);
+    for (let l = 0; l < cfg.numLayers; l++) await stack.recordLayer(l, io, tape);
+    return stack;
+  }
+
+  private async recordLayer(l: number, io: RecurrentIO, tape: Tape): Promise<void> {
+    const { cfg, T, B, D, ctx } = this;
+    const H = cfg.hiddenSize;
+    const G = GATE_COUNT[cfg.cell];
+    const GH = G * H;
+    const TB = T * B;
+    const inSize = l === 0 ? cfg.inputSize : D * H;
+    const input = l === 0 ? io.x : this.outs[l - 1];
+    const dInput = l === 0 ? io.dx : this.dOuts[l - 1];
+    const out = this.alloc(`out_l${l}`, [T, B, D * H]);
+    const dOut = this.alloc(`d_out_l${l}`, [T, B, D * H]);
+    this.outs.push(out);
+    this.dOuts.push(dOut);
+    const lstm = cfg.cell === 'lstm';
+    const forward: StepOp[] = [];
+    const backward: StepOp[] = [];
+
+    for (let d = 0; d < D; d++) {
+      const s = suffix(l, d);
+      const p = (name: string) => io.params.tensor(`${io.prefix}${name}${s}`);
+      const g = (name: string) => io.grads.tensor(`${io.prefix}${name}${s}`);
+      const row = l * D + d;
+      const xw = this.alloc(`xw${s}`, [T, B, GH]);
+      const wHhT = this.alloc(`w_hh_t${s}`, [H, GH]);
+      const states = this.alloc(`states${s}`, [(lstm ? 2 : 1) * (T + 1), B, H]);
+      const gates = this.alloc(`gates${s}`, cfg.cell === 'rnn_tanh' ? [1] : [T, B, 4 * H]);
+      const dGi = this.alloc(`d_gi${s}`, [T, B, GH]);
+      // Only the GRU's hidden-side gradients differ from the input side's (r scales W_hn h + b_hn);
+      // the others bind a placeholder, since one buffer may not be bound writable twice.
+      const dGhBinding = this.alloc(`d_gh${s}`, cfg.cell === 'gru' ? [T, B, GH] : [1]);
+      const dGh = cfg.cell === 'gru' ? dGhBinding : dGi;
+      const cOff = carryCellOffset(B, H);
+      const carry = this.alloc(`carry${s}`, [cOff + B * H]);
+      const dhProbe = this.alloc(`dh_probe${s}`, [T, B, H]);
+      const reverse = d === 1;
+      const shape = { cell: cfg.cell, T, B, H, reverse, outStride: D * H, outOffset: d * H };
+      const firstSlot = reverse ? T : 0;
+      const lastSlot = reverse ? 0 : T;
+      const cBase = (T + 1) * B * H;
+      const slot = (base: number, k: number): Tensor => ({ ...states, offset: (base + k * B * H) * F32, size: B * H, label: `${states.label}[${k}]` });
+
+      // Forward: input projection, weights transposed for coalesced reads, initial state, recurrence.
+      forward.push(await matmulOp(ctx, { A: input, B: p('weight_ih'), C: xw, M: TB, N: GH, K: inSize, transB: true, label: `x·W_ihᵀ${s}` }));
+      forward.push(await biasAddOp(ctx, xw, p('bias_ih'), TB, GH));
+      forward.push(await transposeOp(ctx, p('weight_hh'), wHhT, GH, H));
+      const initial = async (given: Tensor | undefined, learned: string, base: number, label: string) => {
+        if (cfg.initialState === 'learned') return broadcastRowsOp(ctx, p(learned), states, B, H, 1, base + firstSlot * B * H);
+        if (given) return copyOp(label, { ...given, offset: given.offset + row * B * H * F32, size: B * H }, slot(base, firstSlot));
+        return clearOp(label, slot(base, firstSlot));
+      };
+      forward.push(await initial(io.h0, 'h0', 0, `h0${s}`));
+      if (lstm) forward.push(await initial(io.c0, 'c0', cBase, `c0${s}`));
+      const fwd = await recurrentForwardOp(ctx, shape, { xw, wHhT, bHh: p('bias_hh'), states, gates, out });
+      forward.push(fwd.op);
+      forward.push(copyOp(`h_n${s}`, slot(0, lastSlot), { ...this.hN, offset: row * B * H * F32, size: B * H }));
+      if (lstm && this.cN) forward.push(copyOp(`c_n${s}`, slot(cBase, lastSlot), { ...this.cN, offset: row * B * H * F32, size: B * H }));
+
+      // Backward: carry ← cotangents of h_n, c_n; BPTT; then the weight gradients as matmuls.
+      const carryH: Tensor = { ...carry, size: B * H };
+      const carryC: Tensor = { ...carry, offset: cOff * F32, size: B * H };
+      backward.push(io.dhN ? copyOp(`dh_n${s}`, { ...io.dhN, offset: io.dhN.offset + row * B * H * F32, size: B * H }, carryH) : clearOp(`dh_n${s}`, carryH));
+      if (lstm) backward.push(io.dcN ? copyOp(`dc_n${s}`, { ...io.dcN, offset: io.dcN.offset + row * B * H * F32, size: B * H }, carryC) : clearOp(`dc_n${s}`, carryC));
+      const bwd = await recurrentBackwardOp(ctx, shape, { wHh: p('weight_hh'), states, gates, dOut, dGi, dGh: dGhBinding, carry, dhProbe });
+      backward.push(bwd.op);
+      backward.push(await matmulOp(ctx, { A: dGi, B: input, C: g('weight_ih'), M: GH, N: inSize, K: TB, transA: true, label: `dW_ih${s}` }));
+      backward.push(await biasGradOp(ctx, dGi, g('bias_ih'), TB, GH));
+      // States read by step t are rows 0..T-1 (forward) or 1..T (reverse) of hs.
+      backward.push(await matmulOp(ctx, { A: dGh, B: states, C: g('weight_hh'), M: GH, N: H, K: TB, transA: true, bOffset: reverse ? B * H : 0, label: `dW_hh${s}` }));
+      backward.push(await biasGradOp(ctx, dGh, g('bias_hh'), TB, GH));
+      if (dInput) backward.push(await matmulOp(ctx, { A: dGi, B: p('weight_ih'), C: dInput, M: TB, N: inSize, K: GH, accumulate: d > 0, label: `dx${s}` }));
+      if (cfg.initialState === 'learned') {
+        backward.push(await biasGradOp(ctx, carryH, g('h0'), B, H));
+        if (lstm) backward.push(await biasGradOp(ctx, carryC, g('c0'), B, H));
+      }
+      backward.push(copyOp(`dh0${s}`, carryH, { ...this.dh0, offset: row * B * H * F32, size: B * H }));
+      if (lstm && this.dc0) backward.push(copyOp(`dc0${s}`, carryC, { ...this.dc0, offset: row * B * H * F32, size: B * H }));
+
+      this.directions.push({ layer: l, direction: d, states, gates, dhProbe, carry, forward: fwd, backward: bwd });
+    }
+    tape.record(`${cfg.cell} layer ${l}`, forward, backward);
+  }
+
+  destroy(): void {
+    for (const t of this.owned) t.buffer.destroy();
+  }
+}

@@ -1,0 +1,16 @@
+// Helpers shared by the model tests and scripts/check-torch.ts: layout conversion between
+// PyTorch's batch-first tensors and the engine's time-major ones.
+
+/** (B, T, F) batch-first → (T, B, F) time-major. */
+export function batchToTime(x: ArrayLike<number>, B: number, T: number, F: number): Float32Array {
+  const out = new Float32Array(B * T * F);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) out[(t * B + b) * F + f] = x[(b * T + t) * F + f];
+  return out;
+}
+
+/** (T, B, F) time-major → (B, T, F) batch-first. */
+export function timeToBatch(x: ArrayLike<number>, B: number, T: number, F: number): Float32Array {
+  const out = new Float32Array(B * T * F);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) out[(b * T + t) * F + f] = x[(t * B + b) * F + f];
+  return out;
+}
