@@ -11,7 +11,7 @@ struct LossParams {
 }
 
 @group(0) @binding(0) var<storage, read> pred: array<f32>;
-@group(0) @binding(1) var<storage, read> target: array<f32>;
+@group(0) @binding(1) var<storage, read> labels: array<f32>; // MSE targets, or class ids for cross-entropy
 @group(0) @binding(2) var<storage, read_write> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> terms: array<f32>;
 @group(0) @binding(4) var<uniform> lp: LossParams;
@@ -22,7 +22,7 @@ fn mse(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) g
   if (i >= lp.n) {
     return;
   }
-  let d = pred[i] - target[i];
+  let d = pred[i] - labels[i];
   grad[i] = 2.0 * d * lp.inv_count;
   terms[i] = d * d * lp.inv_count;
 }
@@ -34,7 +34,7 @@ fn crossEntropy(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     return;
   }
   let base = r * lp.classes;
-  let y = i32(round(target[r]));
+  let y = i32(round(labels[r]));
   if (y < 0) {
     for (var c = 0u; c < lp.classes; c++) {
       grad[base + c] = 0.0;

@@ -3,7 +3,9 @@
 //
 // clipScale: reads the per-segment sums of squares of the gradients, writes
 //   stats[0] = clip factor min(1, max_norm / (‖g‖ + 1e-6))  (1 when clipping is off)
-//   stats[1] = ‖g‖ (before clipping), read back asynchronously for the UI and NaN checks.
+//   stats[1] = ‖g‖ (before clipping), read back asynchronously for the UI
+//   stats[2] = 1 when ‖g‖ is NaN or infinite: the optimizers then leave every parameter as it
+//              was, so a non-finite gradient is never trained on (the host reports it).
 // adam: g = scale·grad (+ wd·p); m = β1 m + (1-β1) g; v = β2 v + (1-β2) g²;
 //   p -= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps),  bc_i = 1 - β_i^step.
 // sgd:  g = scale·grad (+ wd·p); buf = g on the first step, else μ buf + (1-dampening) g;
@@ -33,6 +35,12 @@ fn clipScale() {
   }
   stats[0] = scale;
   stats[1] = norm;
+  stats[2] = select(0.0, 1.0, !is_finite(norm));
+}
+
+// Checked on the bits: compilers may fold float comparisons that assume no NaN.
+fn is_finite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
 
 struct AdamParams {
@@ -50,13 +58,13 @@ struct AdamParams {
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> exp_avg: array<f32>;
 @group(0) @binding(3) var<storage, read_write> exp_avg_sq: array<f32>;
-@group(0) @binding(4) var<storage, read> scale: array<f32>;
+@group(0) @binding(4) var<storage, read> scale: array<f32>;              // clipScale's stats
 @group(0) @binding(5) var<uniform> ap: AdamParams;
 
 @compute @workgroup_size(WORKGROUP)
 fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = gid.x + gid.y * groups.x * WORKGROUP;
-  if (i >= ap.n) {
+  if (i >= ap.n || scale[2] != 0.0) {
     return;
   }
   var g = grad[i] * scale[0];
@@ -91,7 +99,7 @@ struct SgdParams {
 @compute @workgroup_size(WORKGROUP)
 fn sgd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = gid.x + gid.y * groups.x * WORKGROUP;
-  if (i >= sp.n) {
+  if (i >= sp.n || sgd_scale[2] != 0.0) {
     return;
   }
   let p = sgd_param[i];

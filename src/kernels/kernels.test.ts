@@ -185,10 +185,11 @@ describe('optimizers', () => {
     for (const maxNorm of [0.1, 1, 1e9, 0]) {
       const g = toF32Values(rng.uniformArray(77, -1, 1));
       const sumsq = tensor('sumsq', [ref.sumOfSquares(g.subarray(0, 40)), ref.sumOfSquares(g.subarray(40))]);
-      const stats = tensor('stats', [0, 0]);
+      const stats = tensor('stats', [0, 0, 9]);
       await runOps(gpu.device, [await clipScaleOp(ctx, sumsq, 2, stats, maxNorm)]);
-      const [scale, norm] = await readTensor(gpu.device, stats);
+      const [scale, norm, nonFinite] = await readTensor(gpu.device, stats);
       const want = ref.clipFactor([g], maxNorm);
+      expect(nonFinite).toBe(0);
       expect(Math.abs(norm - want.norm)).toBeLessThanOrEqual(1e-6 * want.norm);
       expect(Math.abs(scale - want.scale)).toBeLessThanOrEqual(1e-6);
     }
@@ -202,7 +203,7 @@ describe('optimizers', () => {
       const grad = tensor('g', new Float64Array(n));
       const m = tensor('m', new Float64Array(n));
       const v = tensor('v', new Float64Array(n));
-      const scale = tensor('scale', [0.5]);
+      const scale = tensor('scale', [0.5, 0, 0]);
       const adam = await adamOp(ctx, { param, grad, expAvg: m, expAvgSq: v, scale }, h);
       const want = Float64Array.from(p0);
       const state = ref.adamInit(n);
@@ -227,7 +228,7 @@ describe('optimizers', () => {
       const param = tensor('p', p0);
       const grad = tensor('g', new Float64Array(n));
       const buf = tensor('buf', new Float64Array(n));
-      const scale = tensor('scale', [1]);
+      const scale = tensor('scale', [1, 0, 0]);
       const sgd = await sgdOp(ctx, { param, grad, momentumBuffer: buf, scale }, h);
       const want = Float64Array.from(p0);
       const state = { buf: new Float64Array(n), step: 0 };
@@ -239,6 +240,24 @@ describe('optimizers', () => {
         ref.sgdStep(want, g, state, h);
       }
       expectClose(await readTensor(gpu.device, param), want, 1e-5, 1e-6, 'sgd');
+    });
+  }
+});
+
+describe('non-finite gradients are never trained on', () => {
+  for (const bad of [NaN, Infinity]) {
+    it(`a ${bad} gradient norm flags the step and Adam and SGD leave the parameters alone`, async () => {
+      const sumsq = tensor('sumsq', [1, bad]);
+      const stats = tensor('stats', [0, 0, 0]);
+      await runOps(gpu.device, [await clipScaleOp(ctx, sumsq, 2, stats, 1)]);
+      expect((await readTensor(gpu.device, stats))[2]).toBe(1);
+      const p0 = toF32Values(rng.uniformArray(9, -1, 1));
+      const param = tensor('p', p0);
+      const grad = tensor('g', new Float64Array(9).fill(bad));
+      const adam = await adamOp(ctx, { param, grad, expAvg: tensor('m', new Float64Array(9)), expAvgSq: tensor('v', new Float64Array(9)), scale: stats }, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+      const sgd = await sgdOp(ctx, { param, grad, momentumBuffer: tensor('b', new Float64Array(9)), scale: stats }, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false });
+      await runOps(gpu.device, [adam.op, sgd.op]);
+      expect(Array.from(await readTensor(gpu.device, param))).toEqual(Array.from(p0));
     });
   }
 });

@@ -6,7 +6,10 @@ import { createUniform, grid1d, makeOp, writeUniform, type GpuOp, type UniformFi
 import type { Tensor } from '../gpu/tensor';
 import { KERNELS, type KernelContext } from './registry';
 
-/** stats[0] = clip factor, stats[1] = global gradient norm, from per-segment sums of squares. */
+/**
+ * stats[0] = clip factor, stats[1] = global gradient norm, stats[2] = 1 if that norm is not finite,
+ * from per-segment sums of squares. The optimizers read `stats` as their `scale` input.
+ */
 export async function clipScaleOp(ctx: KernelContext, sumsq: Tensor, segments: number, stats: Tensor, maxNorm: number): Promise<GpuOp> {
   const pipeline = await ctx.pipelines.get(KERNELS.optim, 'clipScale', {});
   const uniform = createUniform(ctx.device, 'clipScale', [
@@ -47,7 +50,7 @@ function adamFields(n: number, h: AdamHyper, step: number): UniformField[] {
   ];
 }
 
-/** Adam over `param` with gradients `grad` scaled by scale[0] (the clip factor). */
+/** Adam over `param` with gradients `grad` scaled by scale[0] (the clip factor); skipped if scale[2] != 0. */
 export async function adamOp(
   ctx: KernelContext,
   tensors: { param: Tensor; grad: Tensor; expAvg: Tensor; expAvgSq: Tensor; scale: Tensor },

@@ -13,7 +13,7 @@ import { kernelContext, type KernelContext } from '../kernels/registry';
 import { relErr } from '../reference/compare';
 import { Tape } from '../train/tape';
 import { RecurrentStack, recurrentParameterShapes, type CellKind } from './recurrent';
-import { batchToTime, timeToBatch } from './testing';
+import { batchToTime, timeToBatch } from './layout';
 
 const dir = process.env.TIMESTEP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/torch');
 interface T64 {

@@ -233,3 +233,19 @@ export class RecurrentStack {
     for (const t of this.owned) t.buffer.destroy();
   }
 }
+
+/**
+ * PyTorch's initialisation of nn.RNN/LSTM/GRU: every weight and bias U(-1/√H, 1/√H), drawn in
+ * state_dict order from the seeded generator. Learned initial states start at zero.
+ */
+export function initRecurrent(cfg: RecurrentConfig, rng: { uniform(lo: number, hi: number): number }): Record<string, Float32Array> {
+  const bound = 1 / Math.sqrt(cfg.hiddenSize);
+  const out: Record<string, Float32Array> = {};
+  for (const [name, shape] of recurrentParameterShapes(cfg)) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const v = new Float32Array(n);
+    if (!/^[hc]0_/.test(name)) for (let i = 0; i < n; i++) v[i] = rng.uniform(-bound, bound);
+    out[name] = v;
+  }
+  return out;
+}

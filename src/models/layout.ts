@@ -1,8 +1,9 @@
-// Helpers shared by the model tests and scripts/check-torch.ts: layout conversion between
-// PyTorch's batch-first tensors and the engine's time-major ones.
+// Layout conversion between
+// PyTorch's batch-first tensors and the engine's time-major ones (the trainer, tests, check:torch).
 
 /** (B, T, F) batch-first → (T, B, F) time-major. */
 export function batchToTime(x: ArrayLike<number>, B: number, T: number, F: number): Float32Array {
+  if (x.length !== B * T * F) throw new Error(`expected ${B}x${T}x${F} = ${B * T * F} values, got ${x.length}`);
   const out = new Float32Array(B * T * F);
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) out[(t * B + b) * F + f] = x[(b * T + t) * F + f];
   return out;

@@ -1,0 +1,40 @@
+// The models the trainer can build, behind one small interface: parameter shapes, initial values,
+// and a builder that records forward and backward ops on the tape.
+
+import type { Tensor } from '../gpu/tensor';
+import type { KernelContext } from '../kernels/registry';
+import type { Tape } from '../train/tape';
+import { RecurrentStack, initRecurrent, recurrentParameterShapes, type RecurrentConfig, type RecurrentIO } from './recurrent';
+
+export type ModelConfig = { kind: 'recurrent' } & RecurrentConfig;
+
+export interface Encoder {
+  /** (T, B, outputSize) features for the head; `dOut` receives their gradient. */
+  readonly out: Tensor;
+  readonly dOut: Tensor;
+  readonly outputSize: number;
+  /** Final states (L·D, B, H) and the carried-state inputs, when the model has them. */
+  readonly hN?: Tensor;
+  readonly cN?: Tensor | null;
+  destroy(): void;
+}
+
+export interface ModelSpec {
+  parameterShapes(): Array<[string, number[]]>;
+  init(rng: { uniform(lo: number, hi: number): number; normal(): number }): Record<string, Float32Array>;
+  /** (L·D, H) shapes of carried state for truncated BPTT, or null when the model has none. */
+  stateShape(): { rows: number; hidden: number; cell: boolean } | null;
+  build(ctx: KernelContext, T: number, B: number, io: RecurrentIO, tape: Tape): Promise<Encoder>;
+}
+
+export function modelSpec(cfg: ModelConfig): ModelSpec {
+  switch (cfg.kind) {
+    case 'recurrent':
+      return {
+        parameterShapes: () => recurrentParameterShapes(cfg),
+        init: (rng) => initRecurrent(cfg, rng),
+        stateShape: () => ({ rows: cfg.numLayers * (cfg.bidirectional ? 2 : 1), hidden: cfg.hiddenSize, cell: cfg.cell === 'lstm' }),
+        build: (ctx, T, B, io, tape) => RecurrentStack.build(ctx, cfg, T, B, io, tape),
+      };
+  }
+}
