@@ -4,7 +4,9 @@
 import type { Tensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
-import { RecurrentStack, initRecurrent, recurrentParameterShapes, type RecurrentConfig, type RecurrentIO } from './recurrent';
+import { RecurrentStack, initRecurrent, recurrentParameterShapes, type ProbeViews, type RecurrentConfig, type RecurrentIO } from './recurrent';
+
+export type { ProbeViews };
 
 export type ModelConfig = { kind: 'recurrent' } & RecurrentConfig;
 
@@ -16,6 +18,7 @@ export interface Encoder {
   /** Final states (L·D, B, H) and the carried-state inputs, when the model has them. */
   readonly hN?: Tensor;
   readonly cN?: Tensor | null;
+  probeViews(sample: number, layer: number): Promise<ProbeViews>;
   destroy(): void;
 }
 

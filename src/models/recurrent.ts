@@ -14,6 +14,7 @@ import { clearOp, copyOp, type StepOp } from '../gpu/dispatch';
 import { createTensor, F32, type Slab, type Tensor } from '../gpu/tensor';
 import { biasAddOp, biasGradOp, matmulOp } from '../kernels/linear';
 import { broadcastRowsOp, transposeOp } from '../kernels/layout';
+import { segmentReduceOp } from '../kernels/reduce';
 import { carryCellOffset, GATE_COUNT, recurrentBackwardOp, recurrentForwardOp, type CellKind, type StepRangeOp } from '../kernels/recurrent';
 import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
@@ -229,9 +230,63 @@ export class RecurrentStack {
     tape.record(`${cfg.cell} layer ${l}`, forward, backward);
   }
 
+  /**
+   * Views of one sample's hidden states, gates and cell state at every step of `layer`, and an op
+   * that reduces ∂L/∂h_t over the batch for each t: what the visualisations read. Gates and
+   * cell state are the forward direction's.
+   */
+  async probeViews(sample: number, layer: number): Promise<ProbeViews> {
+    const { T, B, cfg } = this;
+    const H = cfg.hiddenSize;
+    const DH = this.D * H;
+    const l = Math.min(Math.max(layer, 0), cfg.numLayers - 1);
+    const b = Math.min(Math.max(sample, 0), B - 1);
+    const dir = this.directions.find((d) => d.layer === l && d.direction === 0)!;
+    const view = (t: Tensor, elementOffset: number, size: number, label: string): Tensor => ({ ...t, offset: t.offset + elementOffset * F32, size, label });
+    const steps = Array.from({ length: T }, (_, t) => t);
+    const gates: ProbeViews['gates'] = {};
+    if (cfg.cell !== 'rnn_tanh') {
+      gates.packed = { views: steps.map((t) => view(dir.gates, (t * B + b) * 4 * H, 4 * H, 'gates')), width: 4 * H };
+    }
+    if (cfg.cell === 'lstm') {
+      gates.cell = { views: steps.map((t) => view(dir.states, (T + 1) * B * H + ((t + 1) * B + b) * H, H, 'cell')), width: H };
+    }
+    let norms = this.probeNorms.get(l);
+    if (!norms) {
+      const out = this.alloc(`grad norm by time l${l}`, [T]);
+      const op = await segmentReduceOp(this.ctx, 'sumsq', dir.dhProbe, steps.map((t) => ({ offset: t * B * H, length: B * H })), out);
+      norms = { op, out };
+      this.probeNorms.set(l, norms);
+    }
+    return {
+      T,
+      units: DH,
+      hidden: steps.map((t) => view(this.outs[l], (t * B + b) * DH, DH, 'hidden')),
+      gates,
+      gateNames: GATE_NAMES[cfg.cell],
+      gradNormOps: [norms.op],
+      gradNormSumsq: norms.out,
+    };
+  }
+
+  private readonly probeNorms = new Map<number, { op: StepOp; out: Tensor }>();
+
   destroy(): void {
     for (const t of this.owned) t.buffer.destroy();
   }
+}
+
+export interface ProbeViews {
+  T: number;
+  units: number;
+  /** One view per step: the chosen sample's layer output (all directions). */
+  hidden: Tensor[];
+  /** Extra per-step views: `packed` holds the gates side by side (see gateNames), `cell` the cell state. */
+  gates: Record<string, { views: Tensor[]; width: number }>;
+  gateNames: readonly string[];
+  /** Encode these, then read `gradNormSumsq`: Σ_b ‖∂L/∂h_t‖² for each t. */
+  gradNormOps: StepOp[];
+  gradNormSumsq: Tensor;
 }
 
 /**

@@ -1,0 +1,46 @@
+// npm run check:torch -- FILE...
+// Runs PyTorch fixture files through the WGSL kernels (Dawn; SwiftShader without a GPU) and prints
+// one line per file: PASS|FAIL <name> <worst tensor> err=<x>. Exits non-zero if any file fails
+// or cannot be read.
+
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { nodeGpu } from '../src/gpu/node';
+import { kernelContext } from '../src/kernels/registry';
+import { parseFixture } from '../src/reference/fixtures';
+import { checkFixture, UnsupportedFixture } from '../src/train/checkFixture';
+
+async function main(files: string[]): Promise<number> {
+  if (files.length === 0) {
+    console.error('usage: npm run check:torch -- FILE.json [FILE.json ...]');
+    return 2;
+  }
+  const gpu = await nodeGpu();
+  const ctx = kernelContext(gpu.device);
+  let failed = 0;
+  for (const file of files) {
+    const name = basename(file);
+    try {
+      // npm runs scripts from the package root; paths are the user's, relative to where they typed.
+      const fx = parseFixture(readFileSync(resolve(process.env.INIT_CWD ?? '.', file), 'utf8'), name);
+      const r = await checkFixture(ctx, fx);
+      console.log(`${r.pass ? 'PASS' : 'FAIL'} ${r.name} ${r.worst.tensor.replace(/\s+/g, '_')} err=${r.worst.err.toExponential(2)}`);
+      if (!r.pass) failed++;
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      console.log(`FAIL ${name.replace(/\.json$/, '')} - err=${error instanceof UnsupportedFixture ? 'unsupported' : 'unreadable'}`);
+      console.error(`  ${message.startsWith(name) ? message : `${name}: ${message}`}`);
+      failed++;
+    }
+  }
+  gpu.device.destroy();
+  return failed > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2).filter((a) => a !== '--')).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
