@@ -78,7 +78,7 @@ describe('probes', () => {
     const B = 3;
     const T = 7;
     const sample = 2;
-    const { values, xb, dy, stack } = await build(cfg, B, T, 5);
+    const { values, xb, stack } = await build(cfg, B, T, 5);
     const views = await stack.probeViews(sample, 0);
     await runOps(gpu.device, views.gradNormOps);
     const hidden = (await Promise.all(views.hidden.map((v) => readTensor(gpu.device, v)))).flatMap((a) => Array.from(a));
