@@ -1,5 +1,6 @@
 // Typed messages between the UI (main thread) and the training worker, which owns the GPUDevice.
 // The main thread never touches GPU objects: it sends commands and draws what comes back.
+// Everything here is plain data (numbers, strings, typed arrays) so it crosses postMessage.
 
 import type { GpuInfo } from '../gpu/device';
 import type { GpuProblemKind } from '../gpu/errors';
@@ -12,11 +13,134 @@ export interface SelfTestResult {
   ms: number;
 }
 
-export type ToWorker = { type: 'init' } | { type: 'self-test' };
+// ---- configuration ----------------------------------------------------------------------
+
+export type ModelKind = 'rnn_tanh' | 'lstm' | 'gru' | 'mamba';
+
+/** One model of a run; a comparison run trains up to three on the same data and device. */
+export interface ModelSlot {
+  id: string;
+  kind: ModelKind;
+  layers: number;
+  /** Hidden size (recurrent) or d_model (Mamba). */
+  hidden: number;
+  /** Mamba only: state size N and expansion factor. */
+  dState: number;
+  expand: number;
+  bidirectional: boolean;
+  initialState: 'zeros' | 'learned';
+}
+
+export interface TrainingSettings {
+  optimizer: 'adam' | 'sgd';
+  lr: number;
+  batch: number;
+  /** Sequence length of a training window. */
+  seqLen: number;
+  /** Truncated BPTT chunk length; 0 backpropagates through the whole window. */
+  tbptt: number;
+  /** Global gradient-norm clip; 0 is off. */
+  clip: number;
+  /** Steps per animation frame's worth of time; 'max' runs flat out. */
+  speed: number | 'max';
+  /** Run validation every this many steps. */
+  validateEvery: number;
+}
+
+export type DataSource =
+  | { kind: 'builtin'; id: string; params: Record<string, number>; seed: number }
+  | { kind: 'file'; name: string; bytes: ArrayBuffer };
+
+/** The user's choices about a loaded table: which columns go in, which are predicted. */
+export interface DataChoice {
+  inputColumns: string[];
+  targetColumns: string[];
+  normalize: 'zscore' | 'minmax' | 'none';
+  validationFraction: number;
+  missing: 'drop' | 'ffill' | 'none';
+}
+
+export interface RunConfig {
+  models: ModelSlot[];
+  training: TrainingSettings;
+  data: DataChoice;
+  seed: number;
+}
+
+// ---- what the worker reports ------------------------------------------------------------
+
+export interface DataSummary {
+  name: string;
+  kind: 'table' | 'tokens' | 'sequences';
+  /** One line on what the dataset tests (built-ins) or where it came from (uploads). */
+  description: string;
+  task: 'many-to-many' | 'many-to-one' | 'seq2seq';
+  loss: 'mse' | 'cross_entropy';
+  length: number;
+  columns: Array<{ name: string; min: number; max: number; mean: number; missing: number }>;
+  preview: { header: string[]; rows: string[][] };
+  /** Up to 2,000 points per column for the preview chart (downsampled). */
+  series: Array<{ name: string; values: Float32Array }>;
+  vocab?: string[];
+  warnings: string[];
+}
+
+export interface StepReport {
+  step: number;
+  loss: number;
+  gradNorm: number;
+  clipScale: number;
+  nonFinite: boolean;
+  paramNorms: Record<string, number>;
+}
+
+/** What the views draw for one sample of one model, read without stalling training. */
+export interface ProbeReport {
+  modelId: string;
+  step: number;
+  sample: number;
+  T: number;
+  /** Units per row of `hidden` (H, or D·H when bidirectional; d_inner for Mamba). */
+  units: number;
+  /** (T, units) hidden states of the chosen layer, row-major. */
+  hidden: Float32Array;
+  /** Named (T, units) maps: LSTM input/forget/output/cell, GRU reset/update, Mamba delta. */
+  gates: Record<string, Float32Array>;
+  /** ‖∂L/∂h_t‖ for t = 0..T-1 (whole batch), the vanishing-gradient curve. */
+  gradNormByTime: Float32Array;
+  /** (T', outputs) predictions and targets of the head for this sample (T' = T or 1). */
+  prediction: Float32Array;
+  target: Float32Array;
+  outputs: number;
+}
+
+export type ToWorker =
+  | { type: 'init' }
+  | { type: 'self-test' }
+  | { type: 'load-data'; source: DataSource }
+  | { type: 'configure'; run: RunConfig }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset' }
+  | { type: 'set-speed'; speed: number | 'max' }
+  | { type: 'probe'; sample: number; layer: number }
+  | { type: 'sample-text'; modelId: string; prompt: string; length: number; temperature: number };
 
 export type FromWorker =
   | { type: 'gpu-ready'; info: GpuInfo; selfTest: SelfTestResult }
-  | { type: 'gpu-problem'; kind: GpuProblemKind; message: string; detail: string };
+  | { type: 'gpu-problem'; kind: GpuProblemKind; message: string; detail: string }
+  | { type: 'data-progress'; fraction: number; rows: number }
+  | { type: 'data-loaded'; summary: DataSummary }
+  | { type: 'data-error'; message: string; detail: string }
+  | { type: 'configured'; models: Array<{ id: string; parameters: number; names: string[] }> }
+  | { type: 'config-error'; message: string }
+  | { type: 'running'; running: boolean }
+  | { type: 'steps'; modelId: string; reports: StepReport[]; msPerStep: number }
+  | { type: 'validation'; modelId: string; step: number; loss: number }
+  | { type: 'probe'; probe: ProbeReport }
+  | { type: 'non-finite'; modelId: string; step: number; params: string[] }
+  | { type: 'text-sample'; modelId: string; text: string };
 
 /** Posts a typed message (a thin wrapper so both ends are checked against the protocol). */
 export function post<T extends ToWorker | FromWorker>(target: { postMessage(message: T): void }, message: T): void {

@@ -1,0 +1,261 @@
+// The training session inside the worker: the loaded data, the models of the current run (one,
+// or up to three compared on the same batches), and the loop that trains them. The loop submits
+// steps without waiting for results; reports flow back from asynchronous readbacks and are sent
+// to the page in small batches. A command (pause, configure, reset) takes effect between steps.
+
+import { Random } from '../data/random';
+import type { KernelContext } from '../kernels/registry';
+import type { ModelConfig } from '../models';
+import { defaultOptimizer } from '../train/optimizers';
+import { probeTrainer } from '../train/probes';
+import { Trainer, type StepStats, type TrainerConfig } from '../train/trainer';
+import type { FromWorker, ModelSlot, RunConfig, StepReport } from './protocol';
+import { sliceSteps, type BatchSource } from './source';
+
+interface ModelRun {
+  slot: ModelSlot;
+  trainer: Trainer;
+  pending: StepReport[];
+  stepMs: number[];
+  halted: boolean;
+}
+
+const REPORT_EVERY_MS = 100;
+const PROBE_EVERY_MS = 400;
+/** Steps allowed in flight on the GPU before the loop waits for the queue to drain. */
+const MAX_QUEUED = 2;
+
+export class Session {
+  private run: RunConfig | null = null;
+  private models: ModelRun[] = [];
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private rng = new Random(1);
+  private lastReport = 0;
+  private lastProbe = 0;
+  private probing = false;
+  private probeSample = 0;
+  private probeLayer = 0;
+  private window = 0;
+
+  constructor(
+    private readonly ctx: KernelContext,
+    private source: BatchSource | null,
+    private readonly send: (m: FromWorker) => void,
+  ) {}
+
+  setSource(source: BatchSource): void {
+    this.source = source;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Builds the run's models (fresh parameters from the seed). Stops training first. */
+  async configure(run: RunConfig): Promise<void> {
+    await this.pause();
+    if (!this.source) throw new Error('Load a dataset before configuring a run.');
+    for (const m of this.models) m.trainer.destroy();
+    this.models = [];
+    this.run = run;
+    this.rng = new Random(run.seed);
+    this.window = 0;
+    const source = this.source;
+    for (const [i, slot] of run.models.entries()) {
+      const cfg = trainerConfig(slot, run, source, run.seed + i);
+      const trainer = await Trainer.create(this.ctx, cfg);
+      this.models.push({ slot, trainer, pending: [], stepMs: [], halted: false });
+    }
+    this.send({
+      type: 'configured',
+      models: this.models.map((m) => ({ id: m.slot.id, parameters: m.trainer.layout.fields.reduce((s, f) => s + f.size, 0), names: m.trainer.layout.fields.map((f) => f.name) })),
+    });
+  }
+
+  async play(): Promise<void> {
+    if (this.running || this.models.length === 0) return;
+    this.running = true;
+    this.send({ type: 'running', running: true });
+    this.loop = this.runLoop();
+    await this.loop;
+  }
+
+  async pause(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.loop;
+    this.loop = null;
+    this.send({ type: 'running', running: false });
+  }
+
+  /** One training step of every model, then a probe, while paused. */
+  async stepOnce(): Promise<void> {
+    if (this.running || this.models.length === 0) return;
+    await this.trainWindow();
+    await this.ctx.device.queue.onSubmittedWorkDone();
+    await this.validateIfDue(true);
+    this.flushReports(true);
+    await this.probe();
+  }
+
+  /** Same run, parameters re-initialised from the seed. */
+  async reset(): Promise<void> {
+    if (this.run) await this.configure(this.run);
+  }
+
+  setProbe(sample: number, layer: number): void {
+    this.probeSample = sample;
+    this.probeLayer = layer;
+    if (!this.running) void this.probe();
+  }
+
+  private async runLoop(): Promise<void> {
+    let queued = 0;
+    while (this.running) {
+      const start = performance.now();
+      await this.trainWindow();
+      queued++;
+      if (queued >= MAX_QUEUED) {
+        await this.ctx.device.queue.onSubmittedWorkDone();
+        queued = 0;
+      }
+      await this.validateIfDue(false);
+      const now = performance.now();
+      if (now - this.lastReport > REPORT_EVERY_MS) this.flushReports(false);
+      if (now - this.lastProbe > PROBE_EVERY_MS && !this.probing) {
+        this.lastProbe = now;
+        void this.probe();
+      }
+      if (this.models.every((m) => m.halted)) {
+        this.running = false;
+        break;
+      }
+      const speed = this.run?.training.speed ?? 'max';
+      const minMs = typeof speed === 'number' && speed > 0 ? 1000 / speed : 0;
+      const wait = Math.max(0, minMs - (performance.now() - start));
+      // Yield to the worker's message queue even at full speed, so pause and configure get in.
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    this.flushReports(true);
+  }
+
+  /** One window for every model: one step, or one step per truncated-BPTT chunk. */
+  private async trainWindow(): Promise<void> {
+    const run = this.run;
+    const source = this.source;
+    if (!run || !source) return;
+    const { batch: B, seqLen: T, tbptt } = run.training;
+    const batch = source.train(B, T, this.rng);
+    const k = tbptt > 0 && tbptt < T ? tbptt : T;
+    const chunks = Math.floor(T / k);
+    this.window++;
+    for (const m of this.models) {
+      if (m.halted) continue;
+      const t0 = performance.now();
+      if (k < T) m.trainer.resetState();
+      for (let c = 0; c < chunks; c++) {
+        const x = k < T ? sliceSteps(batch.x, B, T, source.inputSize, c * k, k) : batch.x;
+        const y = k < T && source.task === 'many-to-many' ? sliceSteps(batch.y, B, T, source.loss === 'mse' ? source.outputSize : 1, c * k, k) : batch.y;
+        m.trainer.setBatch(x, y);
+        m.trainer.step((s) => this.onStats(m, s));
+      }
+      m.stepMs.push(performance.now() - t0);
+    }
+  }
+
+  private onStats(m: ModelRun, s: StepStats): void {
+    m.pending.push({ step: s.step, loss: s.loss, gradNorm: s.gradNorm, clipScale: s.clipScale, nonFinite: s.nonFinite, paramNorms: s.paramNorms });
+    if (s.nonFinite && !m.halted) {
+      m.halted = true;
+      const params = Object.entries(s.paramNorms)
+        .filter(([, v]) => !Number.isFinite(v))
+        .map(([k]) => k);
+      this.send({ type: 'non-finite', modelId: m.slot.id, step: s.step, params: params.length ? params : ['(the loss)'] });
+    }
+  }
+
+  private flushReports(force: boolean): void {
+    this.lastReport = performance.now();
+    for (const m of this.models) {
+      if (m.pending.length === 0 && !force) continue;
+      if (m.pending.length === 0) continue;
+      // Submit-side time per window; GPU time is included because the loop drains the queue.
+      const ms = m.stepMs.length ? m.stepMs.reduce((a, b) => a + b, 0) / m.stepMs.length : 0;
+      this.send({ type: 'steps', modelId: m.slot.id, reports: m.pending, msPerStep: ms });
+      m.pending = [];
+      m.stepMs = [];
+    }
+  }
+
+  private async validateIfDue(force: boolean): Promise<void> {
+    const run = this.run;
+    const source = this.source;
+    if (!run || !source) return;
+    const every = Math.max(1, run.training.validateEvery);
+    if (!force && this.window % every !== 0) return;
+    const { batch: B, seqLen: T, tbptt } = run.training;
+    const k = tbptt > 0 && tbptt < T ? tbptt : T;
+    const val = source.validation(B, k);
+    if (!val) return;
+    for (const m of this.models) {
+      if (m.halted) continue;
+      const { loss } = await m.trainer.evaluate(val.x, val.y);
+      this.send({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
+    }
+  }
+
+  private async probe(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      for (const m of this.models) {
+        const p = await probeTrainer(m.trainer, this.probeSample, this.probeLayer);
+        this.send({ type: 'probe', probe: { modelId: m.slot.id, ...p } });
+      }
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  destroy(): void {
+    this.running = false;
+    for (const m of this.models) m.trainer.destroy();
+    this.models = [];
+  }
+}
+
+export function modelConfig(slot: ModelSlot, inputSize: number): ModelConfig {
+  if (slot.kind === 'mamba') throw new Error('Mamba training in the playground is not wired up yet: choose RNN, LSTM or GRU.');
+  return {
+    kind: 'recurrent',
+    cell: slot.kind,
+    inputSize,
+    hiddenSize: slot.hidden,
+    numLayers: slot.layers,
+    bidirectional: slot.bidirectional,
+    initialState: slot.initialState,
+  };
+}
+
+export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSource, seed: number): TrainerConfig {
+  const { training } = run;
+  const T = training.seqLen;
+  const k = training.tbptt > 0 && training.tbptt < T ? training.tbptt : T;
+  if (source.task === 'many-to-one' && k < T) throw new Error('Truncated BPTT needs a target at every step: it does not apply to many-to-one tasks.');
+  if (slot.bidirectional && k < T) throw new Error('A bidirectional model reads the whole window: truncated BPTT does not apply.');
+  if (slot.initialState === 'learned' && k < T) throw new Error('With truncated BPTT each chunk starts from the state carried over, so a learned initial state does not apply: choose zeros.');
+  return {
+    model: modelConfig(slot, source.inputSize),
+    inputSize: source.inputSize,
+    outputSize: source.outputSize,
+    task: source.task,
+    loss: source.loss,
+    batch: training.batch,
+    seqLen: k,
+    optimizer: { ...defaultOptimizer(training.optimizer), lr: training.lr },
+    clipNorm: training.clip,
+    carryState: k < T,
+    seed,
+  };
+}

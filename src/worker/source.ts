@@ -1,0 +1,31 @@
+// What the training loop asks of a dataset: batches of windows (batch-first) for training and a
+// fixed batch for validation, with the shapes and loss the head needs.
+
+export interface Batch {
+  /** (B, T, inputSize) */
+  x: Float32Array;
+  /** many-to-many: (B, T, outputSize) values or (B, T) class ids (-1 = ignored);
+   *  many-to-one: (B, outputSize) or (B). */
+  y: Float32Array;
+}
+
+export interface BatchSource {
+  inputSize: number;
+  /** Values per target (MSE) or classes (cross-entropy). */
+  outputSize: number;
+  loss: 'mse' | 'cross_entropy';
+  task: 'many-to-many' | 'many-to-one';
+  /** Token strings when inputs are one-hot tokens (character-level text), for sampling. */
+  vocab?: string[];
+  /** A random training batch of B windows of T steps. */
+  train(B: number, T: number, rng: { int(n: number): number }): Batch;
+  /** The same validation batch every time (B windows of T steps), or null when there is none. */
+  validation(B: number, T: number): Batch | null;
+}
+
+/** Slices steps [t0, t0 + k) of every sequence in a batch-first (B, T, F) array. */
+export function sliceSteps(x: Float32Array, B: number, T: number, F: number, t0: number, k: number): Float32Array {
+  const out = new Float32Array(B * k * F);
+  for (let b = 0; b < B; b++) out.set(x.subarray((b * T + t0) * F, (b * T + t0 + k) * F), b * k * F);
+  return out;
+}
