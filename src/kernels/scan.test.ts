@@ -1,0 +1,270 @@
+// The selective scan in WGSL (sequential and parallel) against the float64 reference, the PyTorch
+// fixtures, and each other, through Dawn (SwiftShader without a GPU: sizes stay modest).
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeGpu } from '../gpu/node';
+import type { Gpu } from '../gpu/device';
+import { runOps } from '../gpu/dispatch';
+import { readTensor } from '../gpu/readback';
+import { createTensor } from '../gpu/tensor';
+import { Random, toF32Values } from '../data/random';
+import { relErr } from '../reference/compare';
+import { selectiveScan, selectiveScanBackward, type ScanInputs } from '../reference/mamba';
+import { kernelContext, type KernelContext } from './registry';
+import { channelMajorLayout, planScan, selectiveScanOps, timeMajorLayout, type ScanLayouts, type ScanOptions, type ScanShape } from './scan';
+
+let gpu: Gpu;
+let ctx: KernelContext;
+
+beforeAll(async () => {
+  gpu = await nodeGpu();
+  ctx = kernelContext(gpu.device);
+});
+afterAll(() => gpu?.device.destroy());
+
+const NAMES = ['u', 'delta', 'A', 'B', 'C', 'D', 'z', 'deltaBias'] as const;
+type Inputs = { [K in keyof ScanInputs]: Float64Array };
+type Grads = { [K in keyof ScanInputs]: Float32Array };
+
+interface ScanRun {
+  y: Float32Array;
+  lastState: Float32Array;
+  grads: Grads;
+}
+
+/**
+ * Runs forward and backward on the GPU. With `layouts`, the inputs (given in the reference layout)
+ * are scattered into tensors of that layout, `padding` elements long, and the outputs gathered back.
+ */
+async function runGpu(shape: ScanShape, x: Inputs, dy: ArrayLike<number>, dLast: ArrayLike<number>, options: ScanOptions = {}, padding = 0): Promise<ScanRun> {
+  const { device } = gpu;
+  const { batch, dInner: E, dState: N, seqLen: L } = shape;
+  const layouts: ScanLayouts = {
+    u: channelMajorLayout(E, L),
+    delta: channelMajorLayout(E, L),
+    z: channelMajorLayout(E, L),
+    y: channelMajorLayout(E, L),
+    B: channelMajorLayout(N, L),
+    C: channelMajorLayout(N, L),
+    ...options.layouts,
+  };
+  const scatter = (name: keyof ScanLayouts, data: ArrayLike<number>, channels: number): Float64Array => {
+    const l = layouts[name];
+    const out = new Float64Array(padding || data.length);
+    for (let b = 0; b < batch; b++)
+      for (let c = 0; c < channels; c++)
+        for (let t = 0; t < L; t++) out[l.offset + b * l.batch + c * l.channel + t * l.time] = data[(b * channels + c) * L + t];
+    return out;
+  };
+  const gather = (name: keyof ScanLayouts, data: Float32Array, channels: number): Float32Array => {
+    const l = layouts[name];
+    const out = new Float32Array(batch * channels * L);
+    for (let b = 0; b < batch; b++)
+      for (let c = 0; c < channels; c++)
+        for (let t = 0; t < L; t++) out[(b * channels + c) * L + t] = data[l.offset + b * l.batch + c * l.channel + t * l.time];
+    return out;
+  };
+  const seq = (name: keyof ScanLayouts, data: ArrayLike<number>, channels: number) => createTensor(device, name, [padding || data.length], scatter(name, data, channels));
+  const empty = (name: string, n: number) => createTensor(device, name, [n], new Float64Array(n).fill(NaN));
+  const io = {
+    u: seq('u', x.u, E),
+    delta: seq('delta', x.delta, E),
+    z: seq('z', x.z, E),
+    B: seq('B', x.B, N),
+    C: seq('C', x.C, N),
+    A: createTensor(device, 'A', [E * N], x.A),
+    D: createTensor(device, 'D', [E], x.D),
+    deltaBias: createTensor(device, 'deltaBias', [E], x.deltaBias),
+    y: empty('y', padding || batch * E * L),
+    lastState: empty('lastState', batch * E * N),
+  };
+  const grads = {
+    dy: seq('y', dy, E),
+    dLastState: createTensor(device, 'dLastState', [batch * E * N], dLast),
+    du: empty('du', padding || batch * E * L),
+    ddelta: empty('ddelta', padding || batch * E * L),
+    dz: empty('dz', padding || batch * E * L),
+    dA: empty('dA', E * N),
+    dB: empty('dB', padding || batch * N * L),
+    dC: empty('dC', padding || batch * N * L),
+    dD: empty('dD', E),
+    dDeltaBias: empty('dDeltaBias', E),
+  };
+  const ops = await selectiveScanOps(ctx, shape, io, grads, options);
+  await runOps(device, [...ops.forward, ...ops.backward]);
+  const read = (t: (typeof io)['u']) => readTensor(device, t);
+  const result: ScanRun = {
+    y: gather('y', await read(io.y), E),
+    lastState: await read(io.lastState),
+    grads: {
+      u: gather('u', await read(grads.du), E),
+      delta: gather('delta', await read(grads.ddelta), E),
+      z: gather('z', await read(grads.dz), E),
+      A: await read(grads.dA),
+      B: gather('B', await read(grads.dB), N),
+      C: gather('C', await read(grads.dC), N),
+      D: await read(grads.dD),
+      deltaBias: await read(grads.dDeltaBias),
+    },
+  };
+  ops.destroy();
+  for (const t of [...Object.values(io), ...Object.values(grads)]) t.buffer.destroy();
+  return result;
+}
+
+function expectAgree(got: ScanRun, want: { y: ArrayLike<number>; lastState: ArrayLike<number>; grads: { [K in keyof ScanInputs]: ArrayLike<number> } }, tol: number): void {
+  expect(relErr(got.y, want.y), 'y').toBeLessThanOrEqual(tol);
+  expect(relErr(got.lastState, want.lastState), 'lastState').toBeLessThanOrEqual(tol);
+  for (const k of NAMES) expect(relErr(got.grads[k], want.grads[k]), `grad ${k}`).toBeLessThanOrEqual(tol);
+}
+
+function reference(shape: ScanShape, x: Inputs, dy: ArrayLike<number>, dLast: ArrayLike<number>) {
+  const out = selectiveScan(shape, x);
+  return { y: out.y, lastState: out.lastState, grads: selectiveScanBackward(shape, x, dy, dLast) };
+}
+
+function randomCase(rng: Random, s: ScanShape, deltaRange: [number, number] = [-2, 1]) {
+  const { batch, dInner: E, dState: N, seqLen: L } = s;
+  const f = (n: number, lo: number, hi: number) => toF32Values(rng.uniformArray(n, lo, hi));
+  const x: Inputs = {
+    u: f(batch * E * L, -1, 1),
+    delta: f(batch * E * L, deltaRange[0], deltaRange[1]),
+    A: f(E * N, -2, -0.1),
+    B: f(batch * N * L, -1, 1),
+    C: f(batch * N * L, -1, 1),
+    D: f(E, -1, 1),
+    z: f(batch * E * L, -3, 3),
+    deltaBias: f(E, -0.5, 0.5),
+  };
+  return { x, dy: f(batch * E * L, -1, 1), dLast: f(batch * E * N, -1, 1) };
+}
+
+// ---------------------------------------------------------------- PyTorch fixtures
+
+interface FixtureTensor {
+  shape: number[];
+  data: number[];
+}
+interface ScanFixture {
+  name: string;
+  config: Record<string, number | boolean | string>;
+  inputs: Record<string, FixtureTensor>;
+  cotangents: Record<string, FixtureTensor>;
+  outputs: Record<string, FixtureTensor>;
+  grads: Record<string, FixtureTensor>;
+}
+const FIXTURE_NAME: Record<(typeof NAMES)[number], string> = { u: 'u', delta: 'delta', A: 'A', B: 'B', C: 'C', D: 'D', z: 'z', deltaBias: 'delta_bias' };
+const fixtureDir = process.env.TIMESTEP_FIXTURES ?? path.resolve(import.meta.dirname, '../../../shared/fixtures/torch');
+const scanFixtures = readdirSync(fixtureDir)
+  .filter((f) => f.startsWith('selective_scan_') && f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(path.join(fixtureDir, f), 'utf8')) as ScanFixture);
+
+describe('selective scan on the GPU vs PyTorch fixtures', () => {
+  it('finds fixtures', () => expect(scanFixtures.length).toBeGreaterThan(0));
+  for (const f of scanFixtures) {
+    const c = f.config;
+    const shape: ScanShape = { batch: Number(c.batch), dInner: Number(c.d_inner), dState: Number(c.d_state), seqLen: Number(c.seq_len), deltaSoftplus: Boolean(c.delta_softplus) };
+    const tol = shape.seqLen >= 200 ? 5e-4 : 1e-4;
+    const variants: Array<[string, ScanOptions]> = [
+      ['sequential', { algorithm: 'sequential' }],
+      ['parallel', {}],
+      ['parallel, 8-step chunks', { threads: 4, items: 2, channelsPerGroup: 2 }],
+    ];
+    for (const [variant, options] of variants) {
+      it(`${f.name} (${variant})`, async () => {
+        const x = Object.fromEntries(NAMES.map((k) => [k, Float64Array.from(f.inputs[FIXTURE_NAME[k]].data)])) as Inputs;
+        const got = await runGpu(shape, x, f.cotangents.y.data, f.cotangents.last_state.data, options);
+        const grads = Object.fromEntries(NAMES.map((k) => [k, f.grads[FIXTURE_NAME[k]].data])) as unknown as { [K in keyof ScanInputs]: number[] };
+        expectAgree(got, { y: f.outputs.y.data, lastState: f.outputs.last_state.data, grads }, tol);
+      });
+    }
+  }
+});
+
+// ---------------------------------------------------------------- float64 reference
+
+describe('selective scan on the GPU vs the float64 reference', () => {
+  const rng = new Random(2024);
+  const cases: Array<[string, ScanShape, ScanOptions, [number, number]?]> = [
+    ['L=1, one of everything', { batch: 1, dInner: 1, dState: 1, seqLen: 1, deltaSoftplus: true }, {}],
+    ['odd sizes', { batch: 2, dInner: 3, dState: 5, seqLen: 7, deltaSoftplus: true }, {}],
+    ['odd sizes, 3 threads of 1 step', { batch: 2, dInner: 3, dState: 5, seqLen: 7, deltaSoftplus: true }, { threads: 3, items: 1 }],
+    ['33 steps in chunks of 8, channel groups of 2', { batch: 3, dInner: 5, dState: 4, seqLen: 33, deltaSoftplus: true }, { threads: 4, items: 2, channelsPerGroup: 2 }],
+    ['no softplus', { batch: 1, dInner: 3, dState: 2, seqLen: 9, deltaSoftplus: false }, { threads: 2, items: 2 }, [0.01, 1]],
+    ['large negative Δ', { batch: 1, dInner: 2, dState: 3, seqLen: 17, deltaSoftplus: true }, { threads: 2, items: 4 }, [-40, -25]],
+    ['large positive Δ', { batch: 1, dInner: 2, dState: 3, seqLen: 17, deltaSoftplus: true }, { threads: 2, items: 4 }, [25, 40]],
+    ['around the softplus threshold', { batch: 2, dInner: 2, dState: 2, seqLen: 13, deltaSoftplus: true }, { threads: 2, items: 2 }, [19.5, 20.5]],
+  ];
+  for (const [name, shape, options, range] of cases) {
+    for (const algorithm of ['sequential', 'parallel'] as const) {
+      it(`${name} (${algorithm})`, async () => {
+        const { x, dy, dLast } = randomCase(rng, shape, range);
+        const got = await runGpu(shape, x, dy, dLast, { ...options, algorithm });
+        expectAgree(got, reference(shape, x, dy, dLast), 1e-4);
+      });
+    }
+  }
+
+  it('reads and writes strided layouts (time-major, B and C as columns of one tensor)', async () => {
+    const shape: ScanShape = { batch: 2, dInner: 3, dState: 2, seqLen: 11, deltaSoftplus: true };
+    const { batch, dInner: E, dState: N, seqLen: L } = shape;
+    const { x, dy, dLast } = randomCase(rng, shape);
+    const width = 1 + 2 * N + 3; // like x_proj's output: [dt, B, C] plus spare columns
+    const layouts: Partial<ScanLayouts> = {
+      u: timeMajorLayout(L, E),
+      delta: timeMajorLayout(L, E + 1, 1),
+      z: timeMajorLayout(L, 2 * E, E),
+      y: timeMajorLayout(L, E),
+      B: timeMajorLayout(L, width, 1),
+      C: timeMajorLayout(L, width, 1 + N),
+    };
+    const padding = batch * L * Math.max(width, 2 * E);
+    for (const algorithm of ['sequential', 'parallel'] as const) {
+      const got = await runGpu(shape, x, dy, dLast, { algorithm, layouts, threads: 2, items: 2 }, padding);
+      expectAgree(got, reference(shape, x, dy, dLast), 1e-4);
+    }
+  });
+});
+
+// ---------------------------------------------------------------- parallel = sequential
+
+describe('parallel scan equals the sequential scan', () => {
+  const rng = new Random(99);
+  const agree = async (shape: ScanShape, options: ScanOptions) => {
+    const { x, dy, dLast } = randomCase(rng, shape);
+    const seq = await runGpu(shape, x, dy, dLast, { algorithm: 'sequential' });
+    const par = await runGpu(shape, x, dy, dLast, { ...options, algorithm: 'parallel' });
+    expectAgree(par, seq, 1e-5);
+    return { x, dy, dLast, par };
+  };
+
+  for (const L of [1, 2, 3, 31, 32, 33, 1000, 4097]) {
+    it(`L=${L}, default chunks (${planScan({ batch: 1, dInner: 3, dState: 2, seqLen: L, deltaSoftplus: true }).numChunks} of ${planScan({ batch: 1, dInner: 3, dState: 2, seqLen: L, deltaSoftplus: true }).chunkLen})`, async () => {
+      await agree({ batch: 2, dInner: 3, dState: 2, seqLen: L, deltaSoftplus: true }, {});
+    });
+  }
+
+  // Chunks of 32 steps (8 threads x 4): on, just before and just after chunk boundaries.
+  for (const L of [31, 32, 33, 63, 64, 65, 96, 97]) {
+    it(`L=${L} at chunk boundaries (chunks of 32)`, async () => {
+      await agree({ batch: 1, dInner: 3, dState: 3, seqLen: L, deltaSoftplus: true }, { threads: 8, items: 4, channelsPerGroup: 2 });
+    });
+  }
+
+  it('L=4097 in chunks of 64 (65 chunks), one channel per group', async () => {
+    await agree({ batch: 1, dInner: 2, dState: 2, seqLen: 4097, deltaSoftplus: true }, { threads: 16, items: 4, channelsPerGroup: 1 });
+  });
+
+  it('L=100000 at d_inner 2, d_state 2 matches the float64 reference', async () => {
+    const shape: ScanShape = { batch: 1, dInner: 2, dState: 2, seqLen: 100_000, deltaSoftplus: true };
+    const { x, dy, dLast } = randomCase(rng, shape);
+    const started = performance.now();
+    const got = await runGpu(shape, x, dy, dLast, {});
+    const seconds = (performance.now() - started) / 1000;
+    expectAgree(got, reference(shape, x, dy, dLast), 5e-4);
+    expect(seconds).toBeLessThan(60);
+  });
+});

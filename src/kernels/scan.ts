@@ -1,0 +1,305 @@
+// Host side of shaders/scan.wgsl: the Mamba-1 selective scan, forward and backward, as recorded
+// ops. Two algorithms compute the same thing: 'sequential' (one thread walks the sequence; the
+// readable one, for step-through) and 'parallel' (associative scan in chunks, multi-pass for long
+// sequences). Both share one workspace buffer, laid out by `planScan`, that carries what the
+// backward pass needs from the forward pass: chunk-start states, never a state per step.
+
+import mathWgsl from '../../shaders/math.wgsl?raw';
+import scanWgsl from '../../shaders/scan.wgsl?raw';
+import { createUniform, grid1d, makeOp, type GpuOp, type Resource, type UniformField } from '../gpu/dispatch';
+import type { KernelSource } from '../gpu/pipelines';
+import { createTensor, type Tensor } from '../gpu/tensor';
+import type { KernelContext } from './registry';
+
+export type ScanAlgorithm = 'parallel' | 'sequential';
+
+export interface ScanShape {
+  batch: number;
+  dInner: number;
+  dState: number;
+  seqLen: number;
+  /** Δ = softplus(delta + deltaBias) when true (Mamba), delta + deltaBias otherwise. */
+  deltaSoftplus: boolean;
+}
+
+/** Element (b, c, t) of a tensor is at offset + b·batch + c·channel + t·time (f32 elements). */
+export interface StridedLayout {
+  offset: number;
+  batch: number;
+  channel: number;
+  time: number;
+}
+
+/** [batch, channels, L], the fixtures' layout. */
+export function channelMajorLayout(channels: number, seqLen: number): StridedLayout {
+  return { offset: 0, batch: channels * seqLen, channel: seqLen, time: 1 };
+}
+
+/** Columns [column, column + channels) of a [batch, L, rowWidth] tensor (a matmul's output). */
+export function timeMajorLayout(seqLen: number, rowWidth: number, column = 0): StridedLayout {
+  return { offset: column, batch: seqLen * rowWidth, channel: 1, time: rowWidth };
+}
+
+/** Layouts of the sequence tensors; du, ddelta, dz, dB, dC and dy follow u, delta, z, B, C and y. */
+export interface ScanLayouts {
+  u: StridedLayout;
+  delta: StridedLayout;
+  z: StridedLayout;
+  y: StridedLayout;
+  B: StridedLayout;
+  C: StridedLayout;
+}
+
+export interface ScanTensors {
+  u: Tensor; //          (batch, d_inner, L) by default, see ScanLayouts
+  delta: Tensor; //      (batch, d_inner, L)
+  z: Tensor; //          (batch, d_inner, L)
+  A: Tensor; //          (d_inner, d_state)
+  B: Tensor; //          (batch, d_state, L)
+  C: Tensor; //          (batch, d_state, L)
+  D: Tensor; //          (d_inner)
+  deltaBias: Tensor; //  (d_inner)
+  y: Tensor; //          (batch, d_inner, L) written
+  lastState: Tensor; //  (batch, d_inner, d_state) written
+}
+
+/** Gradients of sum(y·dy) + sum(lastState·dLastState); every one is overwritten, not accumulated. */
+export interface ScanGradTensors {
+  dy: Tensor;
+  dLastState: Tensor; // (batch, d_inner, d_state)
+  du: Tensor;
+  ddelta: Tensor;
+  dz: Tensor;
+  dA: Tensor; //         (d_inner, d_state)
+  dB: Tensor;
+  dC: Tensor;
+  dD: Tensor; //         (d_inner)
+  dDeltaBias: Tensor; // (d_inner)
+}
+
+export interface ScanOptions {
+  algorithm?: ScanAlgorithm;
+  /** Threads per workgroup of the parallel kernels (default: enough for L, at most 256). */
+  threads?: number;
+  /** Steps each thread scans serially (default 4); a chunk is threads·items steps. */
+  items?: number;
+  /** Channels one backward workgroup covers (default: enough workgroups to fill a GPU, at most 8 groups). */
+  channelsPerGroup?: number;
+  layouts?: Partial<ScanLayouts>;
+}
+
+const WORKSPACE_FIELDS = ['A', 'D', 'bias', 'dlast', 'pre', 'dout', 'states', 'totals', 'carry', 'partA', 'partD', 'partBias', 'partB', 'partC', 'hist'] as const;
+type WorkspaceField = (typeof WORKSPACE_FIELDS)[number];
+
+export interface ScanPlan {
+  algorithm: ScanAlgorithm;
+  threads: number;
+  items: number;
+  chunkLen: number;
+  numChunks: number;
+  groupSize: number;
+  numGroups: number;
+  /** Partial sums of dA, dD, dbias: one per (batch, chunk). */
+  numParts: number;
+  /** Offsets into the workspace (f32 elements) and its length. */
+  offsets: Record<WorkspaceField, number>;
+  workspaceSize: number;
+}
+
+const DEFAULT_ITEMS = 4;
+const FLAT = 64; // workgroup size of the elementwise kernels in scan.wgsl
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Chunking, channel groups and the workspace layout for a shape. */
+export function planScan(shape: ScanShape, options: ScanOptions = {}, maxThreads = 256): ScanPlan {
+  const { batch, dInner: E, dState: N, seqLen: L } = shape;
+  if ([batch, E, N, L].some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`selective scan: bad shape ${JSON.stringify(shape)}`);
+  const algorithm = options.algorithm ?? 'parallel';
+  const items = options.items ?? DEFAULT_ITEMS;
+  const threads = options.threads ?? Math.min(Math.min(256, maxThreads), nextPow2(Math.ceil(L / items)));
+  if (threads > maxThreads) throw new Error(`selective scan: ${threads} threads per workgroup, the device allows ${maxThreads}`);
+  const sequential = algorithm === 'sequential';
+  const chunkLen = threads * items;
+  const numChunks = sequential ? 1 : Math.ceil(L / chunkLen);
+  const defaultGroups = Math.min(E, 8, Math.max(1, Math.ceil(64 / (batch * numChunks))));
+  const groupSize = sequential ? E : Math.min(E, options.channelsPerGroup ?? Math.ceil(E / defaultGroups));
+  const numGroups = Math.ceil(E / groupSize);
+  const numParts = batch * numChunks;
+  const states = batch * E * N;
+  const sizes: Record<WorkspaceField, number> = {
+    A: E * N,
+    D: E,
+    bias: E,
+    dlast: states,
+    pre: batch * E * L,
+    dout: batch * E * L,
+    states: numChunks > 1 ? states * numChunks : 0,
+    totals: numChunks > 1 ? 2 * states * numChunks : 0,
+    carry: numChunks > 1 ? states * numChunks : 0,
+    partA: numParts * E * N,
+    partD: numParts * E,
+    partBias: numParts * E,
+    partB: numGroups * batch * N * L,
+    partC: numGroups * batch * N * L,
+    hist: sequential ? batch * L : 0,
+  };
+  const offsets = {} as Record<WorkspaceField, number>;
+  let at = 0;
+  for (const f of WORKSPACE_FIELDS) {
+    offsets[f] = at;
+    at += sizes[f];
+  }
+  return { algorithm, threads, items, chunkLen, numChunks, groupSize, numGroups, numParts, offsets, workspaceSize: at };
+}
+
+const kernels = new Map<number, KernelSource>();
+
+/** scan.wgsl with the shared math and ITEMS (the size of each thread's private arrays) prepended. */
+export function scanKernel(items: number): KernelSource {
+  let k = kernels.get(items);
+  if (!k) {
+    k = { name: 'scan', code: `const ITEMS: u32 = ${items}u;\n${mathWgsl}\n${scanWgsl}` };
+    kernels.set(items, k);
+  }
+  return k;
+}
+
+function defaultLayouts(s: ScanShape): ScanLayouts {
+  const seq = channelMajorLayout(s.dInner, s.seqLen);
+  const state = channelMajorLayout(s.dState, s.seqLen);
+  return { u: seq, delta: seq, z: seq, y: seq, B: state, C: state };
+}
+
+function uniformFields(s: ScanShape, plan: ScanPlan, layouts: ScanLayouts): UniformField[] {
+  const o = plan.offsets;
+  const scalars = [
+    s.batch, s.dInner, s.dState, s.seqLen, plan.chunkLen, plan.numChunks, plan.groupSize, plan.numGroups,
+    o.A, o.D, o.bias, o.dlast, o.pre, o.dout, o.states, o.totals, o.carry, o.partA, o.partD, o.partBias, o.partB, o.partC, o.hist, plan.numParts,
+  ];
+  const fields: UniformField[] = scalars.map((v) => ['u32', v]);
+  for (const name of ['u', 'delta', 'z', 'y', 'B', 'C'] as const) {
+    const l = layouts[name];
+    fields.push(['u32', l.offset], ['u32', l.batch], ['u32', l.channel], ['u32', l.time]);
+  }
+  return fields;
+}
+
+function expectElements(t: Tensor, n: number, what: string): void {
+  if (t.size < n) throw new Error(`selective scan ${what}: ${t.label} holds ${t.size} values, needs ${n}`);
+}
+
+function stridedExtent(l: StridedLayout, batch: number, channels: number, seqLen: number): number {
+  return l.offset + (batch - 1) * l.batch + (channels - 1) * l.channel + (seqLen - 1) * l.time + 1;
+}
+
+export interface ScanOps {
+  /** Writes y and lastState (and what the backward needs into the workspace). */
+  forward: GpuOp[];
+  /** Writes every gradient; run after `forward` with the same inputs. Empty without gradient tensors. */
+  backward: GpuOp[];
+  plan: ScanPlan;
+  workspace: Tensor;
+  destroy(): void;
+}
+
+/** Records the forward (and, given gradient tensors, the backward) of the selective scan. */
+export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io: ScanTensors, grads?: ScanGradTensors, options: ScanOptions = {}): Promise<ScanOps> {
+  const { device } = ctx;
+  const { batch, dInner: E, dState: N, seqLen: L } = shape;
+  const plan = planScan(shape, options, device.limits.maxComputeInvocationsPerWorkgroup);
+  const layouts: ScanLayouts = { ...defaultLayouts(shape), ...options.layouts };
+  const seqTensors: Array<[keyof ScanLayouts, Tensor[], number]> = [
+    ['u', [io.u, ...(grads ? [grads.du] : [])], E],
+    ['delta', [io.delta, ...(grads ? [grads.ddelta] : [])], E],
+    ['z', [io.z, ...(grads ? [grads.dz] : [])], E],
+    ['y', [io.y, ...(grads ? [grads.dy] : [])], E],
+    ['B', [io.B, ...(grads ? [grads.dB] : [])], N],
+    ['C', [io.C, ...(grads ? [grads.dC] : [])], N],
+  ];
+  for (const [name, tensors, channels] of seqTensors) for (const t of tensors) expectElements(t, stridedExtent(layouts[name], batch, channels, L), name);
+  expectElements(io.A, E * N, 'A');
+  expectElements(io.D, E, 'D');
+  expectElements(io.deltaBias, E, 'deltaBias');
+  expectElements(io.lastState, batch * E * N, 'lastState');
+  if (grads) {
+    expectElements(grads.dLastState, batch * E * N, 'dLastState');
+    expectElements(grads.dA, E * N, 'dA');
+    expectElements(grads.dD, E, 'dD');
+    expectElements(grads.dDeltaBias, E, 'dDeltaBias');
+  }
+  const maxGrid = device.limits.maxComputeWorkgroupsPerDimension;
+  if (plan.numChunks > maxGrid || E > maxGrid || batch > maxGrid) throw new Error(`selective scan: grid (${plan.numChunks}, ${E}, ${batch}) exceeds ${maxGrid} workgroups per dimension`);
+
+  if (plan.workspaceSize * 4 > device.limits.maxStorageBufferBindingSize) {
+    throw new Error(`selective scan: the workspace needs ${plan.workspaceSize * 4} bytes, one binding may hold ${device.limits.maxStorageBufferBindingSize}; use a shorter sequence or a smaller batch`);
+  }
+
+  const kernel = scanKernel(plan.items);
+  const constants = { THREADS: plan.threads, DELTA_SOFTPLUS: shape.deltaSoftplus };
+  const pipeline = (entry: string, extra: Record<string, boolean> = {}) => ctx.pipelines.get(kernel, entry, { ...constants, ...extra });
+  const label = `scan ${plan.algorithm} b${batch} d${E} n${N} L${L}`;
+  const workspace = createTensor(device, `${label} workspace`, [plan.workspaceSize]);
+  const uniform = createUniform(device, label, uniformFields(shape, plan, layouts));
+
+  /** Resources by binding number (see the bindings in scan.wgsl). */
+  const bind = (byBinding: Record<number, Resource>): Array<Resource | null> => {
+    const list: Array<Resource | null> = [];
+    for (let i = 0; i <= 20; i++) list.push(byBinding[i] ?? null);
+    list[0] = uniform;
+    return list;
+  };
+  const op = async (entry: string, resources: Record<number, Resource>, groups: readonly [number, number?, number?], extra?: Record<string, boolean>): Promise<GpuOp> =>
+    makeOp(device, await pipeline(entry, extra), `${label} ${entry}`, bind(resources), groups);
+
+  const w = workspace;
+  const chunkGrid = [plan.numChunks, E, batch] as const;
+  const states = batch * E * N;
+
+  const forward: GpuOp[] = [await op('packParams', { 8: w, 9: io.A, 10: io.D, 11: io.deltaBias }, grid1d(Math.max(E * N, E), FLAT))];
+  if (plan.algorithm === 'sequential') {
+    forward.push(await op('forwardSequential', { 1: io.u, 2: io.delta, 3: io.z, 4: io.B, 5: io.C, 6: io.y, 7: io.lastState, 8: w }, grid1d(batch * E, FLAT)));
+  } else {
+    if (plan.numChunks > 1) {
+      forward.push(await op('chunkTotals', { 1: io.u, 2: io.delta, 4: io.B, 8: w }, chunkGrid));
+      forward.push(await op('chunkCarries', { 8: w }, grid1d(states, FLAT)));
+    }
+    forward.push(await op('forwardParallel', { 1: io.u, 2: io.delta, 3: io.z, 4: io.B, 5: io.C, 6: io.y, 7: io.lastState, 8: w }, chunkGrid));
+  }
+
+  const backward: GpuOp[] = [];
+  if (grads) {
+    const g = grads;
+    backward.push(await op('packLastStateGrad', { 8: w, 12: g.dLastState }, grid1d(states, FLAT)));
+    backward.push(await op('gateBackward', { 3: io.z, 8: w, 13: g.dy, 14: g.du, 16: g.dz }, grid1d(batch * E * L, FLAT)));
+    const main = { 1: io.u, 2: io.delta, 4: io.B, 5: io.C, 8: w, 14: g.du, 15: g.ddelta };
+    if (plan.algorithm === 'sequential') {
+      backward.push(await op('backwardSequential', main, grid1d(batch, FLAT)));
+    } else {
+      if (plan.numChunks > 1) {
+        backward.push(await op('chunkTotalsBackward', { 2: io.delta, 5: io.C, 8: w }, chunkGrid));
+        backward.push(await op('chunkCarriesBackward', { 8: w }, grid1d(states, FLAT)));
+      }
+      backward.push(await op('backwardParallel', main, [plan.numChunks, plan.numGroups, batch]));
+    }
+    // dB and dC in two ops: they may be columns of one tensor, which one op could not bind twice.
+    backward.push(await op('reduceStateGrad', { 8: w, 20: g.dB }, grid1d(batch * N * L, FLAT), { WHICH_C: false }));
+    backward.push(await op('reduceStateGrad', { 8: w, 20: g.dC }, grid1d(batch * N * L, FLAT), { WHICH_C: true }));
+    backward.push(await op('reduceParamGrads', { 8: w, 17: g.dA, 18: g.dD, 19: g.dDeltaBias }, grid1d(E * N, FLAT)));
+  }
+
+  return {
+    forward,
+    backward,
+    plan,
+    workspace,
+    destroy: () => {
+      workspace.buffer.destroy();
+      uniform.destroy();
+    },
+  };
+}
