@@ -63,6 +63,7 @@ export class Trainer {
   readonly optimizer: Optimizer;
   private readonly forwardOps: StepOp[];
   private readonly stepOps: StepOp[];
+  private readonly carryOps: StepOp[];
   private readonly reader: AsyncReader;
   private readonly owned: Tensor[];
   private readonly state: { h: Tensor; c: Tensor | null } | null;
@@ -83,6 +84,7 @@ export class Trainer {
       optimizer: Optimizer;
       forwardOps: StepOp[];
       stepOps: StepOp[];
+      carryOps: StepOp[];
       owned: Tensor[];
       state: { h: Tensor; c: Tensor | null } | null;
     },
@@ -98,6 +100,7 @@ export class Trainer {
     this.optimizer = parts.optimizer;
     this.forwardOps = parts.forwardOps;
     this.stepOps = parts.stepOps;
+    this.carryOps = parts.carryOps;
     this.owned = parts.owned;
     this.state = parts.state;
     const statBytes = (1 + 3 + this.optimizer.segmentSumsq.size) * F32;
@@ -192,7 +195,7 @@ export class Trainer {
     }
     const forwardOps = tape.forwardOps();
     const stepOps = [...forwardOps, ...tape.backwardOps(), ...optimizer.ops, ...carry];
-    return new Trainer(ctx, cfg, { layout, params, grads, x, target, pred, loss, encoder, optimizer, forwardOps, stepOps, owned, state });
+    return new Trainer(ctx, cfg, { layout, params, grads, x, target, pred, loss, encoder, optimizer, forwardOps, stepOps, carryOps: carry, owned, state });
   }
 
   /**
@@ -258,6 +261,17 @@ export class Trainer {
     await runOps(this.ctx.device, this.forwardOps);
     const [loss] = await readTensor(this.ctx.device, this.loss);
     return { loss, pred: await readTensor(this.ctx.device, this.pred) };
+  }
+
+  /**
+   * Forward only, carrying the state on (with carryState): feeds x (B, T, I) and returns the head's
+   * outputs (rows, O). Generating text one character at a time is this, in a loop.
+   */
+  async infer(x: ArrayLike<number>): Promise<Float32Array> {
+    const { batch: B, seqLen: T, inputSize: I } = this.cfg;
+    writeTensor(this.ctx.device, this.x, batchToTime(x, B, T, I));
+    await runOps(this.ctx.device, [...this.forwardOps, ...this.carryOps]);
+    return readTensor(this.ctx.device, this.pred);
   }
 
   async readParams(): Promise<Record<string, Float32Array>> {

@@ -3,13 +3,16 @@
 // steps without waiting for results; reports flow back from asynchronous readbacks and are sent
 // to the page in small batches. A command (pause, configure, reset) takes effect between steps.
 
+import type { Dataset } from '../data';
 import { Random } from '../data/random';
 import type { KernelContext } from '../kernels/registry';
 import type { ModelConfig } from '../models';
 import { defaultOptimizer } from '../train/optimizers';
 import { probeTrainer } from '../train/probes';
+import { sampleText } from '../train/sampling';
 import { Trainer, type StepStats, type TrainerConfig } from '../train/trainer';
 import type { FromWorker, ModelSlot, RunConfig, StepReport } from './protocol';
+import { makeBatchSource } from './dataSource';
 import { sliceSteps, type BatchSource } from './source';
 
 interface ModelRun {
@@ -38,14 +41,21 @@ export class Session {
   private probeLayer = 0;
   private window = 0;
 
+  private source: BatchSource | null = null;
+  private dataset: Dataset | null = null;
+
   constructor(
     private readonly ctx: KernelContext,
-    private source: BatchSource | null,
     private readonly send: (m: FromWorker) => void,
   ) {}
 
-  setSource(source: BatchSource): void {
-    this.source = source;
+  /** A new dataset; the current run keeps training on the old one until it is configured again. */
+  setDataset(dataset: Dataset): void {
+    this.dataset = dataset;
+  }
+
+  get hasDataset(): boolean {
+    return this.dataset !== null;
   }
 
   get isRunning(): boolean {
@@ -54,17 +64,19 @@ export class Session {
 
   /** Builds the run's models (fresh parameters from the seed). Stops training first. */
   async configure(run: RunConfig): Promise<void> {
+    if (!this.dataset) throw new Error('Load a dataset before configuring a run.');
+    // Everything that can reject the run happens before the current one is torn down.
+    const source = makeBatchSource(this.dataset, run.data, run.training.seqLen);
+    const configs = run.models.map((slot, i) => trainerConfig(slot, run, source, run.seed + i));
     await this.pause();
-    if (!this.source) throw new Error('Load a dataset before configuring a run.');
     for (const m of this.models) m.trainer.destroy();
     this.models = [];
+    this.source = source;
     this.run = run;
     this.rng = new Random(run.seed);
     this.window = 0;
-    const source = this.source;
     for (const [i, slot] of run.models.entries()) {
-      const cfg = trainerConfig(slot, run, source, run.seed + i);
-      const trainer = await Trainer.create(this.ctx, cfg);
+      const trainer = await Trainer.create(this.ctx, configs[i]);
       this.models.push({ slot, trainer, pending: [], stepMs: [], halted: false });
     }
     this.send({
@@ -145,9 +157,10 @@ export class Session {
     const run = this.run;
     const source = this.source;
     if (!run || !source) return;
-    const { batch: B, seqLen: T, tbptt } = run.training;
-    const batch = source.train(B, T, this.rng);
-    const k = tbptt > 0 && tbptt < T ? tbptt : T;
+    const { batch: B, tbptt } = run.training;
+    const T = source.seqLen;
+    const batch = source.train(B, this.rng);
+    const k = chunkLength(tbptt, T);
     const chunks = Math.floor(T / k);
     this.window++;
     for (const m of this.models) {
@@ -194,13 +207,17 @@ export class Session {
     if (!run || !source) return;
     const every = Math.max(1, run.training.validateEvery);
     if (!force && this.window % every !== 0) return;
-    const { batch: B, seqLen: T, tbptt } = run.training;
-    const k = tbptt > 0 && tbptt < T ? tbptt : T;
-    const val = source.validation(B, k);
+    const val = source.validation(run.training.batch);
     if (!val) return;
+    const T = source.seqLen;
+    const k = chunkLength(run.training.tbptt, T);
     for (const m of this.models) {
       if (m.halted) continue;
-      const { loss } = await m.trainer.evaluate(val.x, val.y);
+      // Validation runs the first chunk's worth of each window (the whole window without truncation).
+      const x = k < T ? sliceSteps(val.x, run.training.batch, T, source.inputSize, 0, k) : val.x;
+      const y = k < T && source.task === 'many-to-many' ? sliceSteps(val.y, run.training.batch, T, source.loss === 'mse' ? source.outputSize : 1, 0, k) : val.y;
+      if (k < T) m.trainer.resetState();
+      const { loss } = await m.trainer.evaluate(x, y);
       this.send({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
     }
   }
@@ -216,6 +233,17 @@ export class Session {
     } finally {
       this.probing = false;
     }
+  }
+
+  async sampleText(modelId: string, prompt: string, length: number, temperature: number): Promise<string> {
+    const m = this.models.find((x) => x.slot.id === modelId) ?? this.models[0];
+    const vocab = this.source?.vocab;
+    if (!m || !vocab) throw new Error('Sampling text needs a model trained on a character-level dataset.');
+    return sampleText(this.ctx, m.trainer, vocab, { prompt, length, temperature, seed: m.trainer.optimizer.stepCount + 1 });
+  }
+
+  setSpeed(speed: number | 'max'): void {
+    if (this.run) this.run = { ...this.run, training: { ...this.run.training, speed } };
   }
 
   destroy(): void {
@@ -238,10 +266,15 @@ export function modelConfig(slot: ModelSlot, inputSize: number): ModelConfig {
   };
 }
 
+/** The truncated-BPTT chunk: `tbptt` steps when it is shorter than the window, else the window. */
+export function chunkLength(tbptt: number, T: number): number {
+  return tbptt > 0 && tbptt < T ? tbptt : T;
+}
+
 export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSource, seed: number): TrainerConfig {
   const { training } = run;
-  const T = training.seqLen;
-  const k = training.tbptt > 0 && training.tbptt < T ? training.tbptt : T;
+  const T = source.seqLen;
+  const k = chunkLength(training.tbptt, T);
   if (source.task === 'many-to-one' && k < T) throw new Error('Truncated BPTT needs a target at every step: it does not apply to many-to-one tasks.');
   if (slot.bidirectional && k < T) throw new Error('A bidirectional model reads the whole window: truncated BPTT does not apply.');
   if (slot.initialState === 'learned' && k < T) throw new Error('With truncated BPTT each chunk starts from the state carried over, so a learned initial state does not apply: choose zeros.');

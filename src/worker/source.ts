@@ -10,6 +10,8 @@ export interface Batch {
 }
 
 export interface BatchSource {
+  /** Steps per window: the run's choice, or fixed by ready-made sequences. */
+  seqLen: number;
   inputSize: number;
   /** Values per target (MSE) or classes (cross-entropy). */
   outputSize: number;
@@ -17,10 +19,10 @@ export interface BatchSource {
   task: 'many-to-many' | 'many-to-one';
   /** Token strings when inputs are one-hot tokens (character-level text), for sampling. */
   vocab?: string[];
-  /** A random training batch of B windows of T steps. */
-  train(B: number, T: number, rng: { int(n: number): number }): Batch;
-  /** The same validation batch every time (B windows of T steps), or null when there is none. */
-  validation(B: number, T: number): Batch | null;
+  /** A random training batch of B windows. */
+  train(B: number, rng: { int(n: number): number }): Batch;
+  /** The same validation batch every time (B windows), or null when there is none. */
+  validation(B: number): Batch | null;
 }
 
 /** Slices steps [t0, t0 + k) of every sequence in a batch-first (B, T, F) array. */

@@ -1,16 +1,21 @@
 // The training worker: it owns the GPUDevice. Everything GPU happens here; the main thread only
-// draws. Problems (no adapter, lost device, uncaptured errors) are reported as messages.
+// draws. Problems (no adapter, lost device, bad data, NaN) come back as messages, and nothing
+// already loaded or trained is dropped because of one.
 
+import { builtinInfo, isDataError, makeBuiltin, parseFile, type BuiltinId, type Dataset, type DataWarning } from '../data';
 import { acquireGpu, type Gpu } from '../gpu/device';
 import { GpuError } from '../gpu/errors';
 import { kernelContext, type KernelContext } from '../kernels/registry';
-import type { FromWorker, ToWorker } from './protocol';
+import { summarize } from './dataSource';
+import type { DataSource, FromWorker, ToWorker } from './protocol';
 import { gpuSelfTest } from './selftest';
+import { Session } from './session';
 
 // The worker's global scope, typed narrowly (the DOM and WebWorker libs cannot both be loaded).
-const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
+const scope = self as unknown as { postMessage(message: FromWorker, transfer?: Transferable[]): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 let gpu: Gpu | null = null;
 let ctx: KernelContext | null = null;
+let session: Session | null = null;
 
 function send(message: FromWorker): void {
   scope.postMessage(message);
@@ -23,22 +28,89 @@ function reportProblem(error: unknown): void {
 
 async function init(): Promise<void> {
   try {
-    gpu = await acquireGpu(navigator.gpu, { onProblem: reportProblem });
+    gpu = await acquireGpu(navigator.gpu, {
+      onProblem: (problem) => {
+        void session?.pause();
+        reportProblem(problem);
+      },
+    });
     ctx = kernelContext(gpu.device);
+    session = new Session(ctx, send);
     send({ type: 'gpu-ready', info: gpu.info, selfTest: await gpuSelfTest(ctx) });
   } catch (error) {
     reportProblem(error);
   }
 }
 
-scope.onmessage = (event: MessageEvent<ToWorker>) => {
-  const message = event.data;
+async function loadData(source: DataSource): Promise<void> {
+  try {
+    let dataset: Dataset;
+    let warnings: DataWarning[] = [];
+    let description: string;
+    if (source.kind === 'builtin') {
+      const info = builtinInfo(source.id);
+      dataset = await makeBuiltin(source.id as BuiltinId, source.params, source.seed);
+      description = info.blurb;
+    } else {
+      const result = await parseFile(source.name, source.bytes, {}, (p) => send({ type: 'data-progress', fraction: p.fraction, rows: p.rows }));
+      dataset = result.dataset;
+      warnings = result.warnings;
+      description = `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).`;
+    }
+    session?.setDataset(dataset);
+    send({ type: 'data-loaded', summary: summarize(dataset, description, warnings) });
+  } catch (error) {
+    // The dataset already loaded, and any training, stay as they were.
+    const message = isDataError(error) || error instanceof Error ? error.message : String(error);
+    send({ type: 'data-error', message, detail: isDataError(error) ? '' : String((error as Error)?.stack ?? '') });
+  }
+}
+
+async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
-      void init();
-      break;
+      return init();
     case 'self-test':
-      if (ctx) void gpuSelfTest(ctx).then((selfTest) => gpu && send({ type: 'gpu-ready', info: gpu.info, selfTest }), reportProblem);
-      break;
+      if (ctx && gpu) send({ type: 'gpu-ready', info: gpu.info, selfTest: await gpuSelfTest(ctx) });
+      return;
+    case 'load-data':
+      return loadData(message.source);
   }
+  if (!session) return;
+  switch (message.type) {
+    case 'configure':
+      try {
+        await session.configure(message.run);
+      } catch (error) {
+        send({ type: 'config-error', message: (error as Error).message ?? String(error) });
+      }
+      return;
+    case 'play':
+      return session.play();
+    case 'pause':
+      return session.pause();
+    case 'step':
+      return session.stepOnce();
+    case 'reset':
+      return session.reset();
+    case 'set-speed':
+      session.setSpeed(message.speed);
+      return;
+    case 'probe':
+      session.setProbe(message.sample, message.layer);
+      return;
+    case 'sample-text':
+      try {
+        send({ type: 'text-sample', modelId: message.modelId, text: await session.sampleText(message.modelId, message.prompt, message.length, message.temperature) });
+      } catch (error) {
+        send({ type: 'config-error', message: (error as Error).message });
+      }
+      return;
+  }
+}
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  // play() resolves only when training pauses, so messages are handled concurrently; the session
+  // orders what must be ordered (configure pauses first).
+  handle(event.data).catch(reportProblem);
 };

@@ -1,0 +1,124 @@
+// From a loaded dataset to what the training loop needs: a BatchSource (windows, normalisation
+// fitted on the training split, targets in the head's layout) and the DataSummary the page shows.
+
+import { makeBatch, prepare, type Dataset, type DataWarning, type Prepared, type SampleSet } from '../data';
+import type { DataChoice, DataSummary } from './protocol';
+import type { Batch, BatchSource } from './source';
+
+const SERIES_POINTS = 2000;
+
+/** The columns a table trains on when the user has not chosen: all numeric inputs, predict the first. */
+export function defaultChoice(ds: Dataset): DataChoice {
+  const numeric = ds.kind === 'table' ? ds.columns.map((c) => c.name) : [];
+  return { inputColumns: numeric, targetColumns: numeric.slice(0, 1), normalize: 'zscore', validationFraction: 0.2, missing: 'none' };
+}
+
+export function makeBatchSource(ds: Dataset, choice: DataChoice, seqLen: number): BatchSource {
+  let prepared: Prepared;
+  if (ds.kind === 'table') {
+    const known = new Set(ds.columns.map((c) => c.name));
+    const inputs = choice.inputColumns.filter((c) => known.has(c));
+    const targets = choice.targetColumns.filter((c) => known.has(c));
+    if (inputs.length === 0) throw new Error(`${ds.name}: choose at least one numeric input column.`);
+    prepared = prepare(ds, {
+      inputs,
+      targets: targets.length ? targets : inputs.slice(0, 1),
+      task: 'many-to-many',
+      seqLen,
+      stride: 1,
+      horizon: 1,
+      trainFraction: 1 - choice.validationFraction,
+      normalization: choice.normalize,
+    });
+  } else if (ds.kind === 'tokens') {
+    prepared = prepare(ds, { seqLen, stride: Math.max(1, Math.floor(seqLen / 2)), trainFraction: 1 - choice.validationFraction });
+  } else {
+    prepared = prepare(ds, { trainFraction: 1 - choice.validationFraction });
+  }
+  if (prepared.task === 'seq2seq') {
+    throw new Error(`${ds.name} is a sequence-to-sequence task: it needs an encoder-decoder, which the playground does not train yet. Pick another dataset.`);
+  }
+  const train = prepared.train;
+  const classes = prepared.targetKind === 'class';
+  const fixedT = ds.kind === 'sequences' ? train.seqLen : seqLen;
+  const task = prepared.task;
+  const toBatch = (set: SampleSet, samples: ArrayLike<number>): Batch => {
+    const b = makeBatch(set, samples, true);
+    if (!classes) return { x: b.x, y: b.y };
+    // Class targets go to the loss kernel as ids; -1 marks a step the loss ignores (mask 0).
+    const y = new Float32Array(b.yIds!.length);
+    for (let i = 0; i < y.length; i++) y[i] = b.mask && b.mask[i] === 0 ? -1 : b.yIds![i];
+    return { x: b.x, y };
+  };
+  const valSet = prepared.val;
+  let valCache: Batch | null = null;
+  return {
+    seqLen: fixedT,
+    inputSize: train.inputSize,
+    outputSize: train.targetSize,
+    loss: classes ? 'cross_entropy' : 'mse',
+    task: task === 'many-to-one' ? 'many-to-one' : 'many-to-many',
+    vocab: ds.kind === 'tokens' ? ds.vocab : undefined,
+    train(B, rng) {
+      const samples = Array.from({ length: B }, () => rng.int(train.count));
+      return toBatch(train, samples);
+    },
+    validation(B) {
+      if (!valSet || valSet.count === 0) return null;
+      // A fixed, evenly spread validation batch, so successive losses are comparable.
+      valCache ??= toBatch(valSet, Array.from({ length: B }, (_, i) => Math.floor((i * valSet.count) / B) % valSet.count));
+      return valCache;
+    },
+  };
+}
+
+function downsample(values: ArrayLike<number>, points: number): Float32Array {
+  if (values.length <= points) return Float32Array.from(values);
+  const out = new Float32Array(points);
+  for (let i = 0; i < points; i++) out[i] = values[Math.floor((i * values.length) / points)];
+  return out;
+}
+
+export function summarize(ds: Dataset, description: string, warnings: DataWarning[] = []): DataSummary {
+  const common = { name: ds.name, description, warnings: warnings.map((w) => w.message) };
+  if (ds.kind === 'table') {
+    return {
+      ...common,
+      kind: 'table',
+      task: 'many-to-many',
+      loss: 'mse',
+      length: ds.rowCount,
+      columns: ds.columns.map((c) => ({ name: c.name, min: c.stats.min, max: c.stats.max, mean: c.stats.mean, missing: c.stats.missing })),
+      preview: ds.preview,
+      series: ds.columns.map((c) => ({ name: c.name, values: downsample(c.values, SERIES_POINTS) })),
+    };
+  }
+  if (ds.kind === 'tokens') {
+    return {
+      ...common,
+      kind: 'tokens',
+      task: 'many-to-many',
+      loss: 'cross_entropy',
+      length: ds.ids.length,
+      columns: [],
+      preview: { header: [ds.unit === 'character' ? 'text' : 'notes'], rows: [[ds.preview]] },
+      series: [{ name: `${ds.unit} id`, values: downsample(ds.ids, SERIES_POINTS) }],
+      vocab: ds.vocab,
+    };
+  }
+  const first = Array.from(ds.inputs.subarray(0, ds.seqLen * ds.inputSize));
+  return {
+    ...common,
+    kind: 'sequences',
+    task: ds.task,
+    loss: ds.target.kind === 'class' ? 'cross_entropy' : 'mse',
+    length: ds.count,
+    columns: [],
+    preview: {
+      header: ['step', ...ds.inputNames],
+      rows: Array.from({ length: Math.min(ds.seqLen, 20) }, (_, t) => [String(t), ...first.slice(t * ds.inputSize, (t + 1) * ds.inputSize).map((v) => v.toFixed(3))]),
+    },
+    series: ds.inputNames.map((name, f) => ({ name, values: Float32Array.from({ length: ds.seqLen }, (_, t) => first[t * ds.inputSize + f]) })),
+    vocab: ds.target.kind === 'class' ? ds.target.classNames : undefined,
+  };
+}

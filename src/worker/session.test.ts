@@ -1,0 +1,94 @@
+// The worker's training session end to end in Node (Dawn): built-in data → batches → models →
+// steps, validation and probes as messages, without a browser.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateBuiltin } from '../data';
+import type { Gpu } from '../gpu/device';
+import { nodeGpu } from '../gpu/node';
+import { kernelContext, type KernelContext } from '../kernels/registry';
+import { defaultChoice } from './dataSource';
+import type { FromWorker, ModelSlot, RunConfig } from './protocol';
+import { Session } from './session';
+
+let gpu: Gpu;
+let ctx: KernelContext;
+beforeAll(async () => {
+  gpu = await nodeGpu();
+  ctx = kernelContext(gpu.device);
+});
+afterAll(() => gpu?.device.destroy());
+
+const slot = (id: string, kind: ModelSlot['kind'], over: Partial<ModelSlot> = {}): ModelSlot => ({
+  id,
+  kind,
+  layers: 1,
+  hidden: 16,
+  dState: 8,
+  expand: 2,
+  bidirectional: false,
+  initialState: 'zeros',
+  ...over,
+});
+
+function run(models: ModelSlot[], over: Partial<RunConfig['training']> = {}, data = defaultChoice(generateBuiltin('sine-mix', { length: 1200 }, 1))): RunConfig {
+  return {
+    models,
+    training: { optimizer: 'adam', lr: 0.01, batch: 16, seqLen: 24, tbptt: 0, clip: 1, speed: 'max', validateEvery: 10, ...over },
+    data,
+    seed: 3,
+  };
+}
+
+function collect() {
+  const messages: FromWorker[] = [];
+  return { messages, send: (m: FromWorker) => messages.push(m) };
+}
+
+describe('training session', () => {
+  it('an LSTM on the noisy sines: validation loss falls tenfold, with probes on the way', async () => {
+    const { messages, send } = collect();
+    const session = new Session(ctx, send);
+    session.setDataset(generateBuiltin('sine-mix', { length: 1200 }, 1));
+    await session.configure(run([slot('lstm', 'lstm')]));
+    expect(messages.find((m) => m.type === 'configured')).toBeTruthy();
+    for (let k = 0; k < 200; k++) await session.stepOnce();
+    const val = messages.flatMap((m) => (m.type === 'validation' ? [m.loss] : []));
+    expect(val.length).toBeGreaterThan(10);
+    expect(Math.min(...val.slice(-5))).toBeLessThan(val[0] / 10);
+    const probe = messages.findLast((m) => m.type === 'probe');
+    expect(probe && probe.type === 'probe' && probe.probe.gates.forget.length).toBe(24 * 16);
+    const steps = messages.flatMap((m) => (m.type === 'steps' ? m.reports : []));
+    expect(steps.at(-1)!.step).toBe(200);
+    session.destroy();
+  }, 300_000);
+
+  it('trains LSTM, GRU and tanh RNN side by side on the same batches', async () => {
+    const { messages, send } = collect();
+    const session = new Session(ctx, send);
+    session.setDataset(generateBuiltin('adding', { length: 12, count: 256 }, 2));
+    await session.configure(run([slot('a', 'lstm'), slot('b', 'gru'), slot('c', 'rnn_tanh')], { seqLen: 12 }));
+    for (let k = 0; k < 3; k++) await session.stepOnce();
+    for (const id of ['a', 'b', 'c']) {
+      const reports = messages.flatMap((m) => (m.type === 'steps' && m.modelId === id ? m.reports : []));
+      expect(reports.map((r) => r.step)).toEqual([1, 2, 3]);
+      expect(reports.every((r) => Number.isFinite(r.loss))).toBe(true);
+    }
+    session.destroy();
+  }, 120_000);
+
+  it('truncated BPTT carries state across chunks; bad runs are refused and the old one kept', async () => {
+    const { messages, send } = collect();
+    const session = new Session(ctx, send);
+    session.setDataset(generateBuiltin('sine-mix', { length: 600 }, 1));
+    await session.configure(run([slot('g', 'gru')], { seqLen: 24, tbptt: 8 }));
+    await session.stepOnce();
+    // Three chunks of 8 steps make three optimizer steps per window.
+    const reports = messages.flatMap((m) => (m.type === 'steps' ? m.reports : []));
+    expect(reports.map((r) => r.step)).toEqual([1, 2, 3]);
+    await expect(session.configure(run([slot('g', 'gru', { initialState: 'learned' })], { seqLen: 24, tbptt: 8 }))).rejects.toThrow(/learned initial state/);
+    await expect(session.configure(run([slot('m', 'lstm')], {}, { ...defaultChoice(generateBuiltin('sine-mix', { length: 600 }, 1)), inputColumns: ['nope'] }))).rejects.toThrow(/at least one numeric input column/);
+    await session.stepOnce();
+    expect(messages.flatMap((m) => (m.type === 'steps' ? m.reports : [])).at(-1)!.step).toBe(6);
+    session.destroy();
+  }, 120_000);
+});
