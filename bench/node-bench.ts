@@ -1,0 +1,108 @@
+// The benchmark suite in Node, on WebGPU through Dawn: SwiftShader here, the real GPU where there is
+// one. Bundled by scripts/bundle-node.mjs into .build/node-bench.mjs (npm run bench:node), which
+// also runs on the GPU machine with nothing but Node and the `webgpu` package (bench/RESULTS.md).
+//
+//   node .build/node-bench.mjs [--quick] [--full] [--torch] [--only=matmul,adam] [--sizes=256,512]
+//                              [--reps=N] [--out=results.json]
+
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { nodeGpu } from '../src/gpu/node';
+import { BENCH_CASES } from './cases';
+import { torchPeer } from './peers/torch';
+import { formatReport, type BenchResults, type ReportMeta } from './report';
+import { attachPeer, resolveConfig, runSuite, type ConfigRequest } from './suite';
+
+const USAGE = `usage: node node-bench.mjs [options]
+  --quick          fewer, smaller sizes
+  --full           full sizes even on a software adapter (SwiftShader: slow)
+  --torch          time the same shapes with PyTorch on CUDA (python3) and report ours/torch
+  --only=a,b       only cases whose id or group matches (matmul, matmul-tA, tanh-forward, adam, ...)
+  --sizes=a,b      replace the cases' sizes (matmul: square size; elementwise: element count)
+  --reps=N         timed passes per row
+  --out=FILE       where to write the JSON (default bench/results-node.json, or ./node-bench-results.json)`;
+
+interface Options extends ConfigRequest {
+  torch: boolean;
+  out: string | null;
+}
+
+function parseList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { torch: false, out: null };
+  for (const arg of argv) {
+    const [flag, value = ''] = arg.split(/=(.*)/s);
+    switch (flag) {
+      case '--quick': o.quick = true; break;
+      case '--full': o.full = true; break;
+      case '--torch': o.torch = true; break;
+      case '--only': o.only = parseList(value); break;
+      case '--sizes': o.sizes = parseList(value).map(Number).filter((n) => Number.isInteger(n) && n > 0); break;
+      case '--reps': o.reps = Number(value); break;
+      case '--out': o.out = value; break;
+      case '-h':
+      case '--help': console.log(USAGE); process.exit(0); break;
+      default: console.error(`unknown option ${arg}\n${USAGE}`); process.exit(2);
+    }
+  }
+  return o;
+}
+
+function machine(): Record<string, string | number> {
+  const cpu = cpus();
+  return {
+    platform: `${platform()} ${release()}`,
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  const gpu = await nodeGpu();
+  const config = resolveConfig(gpu.info, options);
+  const log = (message: string) => console.error(`[bench] ${message}`);
+  log(`adapter ${gpu.info.vendor || '?'} / ${gpu.info.architecture || '?'}${gpu.info.isFallback ? ' (software fallback)' : ''}; profile ${config.profile}: ${config.reason}`);
+  const suite = await runSuite(gpu, BENCH_CASES, config, log);
+  gpu.device.destroy();
+
+  let peerLine = 'none (pass --torch to time PyTorch on CUDA)';
+  if (options.torch) {
+    const peer = torchPeer();
+    const skipped = await attachPeer(suite.rows, peer, config, log);
+    peerLine = skipped ? `torch skipped: ${skipped}` : (peer.detail ?? peer.name);
+  }
+
+  const meta: ReportMeta = {
+    environment: `node ${process.version} (Dawn, the webgpu package)`,
+    adapter: `${suite.adapter}${gpu.info.isFallback ? ' (software fallback: CPU figures)' : ''}`,
+    profile: config.profile,
+    reason: config.reason,
+    date: started.toISOString(),
+    peer: peerLine,
+  };
+  const text = formatReport(meta, suite.rows);
+  console.log(`\n${text}`);
+
+  const results: BenchResults = { status: 'done', meta, machine: machine(), info: suite.info, config, rows: suite.rows, text, log: [] };
+  const out = options.out ?? (existsSync('bench') ? 'bench/results-node.json' : 'node-bench-results.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${out}`);
+  const bad = suite.rows.filter((r) => r.error || (r.check !== 'ok' && r.check !== 'not checked'));
+  for (const r of bad) log(`problem: ${r.case} ${r.shape}: ${r.error ?? r.check}`);
+  return bad.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

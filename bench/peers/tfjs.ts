@@ -1,0 +1,153 @@
+// TensorFlow.js as the peer of the browser bench: the same shapes on its WebGPU backend (WebGL when
+// WebGPU does not start, CPU last), in the same page, after our device has been released.
+//
+// Timing: on WebGPU with timestamp queries, tf.time()'s kernelMs (GPU time of every kernel the op
+// launched, summed), which is the closest to our timestamp-query figure; otherwise wall-clock over
+// a batch of iterations ended by reading back one element, so queue latency is amortised.
+
+import type * as TF from '@tensorflow/tfjs';
+import { peerSpecKey, type BenchConfig, type Peer, type PeerResult, type PeerSpec, type Progress } from '../suite';
+
+type Tf = typeof TF;
+
+const BACKENDS = ['webgpu', 'webgl', 'cpu'] as const;
+
+async function loadTf(progress: Progress): Promise<{ tf: Tf; backend: string }> {
+  const tf = await import('@tensorflow/tfjs');
+  await import('@tensorflow/tfjs-backend-webgpu');
+  for (const name of BACKENDS) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return { tf, backend: name };
+      }
+    } catch (error) {
+      progress(`tfjs: backend ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new Error('no TensorFlow.js backend could start');
+}
+
+interface Workload {
+  /** One iteration; returns the tensor it produced (to dispose), or nothing. */
+  run(): TF.Tensor | void;
+  /** A tensor whose first element depends on the last iteration, for a cheap sync. */
+  witness(last: TF.Tensor | void): TF.Tensor;
+  dispose(): void;
+}
+
+function workload(tf: Tf, spec: PeerSpec): Workload | null {
+  switch (spec.op) {
+    case 'matmul': {
+      const { M, N, K, transA, transB } = spec;
+      const a = tf.randomUniform(transA ? [K, M] : [M, K], -1, 1, 'float32', 11);
+      const b = tf.randomUniform(transB ? [N, K] : [K, N], -1, 1, 'float32', 12);
+      return {
+        run: () => tf.matMul(a, b, transA, transB),
+        witness: (last) => last as TF.Tensor,
+        dispose: () => tf.dispose([a, b]),
+      };
+    }
+    case 'activation': {
+      const x = tf.randomUniform([spec.n], -4, 4, 'float32', 21);
+      const f = spec.fn === 'tanh' ? tf.tanh : tf.sigmoid;
+      return { run: () => f(x), witness: (last) => last as TF.Tensor, dispose: () => x.dispose() };
+    }
+    case 'adam': {
+      const param = tf.variable(tf.randomUniform([spec.n], -1, 1, 'float32', 31));
+      const grad = tf.randomUniform([spec.n], -1, 1, 'float32', 32);
+      const optimizer = tf.train.adam(1e-3);
+      return {
+        run: () => optimizer.applyGradients([{ name: param.name, tensor: grad }]),
+        witness: () => param,
+        dispose: () => {
+          optimizer.dispose();
+          tf.dispose([param, grad]);
+        },
+      };
+    }
+  }
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Runs `times` iterations and returns the per-iteration time and how it was taken. */
+async function timeBatch(tf: Tf, w: Workload, times: number, useKernelMs: boolean): Promise<number> {
+  if (useKernelMs) {
+    const info = await tf.time(() => {
+      for (let i = 0; i < times; i++) {
+        const out = w.run();
+        if (out) out.dispose();
+      }
+    });
+    const kernelMs = info.kernelMs;
+    if (typeof kernelMs === 'number' && kernelMs > 0) return kernelMs / times;
+  }
+  const start = performance.now();
+  let last: TF.Tensor | void = undefined;
+  for (let i = 0; i < times; i++) {
+    const out = w.run();
+    if (last) last.dispose();
+    last = out;
+  }
+  const probe = tf.tidy(() => tf.slice(tf.reshape(w.witness(last), [-1]), [0], [1]));
+  await probe.data();
+  probe.dispose();
+  if (last) last.dispose();
+  return (performance.now() - start) / times;
+}
+
+export function tfjsPeer(): Peer {
+  const peer: Peer = {
+    name: 'tfjs',
+    async measure(specs: readonly PeerSpec[], config: BenchConfig, progress: Progress) {
+      const { tf, backend } = await loadTf(progress);
+      try {
+        // Small tensors would otherwise run on the CPU when their data is still there.
+        tf.env().set('WEBGPU_CPU_FORWARD', false);
+      } catch {
+        // Flag unknown to this backend.
+      }
+      const timestamps = backend === 'webgpu' && Boolean((tf.backend() as unknown as { supportTimestampQuery?: boolean }).supportTimestampQuery);
+      const timing = timestamps ? 'timestamp-query (kernels)' : 'wall-clock';
+      peer.name = `tfjs-${backend}`;
+      peer.detail = `TensorFlow.js ${tf.version_core}, ${backend} backend, ${timing}`;
+      progress(`peer: ${peer.detail}`);
+      const results: Array<PeerResult | null> = [];
+      for (const spec of specs) {
+        const w = workload(tf, spec);
+        if (!w) {
+          results.push(null);
+          continue;
+        }
+        try {
+          let single = 0;
+          for (let i = 0; i < Math.max(2, config.warmup); i++) single = await timeBatch(tf, w, 1, timestamps);
+          const batch = Math.max(1, Math.min(config.maxBatch, single > 0 ? Math.ceil(config.targetPassMs / single) : config.maxBatch));
+          const samples: number[] = [];
+          let spent = 0;
+          for (let r = 0; r < config.reps; r++) {
+            if (r >= 3 && spent > config.caseBudgetMs) break;
+            const ms = await timeBatch(tf, w, batch, timestamps);
+            spent += ms * batch;
+            samples.push(ms);
+          }
+          const ms = median(samples);
+          results.push({ name: peer.name, ms, timing });
+          progress(`tfjs ${peerSpecKey(spec)}: ${ms.toPrecision(4)} ms (batch ${batch} x ${samples.length})`);
+        } catch (error) {
+          progress(`tfjs ${peerSpecKey(spec)} failed: ${error instanceof Error ? error.message : String(error)}`);
+          results.push(null);
+        } finally {
+          w.dispose();
+        }
+      }
+      return results;
+    },
+  };
+  return peer;
+}
