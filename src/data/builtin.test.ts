@@ -1,0 +1,199 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  addingProblem,
+  copyTask,
+  digitsTask,
+  generateBuiltin,
+  listBuiltins,
+  makeBuiltin,
+  melodies,
+  resolveParams,
+  sineMix,
+  type BuiltinId,
+} from './builtin';
+import { TUNES, midiOf, parseNotes } from './melodies';
+import { prepare, type PrepareSpec } from './prep';
+import type { Dataset } from './types';
+
+const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
+const fetchBytes = async (path: string) => readFileSync(publicDir + path);
+
+/** A fingerprint of every number and string in a dataset. */
+function digest(ds: Dataset): string {
+  const parts: string[] = [ds.kind];
+  if (ds.kind === 'table') for (const c of ds.columns) parts.push(c.name, Array.from(c.values).join(','));
+  if (ds.kind === 'tokens') parts.push(ds.vocab.join('\u0001'), Array.from(ds.ids).join(','));
+  if (ds.kind === 'sequences') {
+    parts.push(Array.from(ds.inputs).join(','));
+    parts.push(ds.target.kind === 'real' ? Array.from(ds.target.values).join(',') : Array.from(ds.target.ids).join(','));
+  }
+  return parts.join('|');
+}
+
+describe('built-in datasets', () => {
+  it('lists each with an id, a title, a one-line blurb and parameters with defaults', () => {
+    const list = listBuiltins();
+    expect(list.map((b) => b.id)).toEqual(['sine-mix', 'adding', 'copy', 'digits', 'melodies', 'seattle-weather', 'austen']);
+    for (const b of list) {
+      expect(b.title.length).toBeGreaterThan(3);
+      expect(b.blurb.length).toBeGreaterThan(30);
+      expect(b.blurb).not.toContain('\n');
+      for (const p of b.params) expect(() => resolveParams(b.id, { [p.key]: p.default })).not.toThrow();
+    }
+    expect(() => resolveParams('adding', { length: 1 })).toThrow(
+      'Adding problem: Sequence length must be a whole number from 2 to 2000 (got 1).',
+    );
+    expect(() => resolveParams('digits', { mode: 'shuffle' })).toThrow(
+      'Reverse or sort digits: Task must be one of "reverse", "sort" (got "shuffle").',
+    );
+  });
+
+  const generated: BuiltinId[] = ['sine-mix', 'adding', 'copy', 'digits', 'melodies'];
+  it.each(generated)('%s is deterministic by seed, and the seed matters', (id) => {
+    const a = generateBuiltin(id, {}, 42);
+    expect(digest(generateBuiltin(id, {}, 42))).toBe(digest(a));
+    expect(digest(generateBuiltin(id, {}, 43))).not.toBe(digest(a));
+    // And every default dataset prepares with its suggested sequence length.
+    const info = listBuiltins().find((b) => b.id === id)!;
+    const spec: PrepareSpec =
+      a.kind === 'table'
+        ? { inputs: info.suggested.inputs!, seqLen: info.suggested.seqLen, task: info.suggested.task }
+        : a.kind === 'tokens'
+          ? { seqLen: info.suggested.seqLen, stride: info.suggested.stride }
+          : {};
+    const p = prepare(a, spec);
+    expect(p.train.count).toBeGreaterThan(0);
+    if (a.kind === 'sequences') expect(a.seqLen).toBe(info.suggested.seqLen);
+  });
+
+  it('sine mixture: the right shape, bounded by its amplitudes plus noise', () => {
+    const ds = sineMix(500, 3, 0, 2, 5);
+    expect(ds.columns.map((c) => c.name)).toEqual(['value 1', 'value 2']);
+    expect(ds.rowCount).toBe(500);
+    for (const c of ds.columns) {
+      expect(c.stats.max).toBeLessThanOrEqual(3);
+      expect(c.stats.std).toBeGreaterThan(0.2);
+    }
+    const noisy = sineMix(500, 3, 0.5, 1, 5);
+    const clean = sineMix(500, 3, 0, 1, 5);
+    let diff = 0;
+    for (let i = 0; i < 500; i++) diff += (noisy.columns[0].values[i] - clean.columns[0].values[i]) ** 2;
+    expect(Math.sqrt(diff / 500)).toBeGreaterThan(0.3);
+  });
+
+  it('adding problem: two markers, one in each half, target the sum of the marked values', () => {
+    const L = 9;
+    const ds = addingProblem(L, 300, 11);
+    if (ds.target.kind !== 'real') throw new Error('real target expected');
+    let mean = 0;
+    for (let i = 0; i < ds.count; i++) {
+      const marked: number[] = [];
+      let sum = 0;
+      for (let t = 0; t < L; t++) {
+        const v = ds.inputs[(i * L + t) * 2];
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThan(1);
+        if (ds.inputs[(i * L + t) * 2 + 1] === 1) {
+          marked.push(t);
+          sum += v;
+        }
+      }
+      expect(marked.length).toBe(2);
+      expect(marked[0]).toBeLessThan(4);
+      expect(marked[1]).toBeGreaterThanOrEqual(4);
+      expect(ds.target.values[i]).toBeCloseTo(sum, 6);
+      mean += ds.target.values[i] / ds.count;
+    }
+    expect(mean).toBeGreaterThan(0.85);
+    expect(mean).toBeLessThan(1.15);
+  });
+
+  it('copy task: symbols, delay, go signal, then the same symbols as masked targets', () => {
+    const K = 4;
+    const D = 3;
+    const S = 5;
+    const ds = copyTask(K, D, S, 20, 2);
+    const T = 2 * K + D;
+    expect([ds.seqLen, ds.inputSize, ds.targetLen]).toEqual([T, S + 2, T]);
+    if (ds.target.kind !== 'class') throw new Error('class target expected');
+    expect(ds.target.classNames).toEqual(['blank', 'A', 'B', 'C', 'D', 'E']);
+    for (let i = 0; i < ds.count; i++) {
+      const hot = (t: number) => {
+        const row = ds.inputs.subarray((i * T + t) * (S + 2), (i * T + t + 1) * (S + 2));
+        expect(row.reduce((a, b) => a + b)).toBe(1);
+        return row.indexOf(1);
+      };
+      const symbols = [0, 1, 2, 3].map((t) => hot(t) - 2);
+      for (const s of symbols) expect(s).toBeGreaterThanOrEqual(0);
+      for (let t = K; t < T; t++) expect(hot(t)).toBe(t === K + D ? 1 : 0);
+      const ids = Array.from(ds.target.ids.subarray(i * T, (i + 1) * T));
+      expect(ids).toEqual([...Array(K + D).fill(0), ...symbols.map((s) => s + 1)]);
+      expect(Array.from(ds.mask!.subarray(i * T, (i + 1) * T))).toEqual([...Array(K + D).fill(0), ...Array(K).fill(1)]);
+    }
+  });
+
+  it('digits: outputs are the reversed or sorted inputs', () => {
+    for (const mode of ['reverse', 'sort'] as const) {
+      const ds = digitsTask(mode, 6, 50, 4);
+      if (ds.target.kind !== 'class') throw new Error('class target expected');
+      expect(ds.task).toBe('seq2seq');
+      for (let i = 0; i < ds.count; i++) {
+        const input = Array.from({ length: 6 }, (_, t) => ds.inputs.subarray((i * 6 + t) * 10, (i * 6 + t + 1) * 10).indexOf(1));
+        const want = mode === 'reverse' ? [...input].reverse() : [...input].sort((a, b) => a - b);
+        expect(Array.from(ds.target.ids.subarray(i * 6, (i + 1) * 6))).toEqual(want);
+      }
+    }
+  });
+
+  it('melodies: every tune parses, tunes end with "|", and tokens decode to notes', () => {
+    expect(midiOf('C4')).toBe(60);
+    expect(midiOf('A4')).toBe(69);
+    expect(midiOf('F#3')).toBe(54);
+    for (const t of TUNES) expect(parseNotes(t.notes).length).toBeGreaterThan(10);
+    const ds = melodies('original', 1);
+    expect(ds.segments!.length).toBe(TUNES.length);
+    expect(ds.vocab[0]).toBe('|');
+    let total = 0;
+    for (const seg of ds.segments!) {
+      const tune = TUNES.find((t) => t.title === seg.title)!;
+      const notes = parseNotes(tune.notes);
+      expect(seg.length).toBe(notes.length + 1);
+      expect(ds.vocab[ds.ids[seg.start + seg.length - 1]]).toBe('|');
+      notes.forEach((n, k) => expect(ds.notes![ds.ids[seg.start + k]]).toEqual(n));
+      total += seg.length;
+    }
+    expect(ds.ids.length).toBe(total);
+    const all = melodies('all', 1);
+    expect(all.segments!.length).toBe(12 * TUNES.length);
+    expect(all.vocab.length).toBeGreaterThan(ds.vocab.length);
+  });
+
+  it('loads the real series and the real text from public/data', async () => {
+    const weather = await makeBuiltin('seattle-weather', {}, 1, { fetchBytes });
+    if (weather.kind !== 'table') throw new Error('table expected');
+    expect(weather.rowCount).toBe(1461);
+    expect(weather.columns.map((c) => c.name)).toEqual(['precipitation', 'temp_max', 'temp_min', 'wind']);
+    const tmax = weather.columns[1].stats;
+    expect(tmax.missing).toBe(0);
+    expect(tmax.min).toBeGreaterThan(-10);
+    expect(tmax.max).toBeLessThan(40);
+    expect(weather.labels[0].values[0]).toBe('2012-01-01');
+    expect(prepare(weather, { inputs: ['temp_max'], seqLen: 60 }).train.count).toBeGreaterThan(1000);
+
+    const text = await makeBuiltin('austen', {}, 1, { fetchBytes });
+    if (text.kind !== 'tokens') throw new Error('tokens expected');
+    expect(text.ids.length).toBeGreaterThan(90_000);
+    expect(text.ids.length).toBeLessThan(110_000);
+    expect(text.vocab.length).toBeLessThan(90);
+    expect(text.preview.startsWith('PRIDE AND PREJUDICE')).toBe(true);
+    expect(() => generateBuiltin('austen')).toThrow('austen: this built-in is read from a file; use makeBuiltin.');
+  });
+
+  it('refuses sizes that would not fit in memory', () => {
+    expect(() => addingProblem(2000, 100000, 1)).toThrow(
+      'Adding problem: 100000 sequences of 2000 steps need 1526 MB; the limit is 128 MB. Use fewer or shorter sequences.',
+    );
+  });
+});

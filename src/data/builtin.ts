@@ -1,0 +1,474 @@
+// Built-in datasets: synthetic tasks generated from a seed (same seed, same data), a real time
+// series and a real text shipped in public/data/ (see public/data/README.md for sources).
+
+import { DataError } from './errors';
+import { PREVIEW_ROWS } from './limits';
+import { TUNES, nameOf, parseNotes } from './melodies';
+import { parseFile } from './parse';
+import { Random } from './random';
+import { columnStats } from './stats';
+import type { Dataset, NoteToken, SequenceDataset, TableDataset, Task, TokenDataset } from './types';
+
+export type BuiltinId =
+  | 'sine-mix'
+  | 'adding'
+  | 'copy'
+  | 'digits'
+  | 'melodies'
+  | 'seattle-weather'
+  | 'austen';
+
+export interface BuiltinParam {
+  key: string;
+  label: string;
+  kind: 'int' | 'number' | 'choice';
+  default: number | string;
+  min?: number;
+  max?: number;
+  step?: number;
+  options?: { value: string; label: string }[];
+  help: string;
+}
+
+/** A starting point for the model setup (the UI may offer it as defaults). */
+export interface SuggestedSetup {
+  task: Task;
+  seqLen: number;
+  stride?: number;
+  inputs?: string[];
+  targets?: string[];
+}
+
+export interface BuiltinInfo {
+  id: BuiltinId;
+  title: string;
+  /** One line: what the dataset tests. */
+  blurb: string;
+  kind: Dataset['kind'];
+  source: 'generated' | 'file';
+  /** For file datasets: the path under public/ (served from the site root). */
+  file?: string;
+  credit?: string;
+  params: BuiltinParam[];
+  suggested: SuggestedSetup;
+}
+
+export type BuiltinParams = Record<string, number | string>;
+
+const BUILTINS: BuiltinInfo[] = [
+  {
+    id: 'sine-mix',
+    title: 'Noisy sine mixture',
+    blurb:
+      'Forecasting warm-up: a sum of a few sine waves plus noise; every model should learn it, and the noise sets the floor on the error.',
+    kind: 'table',
+    source: 'generated',
+    params: [
+      { key: 'length', label: 'Time steps', kind: 'int', default: 3000, min: 100, max: 200000, help: 'Rows in the series.' },
+      { key: 'components', label: 'Sine waves', kind: 'int', default: 3, min: 1, max: 8, help: 'Waves added per channel (periods 8 to 120 steps).' },
+      { key: 'noise', label: 'Noise', kind: 'number', default: 0.1, min: 0, max: 2, step: 0.05, help: 'Standard deviation of the Gaussian noise added to each step.' },
+      { key: 'channels', label: 'Channels', kind: 'int', default: 1, min: 1, max: 8, help: 'Independent series (columns).' },
+    ],
+    suggested: { task: 'many-to-many', seqLen: 64, inputs: ['value'] },
+  },
+  {
+    id: 'adding',
+    title: 'Adding problem',
+    blurb:
+      "The answer depends on two inputs far apart; a tanh RNN's gradient vanishes before it reaches them, LSTM/GRU/Mamba carry it. Always answering 1 scores an MSE of about 0.167.",
+    kind: 'sequences',
+    source: 'generated',
+    params: [
+      { key: 'length', label: 'Sequence length', kind: 'int', default: 50, min: 2, max: 2000, help: 'Steps per sequence; longer is harder.' },
+      { key: 'count', label: 'Sequences', kind: 'int', default: 5000, min: 10, max: 100000, help: 'Number of sequences.' },
+    ],
+    suggested: { task: 'many-to-one', seqLen: 50 },
+  },
+  {
+    id: 'copy',
+    title: 'Copy task',
+    blurb:
+      'Remember a string of symbols through a blank delay, then replay it: tests how much a state can hold and how long it lasts.',
+    kind: 'sequences',
+    source: 'generated',
+    params: [
+      { key: 'length', label: 'Symbols to copy', kind: 'int', default: 8, min: 1, max: 100, help: 'How many symbols to remember.' },
+      { key: 'delay', label: 'Delay', kind: 'int', default: 20, min: 0, max: 1000, help: 'Blank steps between the symbols and the go signal.' },
+      { key: 'symbols', label: 'Alphabet size', kind: 'int', default: 8, min: 2, max: 26, help: 'Distinct symbols (A, B, C, ...).' },
+      { key: 'count', label: 'Sequences', kind: 'int', default: 4000, min: 10, max: 100000, help: 'Number of sequences.' },
+    ],
+    suggested: { task: 'many-to-many', seqLen: 36 },
+  },
+  {
+    id: 'digits',
+    title: 'Reverse or sort digits',
+    blurb:
+      'Sequence to sequence: read a string of digits, then write it reversed or sorted; the whole input must fit in the state before the first output.',
+    kind: 'sequences',
+    source: 'generated',
+    params: [
+      {
+        key: 'mode',
+        label: 'Task',
+        kind: 'choice',
+        default: 'reverse',
+        options: [
+          { value: 'reverse', label: 'Reverse' },
+          { value: 'sort', label: 'Sort' },
+        ],
+        help: 'What the output does to the input.',
+      },
+      { key: 'length', label: 'Digits', kind: 'int', default: 8, min: 2, max: 50, help: 'Digits per string.' },
+      { key: 'count', label: 'Sequences', kind: 'int', default: 5000, min: 10, max: 100000, help: 'Number of strings.' },
+    ],
+    suggested: { task: 'seq2seq', seqLen: 8 },
+  },
+  {
+    id: 'melodies',
+    title: 'Folk melodies',
+    blurb:
+      'Next-note prediction on 14 public-domain tunes: short, repetitive phrases a model can learn to continue.',
+    kind: 'tokens',
+    source: 'generated',
+    params: [
+      {
+        key: 'transpose',
+        label: 'Keys',
+        kind: 'choice',
+        default: 'original',
+        options: [
+          { value: 'original', label: 'As written' },
+          { value: 'all', label: 'All 12 keys' },
+        ],
+        help: 'Add each tune in every key (12 times the data, a larger vocabulary).',
+      },
+    ],
+    suggested: { task: 'many-to-many', seqLen: 32, stride: 4 },
+  },
+  {
+    id: 'seattle-weather',
+    title: 'Seattle daily weather, 2012–2015',
+    blurb:
+      'A real, noisy series with a yearly cycle: forecasting where the past predicts the future only in part.',
+    kind: 'table',
+    source: 'file',
+    file: 'data/seattle-weather.csv',
+    credit: 'NOAA National Climatic Data Center (public domain), via the vega-datasets package',
+    params: [],
+    suggested: { task: 'many-to-many', seqLen: 60, inputs: ['temp_max'] },
+  },
+  {
+    id: 'austen',
+    title: 'Pride and Prejudice, chapters 1–12',
+    blurb:
+      'Character-level language modelling on 100 KB of Jane Austen: spelling, words, punctuation and dialogue.',
+    kind: 'tokens',
+    source: 'file',
+    file: 'data/pride-and-prejudice.txt',
+    credit: 'Jane Austen (1813), public domain; text via Project Gutenberg and the janeaustenr package',
+    params: [],
+    suggested: { task: 'many-to-many', seqLen: 100, stride: 50 },
+  },
+];
+
+export function listBuiltins(): BuiltinInfo[] {
+  return BUILTINS.map((b) => ({ ...b, params: b.params.map((p) => ({ ...p })) }));
+}
+
+export function builtinInfo(id: string): BuiltinInfo {
+  const info = BUILTINS.find((b) => b.id === id);
+  if (!info) throw new DataError('bad-option', id, `${id}: there is no built-in dataset with this id.`);
+  return info;
+}
+
+/** Fills in defaults and checks each parameter against its range or options. */
+export function resolveParams(id: BuiltinId, params: BuiltinParams = {}): Record<string, number | string> {
+  const info = builtinInfo(id);
+  const out: Record<string, number | string> = {};
+  for (const p of info.params) {
+    const v = params[p.key] ?? p.default;
+    if (p.kind === 'choice') {
+      if (!p.options!.some((o) => o.value === v)) {
+        const allowed = p.options!.map((o) => JSON.stringify(o.value)).join(', ');
+        throw new DataError('bad-option', info.title, `${info.title}: ${p.label} must be one of ${allowed} (got ${JSON.stringify(v)}).`);
+      }
+      out[p.key] = v;
+      continue;
+    }
+    const x = typeof v === 'number' ? v : Number(v);
+    const whole = p.kind === 'int';
+    if (!Number.isFinite(x) || (whole && !Number.isInteger(x)) || x < p.min! || x > p.max!) {
+      throw new DataError(
+        'bad-option',
+        info.title,
+        `${info.title}: ${p.label} must be ${whole ? 'a whole number' : 'a number'} from ${p.min} to ${p.max} (got ${JSON.stringify(v)}).`,
+      );
+    }
+    out[p.key] = x;
+  }
+  return out;
+}
+
+/** Largest generated sequence dataset: 2^25 floats (128 MB). */
+const MAX_FLOATS = 1 << 25;
+
+function checkSize(title: string, count: number, seqLen: number, size: number): void {
+  const floats = count * seqLen * size;
+  if (floats > MAX_FLOATS) {
+    const mb = Math.round((floats * 4) / (1024 * 1024));
+    throw new DataError(
+      'bad-option',
+      title,
+      `${title}: ${count} sequences of ${seqLen} steps need ${mb} MB; the limit is 128 MB. Use fewer or shorter sequences.`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- generators
+
+export function sineMix(length: number, components: number, noise: number, channels: number, seed: number): TableDataset {
+  const rng = new Random(seed);
+  const names = channels === 1 ? ['value'] : Array.from({ length: channels }, (_, c) => `value ${c + 1}`);
+  const columns = names.map((name) => {
+    const waves = Array.from({ length: components }, () => ({
+      period: rng.uniform(8, 120),
+      amp: rng.uniform(0.3, 1),
+      phase: rng.uniform(0, 2 * Math.PI),
+    }));
+    const values = new Float64Array(length);
+    for (let t = 0; t < length; t++) {
+      let v = 0;
+      for (const w of waves) v += w.amp * Math.sin((2 * Math.PI * t) / w.period + w.phase);
+      values[t] = v + noise * rng.normal();
+    }
+    return { name, values, stats: columnStats(values) };
+  });
+  const rows: string[][] = [];
+  for (let t = 0; t < Math.min(length, PREVIEW_ROWS); t++) rows.push(columns.map((c) => c.values[t].toFixed(4)));
+  const rowRefs = new Int32Array(length);
+  for (let t = 0; t < length; t++) rowRefs[t] = t;
+  return {
+    kind: 'table',
+    name: 'Noisy sine mixture',
+    rowCount: length,
+    columns,
+    labels: [],
+    rowRefs,
+    rowRefKind: 'item',
+    preview: { header: names, rows },
+  };
+}
+
+/**
+ * The adding problem (Hochreiter & Schmidhuber 1997, in the form of Le et al. 2015): channel 0 holds
+ * uniform values in [0, 1), channel 1 marks one step in the first half and one in the second; the
+ * target is the sum of the two marked values.
+ */
+export function addingProblem(length: number, count: number, seed: number): SequenceDataset {
+  checkSize('Adding problem', count, length, 2);
+  const rng = new Random(seed);
+  const inputs = new Float32Array(count * length * 2);
+  const values = new Float32Array(count);
+  const half = Math.floor(length / 2);
+  for (let i = 0; i < count; i++) {
+    const a = rng.int(Math.max(1, half));
+    const b = half + rng.int(length - half);
+    let sum = 0;
+    for (let t = 0; t < length; t++) {
+      const v = Math.fround(rng.next());
+      const o = (i * length + t) * 2;
+      inputs[o] = v;
+      if (t === a || t === b) {
+        inputs[o + 1] = 1;
+        sum += v;
+      }
+    }
+    values[i] = sum;
+  }
+  return {
+    kind: 'sequences',
+    name: 'Adding problem',
+    task: 'many-to-one',
+    count,
+    seqLen: length,
+    inputSize: 2,
+    inputs,
+    inputNames: ['value', 'marker'],
+    targetLen: 1,
+    target: { kind: 'real', size: 1, values, names: ['sum'] },
+    mask: null,
+  };
+}
+
+/**
+ * The copy task: `length` symbols, `delay` blanks, a go signal, then `length - 1` blanks while the
+ * model replays the symbols (from the go step on). Inputs are one-hot over [blank, go, A, B, ...];
+ * targets are classes [blank, A, B, ...], masked to the replay steps.
+ */
+export function copyTask(length: number, delay: number, symbols: number, count: number, seed: number): SequenceDataset {
+  const T = 2 * length + delay;
+  const F = symbols + 2;
+  checkSize('Copy task', count, T, F);
+  const rng = new Random(seed);
+  const inputs = new Float32Array(count * T * F);
+  const ids = new Int32Array(count * T);
+  const mask = new Float32Array(count * T);
+  const go = length + delay;
+  for (let i = 0; i < count; i++) {
+    const base = i * T;
+    for (let t = 0; t < T; t++) {
+      let feature = 0; // blank
+      if (t < length) {
+        const s = rng.int(symbols);
+        feature = 2 + s;
+        ids[base + go + t] = 1 + s;
+        mask[base + go + t] = 1;
+      } else if (t === go) {
+        feature = 1;
+      }
+      inputs[(base + t) * F + feature] = 1;
+    }
+  }
+  const letters = Array.from({ length: symbols }, (_, s) => String.fromCharCode(65 + s));
+  return {
+    kind: 'sequences',
+    name: 'Copy task',
+    task: 'many-to-many',
+    count,
+    seqLen: T,
+    inputSize: F,
+    inputs,
+    inputNames: ['blank', 'go', ...letters],
+    targetLen: T,
+    target: { kind: 'class', ids, classNames: ['blank', ...letters] },
+    mask,
+  };
+}
+
+/** Digit strings (one-hot over 0-9) to their reverse or their sorted order (class ids 0-9). */
+export function digitsTask(mode: 'reverse' | 'sort', length: number, count: number, seed: number): SequenceDataset {
+  checkSize('Reverse or sort digits', count, length, 10);
+  const rng = new Random(seed);
+  const inputs = new Float32Array(count * length * 10);
+  const ids = new Int32Array(count * length);
+  const digits = new Int32Array(length);
+  for (let i = 0; i < count; i++) {
+    for (let t = 0; t < length; t++) {
+      digits[t] = rng.int(10);
+      inputs[(i * length + t) * 10 + digits[t]] = 1;
+    }
+    const out = mode === 'reverse' ? digits.slice().reverse() : digits.slice().sort();
+    ids.set(out, i * length);
+  }
+  const names = Array.from({ length: 10 }, (_, d) => String(d));
+  return {
+    kind: 'sequences',
+    name: mode === 'reverse' ? 'Reverse digits' : 'Sort digits',
+    task: 'seq2seq',
+    count,
+    seqLen: length,
+    inputSize: 10,
+    inputs,
+    inputNames: names,
+    targetLen: length,
+    target: { kind: 'class', ids, classNames: names },
+    mask: null,
+  };
+}
+
+/**
+ * The songbook as one token stream: each token is a (pitch, length) pair such as "E4:0.5", and "|"
+ * ends a tune. The seed shuffles the order of the tunes; `all` adds every tune in 12 keys.
+ */
+export function melodies(transpose: 'original' | 'all', seed: number): TokenDataset {
+  const rng = new Random(seed);
+  const pieces: { title: string; notes: NoteToken[] }[] = [];
+  for (const tune of TUNES) {
+    const notes = parseNotes(tune.notes);
+    const shifts = transpose === 'all' ? [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6] : [0];
+    for (const k of shifts) {
+      const title = k === 0 ? tune.title : `${tune.title} (${k > 0 ? '+' : ''}${k})`;
+      pieces.push({ title, notes: notes.map((n) => ({ pitch: n.pitch < 0 ? n.pitch : n.pitch + k, beats: n.beats })) });
+    }
+  }
+  for (let i = pieces.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [pieces[i], pieces[j]] = [pieces[j], pieces[i]];
+  }
+  const key = (n: NoteToken) => (n.pitch === -1 && n.beats === 0 ? '|' : `${nameOf(n.pitch)}:${n.beats}`);
+  const END: NoteToken = { pitch: -1, beats: 0 };
+  const distinct = new Map<string, NoteToken>([['|', END]]);
+  for (const p of pieces) for (const n of p.notes) distinct.set(key(n), n);
+  const sorted = [...distinct.values()].sort((a, b) => a.pitch - b.pitch || a.beats - b.beats);
+  const vocab = sorted.map(key);
+  const idOf = new Map(vocab.map((v, i) => [v, i]));
+  const stream: number[] = [];
+  const segments: { title: string; start: number; length: number }[] = [];
+  for (const p of pieces) {
+    segments.push({ title: p.title, start: stream.length, length: p.notes.length + 1 });
+    for (const n of p.notes) stream.push(idOf.get(key(n))!);
+    stream.push(idOf.get('|')!);
+  }
+  const ids = Uint16Array.from(stream);
+  const counts = new Int32Array(vocab.length);
+  for (const id of ids) counts[id]++;
+  return {
+    kind: 'tokens',
+    name: 'Folk melodies',
+    unit: 'note',
+    vocab,
+    ids,
+    counts,
+    notes: sorted,
+    segments,
+    preview: vocab.length ? Array.from(ids.subarray(0, 200), (i) => vocab[i]).join(' ') : '',
+  };
+}
+
+/** Generates a synthetic built-in (synchronously). File-based ones need makeBuiltin. */
+export function generateBuiltin(id: BuiltinId, params: BuiltinParams = {}, seed = 1): Dataset {
+  const p = resolveParams(id, params);
+  const n = (k: string) => p[k] as number;
+  switch (id) {
+    case 'sine-mix':
+      return sineMix(n('length'), n('components'), n('noise'), n('channels'), seed);
+    case 'adding':
+      return addingProblem(n('length'), n('count'), seed);
+    case 'copy':
+      return copyTask(n('length'), n('delay'), n('symbols'), n('count'), seed);
+    case 'digits':
+      return digitsTask(p.mode as 'reverse' | 'sort', n('length'), n('count'), seed);
+    case 'melodies':
+      return melodies(p.transpose as 'original' | 'all', seed);
+    default:
+      throw new DataError('bad-option', id, `${id}: this built-in is read from a file; use makeBuiltin.`);
+  }
+}
+
+export type FetchBytes = (path: string) => Promise<ArrayBuffer | Uint8Array>;
+
+/** Fetches a file under public/ relative to the site's base URL (works in a page and in a worker). */
+export const fetchPublicFile: FetchBytes = async (path) => {
+  const here = typeof location !== 'undefined' ? location.href : 'http://localhost/';
+  // import.meta.env exists under Vite (page, worker, Vitest); fall back to the root elsewhere.
+  const base = (import.meta.env?.BASE_URL as string | undefined) ?? '/';
+  const url = new URL(`${base}${path}`, here);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${res.statusText}`);
+  return res.arrayBuffer();
+};
+
+/** Any built-in: generated ones from params and seed, file ones fetched and parsed. */
+export async function makeBuiltin(
+  id: BuiltinId,
+  params: BuiltinParams = {},
+  seed = 1,
+  opts: { fetchBytes?: FetchBytes } = {},
+): Promise<Dataset> {
+  const info = builtinInfo(id);
+  if (info.source === 'generated') return generateBuiltin(id, params, seed);
+  const bytes = await (opts.fetchBytes ?? fetchPublicFile)(info.file!);
+  const name = info.file!.split('/').pop()!;
+  const { dataset } = await parseFile(name, bytes);
+  return dataset;
+}

@@ -1,0 +1,82 @@
+// The data layer's public API (engine side: no React, no DOM; safe inside a Web Worker).
+
+export { parseFile, detectFormat } from './parse';
+export type { ParseOptions, ParseResult, Detected, FileFormat } from './parse';
+export type { DelimitedInfo, DelimiterChoice } from './parse/delimited';
+export type { JsonInfo } from './parse/json';
+export { idsToText } from './parse/text';
+export { decodeBytes, firstInvalidUtf8 } from './encoding';
+export type { Encoding, EncodingChoice } from './encoding';
+
+export { DataError, isDataError } from './errors';
+export type { DataErrorCode, DataErrorInfo, DataWarning, DataWarningCode, MissingFix } from './errors';
+export { MAX_FILE_BYTES, MAX_FILE_LABEL, MAX_VOCAB, PREVIEW_ROWS, PREVIEW_CHARS, formatBytes } from './limits';
+
+export { applyFix, countMissing, dropMissingRows, fillForward, fillForwardValues } from './fixes';
+export { columnStats } from './stats';
+
+export {
+  batchCount,
+  denormalize,
+  fitNormalizer,
+  iterateBatches,
+  makeBatch,
+  makeBatches,
+  normalize,
+  prepare,
+  prepareSequences,
+  prepareTable,
+  prepareTokens,
+  sampleOrder,
+  splitIndex,
+  windowStarts,
+} from './prep';
+export type {
+  Batch,
+  BatchOptions,
+  DenseSet,
+  Normalization,
+  Normalizer,
+  PrepareSpec,
+  Prepared,
+  SampleSet,
+  SequenceSpec,
+  TableSpec,
+  TokenSpec,
+  TokenWindowSet,
+  WindowSet,
+} from './prep';
+
+export {
+  addingProblem,
+  builtinInfo,
+  copyTask,
+  digitsTask,
+  fetchPublicFile,
+  generateBuiltin,
+  listBuiltins,
+  makeBuiltin,
+  melodies,
+  resolveParams,
+  sineMix,
+} from './builtin';
+export type { BuiltinId, BuiltinInfo, BuiltinParam, BuiltinParams, FetchBytes, SuggestedSetup } from './builtin';
+export { TUNES } from './melodies';
+
+export type {
+  ColumnStats,
+  Dataset,
+  LabelColumn,
+  NoteToken,
+  NumericColumn,
+  ParseProgress,
+  ProgressFn,
+  SequenceDataset,
+  TableDataset,
+  TablePreview,
+  TargetKind,
+  Task,
+  TokenDataset,
+} from './types';
+
+export { batchBuffers, datasetBuffers } from './transfer';

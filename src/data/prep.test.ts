@@ -1,0 +1,277 @@
+import { describe, it, expect } from 'vitest';
+import {
+  batchCount,
+  denormalize,
+  fitNormalizer,
+  makeBatch,
+  makeBatches,
+  normalize,
+  prepare,
+  prepareSequences,
+  prepareTable,
+  prepareTokens,
+  sampleOrder,
+  windowStarts,
+  type WindowSet,
+} from './prep';
+import { columnStats } from './stats';
+import { addingProblem, copyTask } from './builtin';
+import type { TableDataset, TokenDataset } from './types';
+
+function tableOf(name: string, cols: Record<string, number[]>): TableDataset {
+  const entries = Object.entries(cols);
+  const n = entries[0][1].length;
+  return {
+    kind: 'table',
+    name,
+    rowCount: n,
+    columns: entries.map(([k, v]) => {
+      const values = Float64Array.from(v);
+      return { name: k, values, stats: columnStats(values) };
+    }),
+    labels: [],
+    rowRefs: Int32Array.from({ length: n }, (_, i) => i + 2),
+    rowRefKind: 'line',
+    preview: { header: entries.map(([k]) => k), rows: [] },
+  };
+}
+const range = (n: number, f = (i: number) => i) => Array.from({ length: n }, (_, i) => f(i));
+
+describe('normalisation', () => {
+  it('fits z-score on the training rows only', () => {
+    const v = [1, 2, 3, 4, 5, 6, 7, 8, 100, 200];
+    const ds = tableOf('n.csv', { x: v });
+    const p = prepareTable(ds, { inputs: ['x'], seqLen: 2, trainFraction: 0.8 });
+    const norm = p.normalizer!;
+    expect(norm.fitRows).toBe(8);
+    expect(norm.offset[0]).toBeCloseTo(4.5, 12);
+    expect(norm.scale[0]).toBeCloseTo(Math.sqrt(5.25), 12);
+    const data = (p.train as WindowSet).data;
+    const train = Array.from(data.subarray(0, 8));
+    expect(train.reduce((a, b) => a + b) / 8).toBeCloseTo(0, 6);
+    expect(Math.sqrt(train.reduce((a, b) => a + b * b, 0) / 8)).toBeCloseTo(1, 6);
+    expect(data[9]).toBeCloseTo((200 - 4.5) / Math.sqrt(5.25), 4);
+    // Changing the validation rows leaves the fit alone; changing a training row does not.
+    const other = prepareTable(tableOf('n.csv', { x: [...v.slice(0, 8), -5, 1e6] }), { inputs: ['x'], seqLen: 2 });
+    expect(Array.from(other.normalizer!.offset)).toEqual(Array.from(norm.offset));
+    const moved = prepareTable(tableOf('n.csv', { x: [9, ...v.slice(1)] }), { inputs: ['x'], seqLen: 2 });
+    expect(moved.normalizer!.offset[0]).not.toBe(norm.offset[0]);
+  });
+
+  it('fits min-max to [0, 1] on the training rows, and inverts exactly', () => {
+    const norm = fitNormalizer('minmax', [{ name: 'x', values: [3, 1, 7, 5, 50] }], 4);
+    expect([norm.offset[0], norm.scale[0]]).toEqual([1, 6]);
+    expect(Array.from(normalize(norm, 'x', [1, 7, 4]))).toEqual([0, 1, 0.5]);
+    const back = denormalize(norm, 0, normalize(norm, 'x', [3, 1, 7, 5, 50]));
+    expect(Array.from(back)).toEqual([3, 1, 7, 5, 50]);
+    const z = fitNormalizer('zscore', [{ name: 'c', values: [2, 2, 2] }], 3);
+    expect([z.offset[0], z.scale[0]]).toEqual([2, 1]); // constant column: scale 1, not 0
+    const none = fitNormalizer('none', [{ name: 'c', values: [5, 6] }], 2);
+    expect([none.offset[0], none.scale[0]]).toEqual([0, 1]);
+    expect(() => denormalize(norm, 'y', [1])).toThrow('normaliser has no column y');
+  });
+});
+
+describe('windows', () => {
+  it('places window starts exactly, at odd sizes', () => {
+    for (let from = 0; from < 4; from++) {
+      for (let to = from; to < 30; to++) {
+        for (let span = 1; span < 9; span++) {
+          for (let stride = 1; stride < 6; stride++) {
+            const want: number[] = [];
+            for (let s = from; s + span <= to; s += stride) want.push(s);
+            expect(Array.from(windowStarts(from, to, span, stride))).toEqual(want);
+          }
+        }
+      }
+    }
+  });
+
+  const ds = tableOf('w.csv', { a: range(11), b: range(11, (i) => 100 + i) });
+
+  it('many-to-many: the target of each step is the next row, in [batch, seqLen, features] batches', () => {
+    const p = prepareTable(ds, {
+      inputs: ['a', 'b'],
+      targets: ['b'],
+      seqLen: 3,
+      stride: 2,
+      trainFraction: 1,
+      normalization: 'none',
+    });
+    expect(p.val).toBeNull();
+    const set = p.train as WindowSet;
+    expect(Array.from(set.starts)).toEqual([0, 2, 4, 6]);
+    const batches = makeBatches(set, 3);
+    expect(batches.map((b) => b.size)).toEqual([3, 1]);
+    const b = batches[0];
+    expect([b.seqLen, b.inputSize, b.targetLen, b.targetSize]).toEqual([3, 2, 3, 1]);
+    expect(b.x.length).toBe(3 * 3 * 2);
+    expect(b.y.length).toBe(3 * 3 * 1);
+    for (let i = 0; i < 3; i++) {
+      const s = set.starts[i];
+      for (let t = 0; t < 3; t++) {
+        expect(b.x[(i * 3 + t) * 2 + 0]).toBe(s + t);
+        expect(b.x[(i * 3 + t) * 2 + 1]).toBe(100 + s + t);
+        expect(b.y[i * 3 + t]).toBe(100 + s + t + 1);
+      }
+    }
+    expect(Array.from(batches[1].x)).toEqual([6, 106, 7, 107, 8, 108]);
+    expect(Array.from(batches[1].y)).toEqual([107, 108, 109]);
+    expect(makeBatches(set, 3, { dropLast: true }).length).toBe(1);
+    expect([batchCount(set, 3), batchCount(set, 3, true), batchCount(set, 4)]).toEqual([2, 1, 1]);
+  });
+
+  it('many-to-one: one target, `horizon` steps after the last input', () => {
+    const p = prepareTable(ds, { inputs: ['a'], targets: ['b'], task: 'many-to-one', seqLen: 4, horizon: 2, trainFraction: 1, normalization: 'none' });
+    const set = p.train as WindowSet;
+    expect(Array.from(set.starts)).toEqual([0, 1, 2, 3, 4, 5]); // span 4 + 2 = 6 rows of 11
+    const b = makeBatch(set, [5, 0]);
+    expect([b.targetLen, b.targetSize]).toEqual([1, 1]);
+    expect(Array.from(b.x)).toEqual([5, 6, 7, 8, 0, 1, 2, 3]);
+    expect(Array.from(b.y)).toEqual([100 + 10, 100 + 5]);
+  });
+
+  it('seq2seq: the output sequence follows the input window', () => {
+    const p = prepareTable(ds, { inputs: ['a'], task: 'seq2seq', seqLen: 3, outputLen: 2, stride: 3, trainFraction: 1, normalization: 'none' });
+    const set = p.train as WindowSet;
+    expect(Array.from(set.starts)).toEqual([0, 3, 6]);
+    const b = makeBatch(set, [2]);
+    expect(Array.from(b.x)).toEqual([6, 7, 8]);
+    expect(Array.from(b.y)).toEqual([9, 10]);
+  });
+
+  it('splits by time: training windows never touch validation rows, validation targets are all after the split', () => {
+    const big = tableOf('s.csv', { a: range(20) });
+    const p = prepareTable(big, { inputs: ['a'], seqLen: 4, trainFraction: 0.5, normalization: 'none' });
+    const train = p.train as WindowSet;
+    const val = p.val as WindowSet;
+    expect(Array.from(train.starts)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(Array.from(val.starts)).toEqual([9, 10, 11, 12, 13, 14, 15]);
+    for (const b of makeBatches(train, 4)) for (const v of [...b.x, ...b.y]) expect(v).toBeLessThan(10);
+    for (const b of makeBatches(val, 4)) for (const v of b.y) expect(v).toBeGreaterThanOrEqual(10);
+  });
+
+  it('names the problem when there are too few rows, or a missing value, or a bad option', () => {
+    const small = tableOf('sales.csv', { price: range(40) });
+    expect(() => prepareTable(small, { inputs: ['price'], seqLen: 50 })).toThrow(
+      'sales.csv: too few rows for sequence length 50: a window spans 51 rows (50 + 1 ahead), but the training split has only 32 of the 40 rows.',
+    );
+    expect(() => prepareTable(small, { inputs: ['price'], seqLen: 30, task: 'seq2seq', outputLen: 20, trainFraction: 1 })).toThrow(
+      'sales.csv: too few rows for sequence length 30: a window spans 50 rows (30 in + 20 out), but the file has only 40 rows.',
+    );
+    const gap = tableOf('gap.csv', { v: [1, 2, NaN, 4, NaN, 6] });
+    expect(() => prepareTable(gap, { inputs: ['v'], seqLen: 2 })).toThrow(
+      'gap.csv: column "v" has 2 missing values (first on line 4); drop those rows or fill forward before training.',
+    );
+    expect(() => prepareTable(small, { inputs: ['cost'], seqLen: 2 })).toThrow('sales.csv: there is no numeric column "cost".');
+    expect(() => prepareTable(small, { inputs: ['price'], seqLen: 2.5 })).toThrow(
+      'sales.csv: the sequence length must be a whole number of at least 1 (got 2.5).',
+    );
+    expect(() => prepareTable(small, { inputs: ['price'], seqLen: 2, stride: 0 })).toThrow(
+      'sales.csv: the stride must be a whole number of at least 1 (got 0).',
+    );
+    expect(() => prepareTable(small, { inputs: ['price'], seqLen: 2, trainFraction: 0 })).toThrow(
+      'sales.csv: the training fraction must be above 0 and at most 1 (got 0).',
+    );
+  });
+
+  it('trains without validation, with a warning, when the validation split is too short', () => {
+    const p = prepareTable(tableOf('v.csv', { a: range(30) }), { inputs: ['a'], seqLen: 10, trainFraction: 0.9 });
+    expect(p.val).toBeNull();
+    expect(p.warnings.map((w) => w.message)).toEqual([
+      'v.csv: the validation split (3 rows) is too short for a window of 11 rows; training without validation.',
+    ]);
+  });
+});
+
+describe('token windows (text)', () => {
+  const V = 5;
+  const ids = Uint16Array.from(range(23, (i) => i % V));
+  const ds: TokenDataset = {
+    kind: 'tokens',
+    name: 't.txt',
+    unit: 'character',
+    vocab: ['a', 'b', 'c', 'd', 'e'],
+    ids,
+    counts: new Int32Array(V),
+    preview: '',
+  };
+
+  it('cuts windows of ids with next-character targets, one-hot or as ids', () => {
+    const p = prepareTokens(ds, { seqLen: 4, trainFraction: 1 });
+    expect(Array.from(p.train.kind === 'token-windows' ? p.train.starts : [])).toEqual([0, 4, 8, 12, 16]);
+    expect(p.classNames).toEqual(ds.vocab);
+    const b = makeBatch(p.train, [1, 4]);
+    expect([b.size, b.seqLen, b.inputSize, b.targetLen, b.targetSize]).toEqual([2, 4, V, 4, V]);
+    expect(Array.from(b.xIds!)).toEqual([4, 0, 1, 2, 16 % V, 17 % V, 18 % V, 19 % V]);
+    expect(Array.from(b.yIds!)).toEqual([0, 1, 2, 3, 17 % V, 18 % V, 19 % V, 20 % V]);
+    for (let k = 0; k < 8; k++) {
+      const row = Array.from(b.x.subarray(k * V, (k + 1) * V));
+      expect(row).toEqual(range(V, (i) => (i === b.xIds![k] ? 1 : 0)));
+      expect(b.y[k * V + b.yIds![k]]).toBe(1);
+    }
+    const ids2 = makeBatch(p.train, [1], false);
+    expect([ids2.inputSize, ids2.targetSize]).toEqual([1, 1]);
+    expect(Array.from(ids2.x)).toEqual([4, 0, 1, 2]);
+  });
+
+  it('splits text by position and says when it is too short', () => {
+    const p = prepareTokens(ds, { seqLen: 3, stride: 2, trainFraction: 0.6 });
+    expect(p.train.kind === 'token-windows' && Array.from(p.train.starts)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(p.val?.kind === 'token-windows' && Array.from(p.val.starts)).toEqual([13, 15, 17, 19]);
+    expect(() => prepareTokens(ds, { seqLen: 30 })).toThrow(
+      't.txt: too few characters for sequence length 30: a window spans 31 (30 + 1 ahead), but the training split has only 21 of the 23 characters.',
+    );
+  });
+});
+
+describe('ready-made sequences and batches', () => {
+  it('batches the adding problem as [batch, seqLen, 2] with one target each', () => {
+    const ds = addingProblem(7, 10, 3);
+    const p = prepareSequences(ds, { trainFraction: 0.8 });
+    expect([p.train.count, p.val?.count]).toEqual([8, 2]);
+    const b = makeBatch(p.val!, [1]);
+    expect(Array.from(b.x)).toEqual(Array.from(ds.inputs.subarray(9 * 14, 10 * 14)));
+    expect(b.y[0]).toBe(ds.target.kind === 'real' ? ds.target.values[9] : NaN);
+    expect(b.mask).toBeNull();
+  });
+
+  it('carries class targets and masks (copy task)', () => {
+    const ds = copyTask(3, 2, 4, 6, 1);
+    const p = prepare(ds, {});
+    expect(p.targetKind).toBe('class');
+    const b = makeBatch(p.train, [0, 2]);
+    const T = 8;
+    expect([b.seqLen, b.inputSize, b.targetLen, b.targetSize]).toEqual([T, 6, T, 5]);
+    expect(Array.from(b.mask!)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1]);
+    if (ds.target.kind !== 'class') throw new Error('class target expected');
+    expect(Array.from(b.yIds!.subarray(T))).toEqual(Array.from(ds.target.ids.subarray(2 * T, 3 * T)));
+    for (let k = 0; k < 2 * T; k++) expect(b.y[k * 5 + b.yIds![k]]).toBe(1);
+  });
+
+  it('shuffles by seed: a permutation, repeatable, different for another seed', () => {
+    const a = Array.from(sampleOrder(50, true, 1));
+    expect([...a].sort((x, y) => x - y)).toEqual(range(50));
+    expect(Array.from(sampleOrder(50, true, 1))).toEqual(a);
+    expect(Array.from(sampleOrder(50, true, 2))).not.toEqual(a);
+    expect(Array.from(sampleOrder(5))).toEqual([0, 1, 2, 3, 4]);
+    const set = prepareSequences(addingProblem(5, 23, 1), { trainFraction: 1 }).train;
+    const batches = makeBatches(set, 5, { shuffle: true, seed: 9 });
+    expect(batches.map((b) => b.size)).toEqual([5, 5, 5, 5, 3]);
+    const seen = batches.flatMap((b) => Array.from(b.indices)).sort((x, y) => x - y);
+    expect(seen).toEqual(range(23));
+  });
+});
+
+describe('transfer lists', () => {
+  it('lists each underlying buffer once', async () => {
+    const { datasetBuffers, batchBuffers } = await import('./transfer');
+    const ds = copyTask(2, 1, 3, 4, 1);
+    const bufs = datasetBuffers(ds);
+    expect(bufs).toEqual([ds.inputs.buffer, ds.target.kind === 'class' ? ds.target.ids.buffer : null, ds.mask!.buffer]);
+    const b = makeBatch(prepareSequences(ds).train, [0, 1]);
+    expect(batchBuffers(b).length).toBe(5); // x, y, yIds, mask, indices
+    const t = tableOf('x.csv', { a: [1, 2], b: [3, 4] });
+    expect(datasetBuffers(t).length).toBe(3);
+  });
+});

@@ -1,0 +1,602 @@
+// From a dataset to training samples: a split by time, normalisation fitted on the training part
+// only, windows of (sequence length, stride), and Float32Array batches shaped
+// [batch, seqLen, features] (batch-first, row-major).
+
+import { DataError, type DataWarning } from './errors';
+import { Random } from './random';
+import type { Dataset, SequenceDataset, TableDataset, TargetKind, Task, TokenDataset } from './types';
+
+// ---------------------------------------------------------------- normalisation
+
+export type Normalization = 'none' | 'zscore' | 'minmax';
+
+/** Per column: normalised = (x - offset) / scale. z-score: mean and std; min-max: min and range (to [0, 1]). */
+export interface Normalizer {
+  kind: Normalization;
+  columns: string[];
+  offset: Float64Array;
+  scale: Float64Array;
+  /** The fit used rows [0, fitRows): the training split. */
+  fitRows: number;
+}
+
+/** Fits a normaliser on rows [0, fitRows) of each column (missing values skipped). */
+export function fitNormalizer(
+  kind: Normalization,
+  columns: { name: string; values: ArrayLike<number> }[],
+  fitRows: number,
+): Normalizer {
+  const offset = new Float64Array(columns.length);
+  const scale = new Float64Array(columns.length).fill(1);
+  columns.forEach((c, j) => {
+    if (kind === 'none') return;
+    let n = 0;
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    const rows = Math.min(fitRows, c.values.length);
+    for (let i = 0; i < rows; i++) {
+      const v = c.values[i];
+      if (v !== v) continue;
+      n++;
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (n === 0) return;
+    if (kind === 'minmax') {
+      offset[j] = min;
+      scale[j] = max > min ? max - min : 1;
+      return;
+    }
+    const mean = sum / n;
+    let sq = 0;
+    for (let i = 0; i < rows; i++) {
+      const v = c.values[i];
+      if (v === v) sq += (v - mean) * (v - mean);
+    }
+    const std = Math.sqrt(sq / n);
+    offset[j] = mean;
+    scale[j] = std > 0 ? std : 1;
+  });
+  return { kind, columns: columns.map((c) => c.name), offset, scale, fitRows };
+}
+
+function columnIndex(norm: Normalizer, column: string | number): number {
+  const j = typeof column === 'number' ? column : norm.columns.indexOf(column);
+  if (j < 0 || j >= norm.columns.length) throw new RangeError(`normaliser has no column ${String(column)}`);
+  return j;
+}
+
+export function normalize(norm: Normalizer, column: string | number, values: ArrayLike<number>): Float64Array {
+  const j = columnIndex(norm, column);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = (values[i] - norm.offset[j]) / norm.scale[j];
+  return out;
+}
+
+/** The inverse, for showing predictions in the data's own units. */
+export function denormalize(norm: Normalizer, column: string | number, values: ArrayLike<number>): Float64Array {
+  const j = columnIndex(norm, column);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] * norm.scale[j] + norm.offset[j];
+  return out;
+}
+
+// ---------------------------------------------------------------- split and windows
+
+/** Rows [0, k) train, [k, n) validate, with k = round(n × trainFraction). */
+export function splitIndex(n: number, trainFraction: number): number {
+  return Math.max(0, Math.min(n, Math.round(n * trainFraction)));
+}
+
+/** Window starts s = from, from + stride, ... with s + span <= to. */
+export function windowStarts(from: number, to: number, span: number, stride: number): Int32Array {
+  if (to - from < span) return new Int32Array(0);
+  const count = Math.floor((to - from - span) / stride) + 1;
+  const out = new Int32Array(count);
+  for (let k = 0; k < count; k++) out[k] = from + k * stride;
+  return out;
+}
+
+// ---------------------------------------------------------------- sample sets
+
+interface SetShape {
+  count: number;
+  seqLen: number;
+  /** Features per input step (the vocabulary size for one-hot tokens). */
+  inputSize: number;
+  targetLen: number;
+  /** Values per target step (the number of classes for class targets). */
+  targetSize: number;
+  targetKind: TargetKind;
+}
+
+/** Windows over a normalised table: data is [rows, cols] row-major. */
+export interface WindowSet extends SetShape {
+  kind: 'windows';
+  data: Float32Array;
+  cols: number;
+  inputCols: Int32Array;
+  targetCols: Int32Array;
+  starts: Int32Array;
+  /** Rows from a window's start to its first target row. */
+  targetOffset: number;
+}
+
+/** Windows over token ids; the target of each step is the next token. */
+export interface TokenWindowSet extends SetShape {
+  kind: 'token-windows';
+  ids: Uint16Array;
+  starts: Int32Array;
+}
+
+/** A subset of ready-made sequences. */
+export interface DenseSet extends SetShape {
+  kind: 'dense';
+  source: SequenceDataset;
+  indices: Int32Array;
+}
+
+export type SampleSet = WindowSet | TokenWindowSet | DenseSet;
+
+export interface Prepared {
+  train: SampleSet;
+  /** null when there is no validation split (trainFraction 1, or too little data). */
+  val: SampleSet | null;
+  normalizer: Normalizer | null;
+  task: Task;
+  inputNames: string[];
+  targetNames: string[];
+  targetKind: TargetKind;
+  /** For class targets: the class names (the vocabulary for text). */
+  classNames: string[] | null;
+  warnings: DataWarning[];
+}
+
+function badOption(file: string, message: string): DataError {
+  return new DataError('bad-option', file, `${file}: ${message}`);
+}
+
+function checkInt(file: string, what: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) {
+    throw badOption(file, `the ${what} must be a whole number of at least ${min} (got ${v}).`);
+  }
+}
+
+function checkFraction(file: string, f: number): void {
+  if (!(f > 0 && f <= 1)) {
+    throw badOption(file, `the training fraction must be above 0 and at most 1 (got ${f}).`);
+  }
+}
+
+// ---------------------------------------------------------------- tables
+
+export interface TableSpec {
+  /** Numeric columns fed to the model at each step. */
+  inputs: string[];
+  /** Numeric columns to predict (default: the inputs). */
+  targets?: string[];
+  task?: Task;
+  seqLen: number;
+  /** Steps between window starts (default 1). */
+  stride?: number;
+  /** many-to-many and many-to-one: how many steps ahead the target lies (default 1; 0 = same step). */
+  horizon?: number;
+  /** seq2seq: output steps after the input window (default: seqLen). */
+  outputLen?: number;
+  /** Share of rows (from the start) used for training (default 0.8). */
+  trainFraction?: number;
+  normalization?: Normalization;
+}
+
+export function prepareTable(ds: TableDataset, spec: TableSpec): Prepared {
+  const file = ds.name;
+  const task = spec.task ?? 'many-to-many';
+  const seqLen = spec.seqLen;
+  const stride = spec.stride ?? 1;
+  const horizon = spec.horizon ?? 1;
+  const outputLen = spec.outputLen ?? seqLen;
+  const trainFraction = spec.trainFraction ?? 0.8;
+  checkInt(file, 'sequence length', seqLen, 1);
+  checkInt(file, 'stride', stride, 1);
+  checkInt(file, 'horizon', horizon, 0);
+  if (task === 'seq2seq') checkInt(file, 'output length', outputLen, 1);
+  checkFraction(file, trainFraction);
+  if (spec.inputs.length === 0) throw badOption(file, 'choose at least one input column.');
+
+  const targets = spec.targets && spec.targets.length ? spec.targets : spec.inputs;
+  const used = [...spec.inputs];
+  for (const t of targets) if (!used.includes(t)) used.push(t);
+  const columns = used.map((name) => {
+    const c = ds.columns.find((x) => x.name === name);
+    if (!c) {
+      const label = ds.labels.some((l) => l.name === name);
+      throw badOption(
+        file,
+        label
+          ? `column ${JSON.stringify(name)} is not numeric, so it cannot be an input or a target.`
+          : `there is no numeric column ${JSON.stringify(name)}.`,
+      );
+    }
+    if (c.stats.missing > 0) {
+      let first = 0;
+      while (first < ds.rowCount && c.values[first] === c.values[first]) first++;
+      const ref = ds.rowRefKind === 'line' ? `line ${ds.rowRefs[first]}` : `item [${ds.rowRefs[first]}]`;
+      throw new DataError(
+        'missing-values',
+        file,
+        `${file}: column ${JSON.stringify(name)} has ${c.stats.missing} missing value${c.stats.missing === 1 ? '' : 's'} ` +
+          `(first on ${ref}); drop those rows or fill forward before training.`,
+        { column: name, line: ds.rowRefKind === 'line' ? ds.rowRefs[first] : undefined },
+      );
+    }
+    return c;
+  });
+
+  const targetOffset = task === 'many-to-many' ? horizon : task === 'many-to-one' ? seqLen - 1 + horizon : seqLen;
+  const targetLen = task === 'many-to-many' ? seqLen : task === 'many-to-one' ? 1 : outputLen;
+  const span = Math.max(seqLen, targetOffset + targetLen);
+  const n = ds.rowCount;
+  const trainEnd = splitIndex(n, trainFraction);
+
+  const trainStarts = windowStarts(0, trainEnd, span, stride);
+  if (trainStarts.length === 0) {
+    const ahead = span - seqLen;
+    const detail =
+      task === 'seq2seq' ? ` (${seqLen} in + ${ahead} out)` : ahead > 0 ? ` (${seqLen} + ${ahead} ahead)` : '';
+    const have =
+      trainFraction < 1 ? `the training split has only ${trainEnd} of the ${n} rows` : `the file has only ${n} rows`;
+    throw new DataError(
+      'too-few-rows',
+      file,
+      `${file}: too few rows for sequence length ${seqLen}: a window spans ${span} rows${detail}, but ${have}.`,
+    );
+  }
+  const warnings: DataWarning[] = [];
+  let valStarts: Int32Array | null = null;
+  if (trainEnd < n) {
+    valStarts = windowStarts(Math.max(0, trainEnd - targetOffset), n, span, stride);
+    if (valStarts.length === 0) {
+      valStarts = null;
+      warnings.push({
+        code: 'few-rows',
+        message: `${file}: the validation split (${n - trainEnd} rows) is too short for a window of ${span} rows; training without validation.`,
+        fixes: [],
+        columns: [],
+      });
+    }
+  }
+
+  const kind = spec.normalization ?? 'zscore';
+  const normalizer = fitNormalizer(kind, columns, trainEnd);
+  const cols = columns.length;
+  const data = new Float32Array(n * cols);
+  for (let j = 0; j < cols; j++) {
+    const v = columns[j].values;
+    const o = normalizer.offset[j];
+    const s = normalizer.scale[j];
+    for (let i = 0; i < n; i++) data[i * cols + j] = (v[i] - o) / s;
+  }
+  const inputCols = Int32Array.from(spec.inputs, (name) => used.indexOf(name));
+  const targetCols = Int32Array.from(targets, (name) => used.indexOf(name));
+  const make = (starts: Int32Array): WindowSet => ({
+    kind: 'windows',
+    count: starts.length,
+    seqLen,
+    inputSize: inputCols.length,
+    targetLen,
+    targetSize: targetCols.length,
+    targetKind: 'real',
+    data,
+    cols,
+    inputCols,
+    targetCols,
+    starts,
+    targetOffset,
+  });
+  return {
+    train: make(trainStarts),
+    val: valStarts ? make(valStarts) : null,
+    normalizer,
+    task,
+    inputNames: [...spec.inputs],
+    targetNames: [...targets],
+    targetKind: 'real',
+    classNames: null,
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------- tokens (text, melodies)
+
+export interface TokenSpec {
+  seqLen: number;
+  /** Tokens between window starts (default: seqLen, i.e. windows do not overlap). */
+  stride?: number;
+  trainFraction?: number;
+}
+
+export function prepareTokens(ds: TokenDataset, spec: TokenSpec): Prepared {
+  const file = ds.name;
+  const seqLen = spec.seqLen;
+  const stride = spec.stride ?? seqLen;
+  const trainFraction = spec.trainFraction ?? 0.9;
+  checkInt(file, 'sequence length', seqLen, 1);
+  checkInt(file, 'stride', stride, 1);
+  checkFraction(file, trainFraction);
+  const unit = ds.unit === 'character' ? 'characters' : 'notes';
+  const n = ds.ids.length;
+  const span = seqLen + 1;
+  const trainEnd = splitIndex(n, trainFraction);
+  const trainStarts = windowStarts(0, trainEnd, span, stride);
+  if (trainStarts.length === 0) {
+    const have =
+      trainFraction < 1 ? `the training split has only ${trainEnd} of the ${n} ${unit}` : `the file has only ${n} ${unit}`;
+    throw new DataError(
+      'too-few-rows',
+      file,
+      `${file}: too few ${unit} for sequence length ${seqLen}: a window spans ${span} (${seqLen} + 1 ahead), but ${have}.`,
+    );
+  }
+  const warnings: DataWarning[] = [];
+  let valStarts: Int32Array | null = null;
+  if (trainEnd < n) {
+    valStarts = windowStarts(Math.max(0, trainEnd - 1), n, span, stride);
+    if (valStarts.length === 0) {
+      valStarts = null;
+      warnings.push({
+        code: 'few-rows',
+        message: `${file}: the validation split (${n - trainEnd} ${unit}) is too short for a window of ${span}; training without validation.`,
+        fixes: [],
+        columns: [],
+      });
+    }
+  }
+  const V = ds.vocab.length;
+  const make = (starts: Int32Array): TokenWindowSet => ({
+    kind: 'token-windows',
+    count: starts.length,
+    seqLen,
+    inputSize: V,
+    targetLen: seqLen,
+    targetSize: V,
+    targetKind: 'class',
+    ids: ds.ids,
+    starts,
+  });
+  return {
+    train: make(trainStarts),
+    val: valStarts ? make(valStarts) : null,
+    normalizer: null,
+    task: 'many-to-many',
+    inputNames: [ds.unit],
+    targetNames: [`next ${ds.unit}`],
+    targetKind: 'class',
+    classNames: ds.vocab,
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------- ready-made sequences
+
+export interface SequenceSpec {
+  /** Share of samples used for training (default 0.8); the rest validate. */
+  trainFraction?: number;
+}
+
+export function prepareSequences(ds: SequenceDataset, spec: SequenceSpec = {}): Prepared {
+  const trainFraction = spec.trainFraction ?? 0.8;
+  checkFraction(ds.name, trainFraction);
+  const trainCount = Math.max(1, splitIndex(ds.count, trainFraction));
+  const shape = {
+    seqLen: ds.seqLen,
+    inputSize: ds.inputSize,
+    targetLen: ds.targetLen,
+    targetSize: ds.target.kind === 'real' ? ds.target.size : ds.target.classNames.length,
+    targetKind: ds.target.kind,
+  };
+  const make = (from: number, to: number): DenseSet => {
+    const indices = new Int32Array(to - from);
+    for (let i = 0; i < indices.length; i++) indices[i] = from + i;
+    return { kind: 'dense', count: indices.length, ...shape, source: ds, indices };
+  };
+  return {
+    train: make(0, trainCount),
+    val: trainCount < ds.count ? make(trainCount, ds.count) : null,
+    normalizer: null,
+    task: ds.task,
+    inputNames: ds.inputNames,
+    targetNames: ds.target.kind === 'real' ? ds.target.names : ['class'],
+    targetKind: ds.target.kind,
+    classNames: ds.target.kind === 'class' ? ds.target.classNames : null,
+    warnings: [],
+  };
+}
+
+export type PrepareSpec = TableSpec | TokenSpec | SequenceSpec;
+
+/** Dispatches on the dataset kind; the spec must match it (TableSpec for tables, and so on). */
+export function prepare(ds: Dataset, spec: PrepareSpec): Prepared {
+  if (ds.kind === 'table') return prepareTable(ds, spec as TableSpec);
+  if (ds.kind === 'tokens') return prepareTokens(ds, spec as TokenSpec);
+  return prepareSequences(ds, spec as SequenceSpec);
+}
+
+// ---------------------------------------------------------------- batches
+
+export interface Batch {
+  size: number;
+  seqLen: number;
+  inputSize: number;
+  targetLen: number;
+  targetSize: number;
+  /** [size, seqLen, inputSize]: values, or one-hot tokens (ids as floats with oneHot: false). */
+  x: Float32Array;
+  /** [size, targetLen, targetSize]: values, or one-hot classes (ids as floats with oneHot: false). */
+  y: Float32Array;
+  /** Token inputs as ids: [size, seqLen]; null for real-valued inputs. */
+  xIds: Int32Array | null;
+  /** Class targets as ids: [size, targetLen]; null for real-valued targets. */
+  yIds: Int32Array | null;
+  /** [size, targetLen]: 1 where the loss counts; null = everywhere. */
+  mask: Float32Array | null;
+  /** Which samples of the set, in batch order. */
+  indices: Int32Array;
+}
+
+export interface BatchOptions {
+  /** Shuffle the sample order (default false): a seeded Fisher-Yates. */
+  shuffle?: boolean;
+  seed?: number;
+  /** Leave out a last batch smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /** One-hot token inputs and class targets (default true). */
+  oneHot?: boolean;
+}
+
+/** The sample order for an epoch: 0..count-1, shuffled by seed if asked. */
+export function sampleOrder(count: number, shuffle = false, seed = 0): Int32Array {
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  if (shuffle) {
+    const rng = new Random(seed);
+    for (let i = count - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  }
+  return order;
+}
+
+export function batchCount(set: SampleSet, batchSize: number, dropLast = false): number {
+  return dropLast ? Math.floor(set.count / batchSize) : Math.ceil(set.count / batchSize);
+}
+
+/** Builds one batch from the given samples of a set. */
+export function makeBatch(set: SampleSet, samples: ArrayLike<number>, oneHot = true): Batch {
+  const B = samples.length;
+  const L = set.seqLen;
+  const T = set.targetLen;
+  const indices = Int32Array.from(samples);
+  for (const s of indices) {
+    if (s < 0 || s >= set.count) throw new RangeError(`sample ${s} outside 0..${set.count - 1}`);
+  }
+
+  if (set.kind === 'windows') {
+    const F = set.inputSize;
+    const G = set.targetSize;
+    const x = new Float32Array(B * L * F);
+    const y = new Float32Array(B * T * G);
+    const { data, cols, inputCols, targetCols, targetOffset } = set;
+    for (let b = 0; b < B; b++) {
+      const start = set.starts[indices[b]];
+      for (let t = 0; t < L; t++) {
+        const row = (start + t) * cols;
+        const o = (b * L + t) * F;
+        for (let f = 0; f < F; f++) x[o + f] = data[row + inputCols[f]];
+      }
+      for (let t = 0; t < T; t++) {
+        const row = (start + targetOffset + t) * cols;
+        const o = (b * T + t) * G;
+        for (let g = 0; g < G; g++) y[o + g] = data[row + targetCols[g]];
+      }
+    }
+    return { size: B, seqLen: L, inputSize: F, targetLen: T, targetSize: G, x, y, xIds: null, yIds: null, mask: null, indices };
+  }
+
+  if (set.kind === 'token-windows') {
+    const V = set.inputSize;
+    const xIds = new Int32Array(B * L);
+    const yIds = new Int32Array(B * L);
+    for (let b = 0; b < B; b++) {
+      const start = set.starts[indices[b]];
+      for (let t = 0; t < L; t++) {
+        xIds[b * L + t] = set.ids[start + t];
+        yIds[b * L + t] = set.ids[start + t + 1];
+      }
+    }
+    const F = oneHot ? V : 1;
+    return {
+      size: B,
+      seqLen: L,
+      inputSize: F,
+      targetLen: L,
+      targetSize: F,
+      x: oneHot ? oneHotOf(xIds, V) : Float32Array.from(xIds),
+      y: oneHot ? oneHotOf(yIds, V) : Float32Array.from(yIds),
+      xIds,
+      yIds,
+      mask: null,
+      indices,
+    };
+  }
+
+  // dense
+  const src = set.source;
+  const F = src.inputSize;
+  const x = new Float32Array(B * L * F);
+  for (let b = 0; b < B; b++) {
+    const i = set.indices[indices[b]];
+    x.set(src.inputs.subarray(i * L * F, (i + 1) * L * F), b * L * F);
+  }
+  let mask: Float32Array | null = null;
+  if (src.mask) {
+    mask = new Float32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      const i = set.indices[indices[b]];
+      mask.set(src.mask.subarray(i * T, (i + 1) * T), b * T);
+    }
+  }
+  if (src.target.kind === 'real') {
+    const G = src.target.size;
+    const y = new Float32Array(B * T * G);
+    for (let b = 0; b < B; b++) {
+      const i = set.indices[indices[b]];
+      y.set(src.target.values.subarray(i * T * G, (i + 1) * T * G), b * T * G);
+    }
+    return { size: B, seqLen: L, inputSize: F, targetLen: T, targetSize: G, x, y, xIds: null, yIds: null, mask, indices };
+  }
+  const C = src.target.classNames.length;
+  const yIds = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    const i = set.indices[indices[b]];
+    yIds.set(src.target.ids.subarray(i * T, (i + 1) * T), b * T);
+  }
+  return {
+    size: B,
+    seqLen: L,
+    inputSize: F,
+    targetLen: T,
+    targetSize: oneHot ? C : 1,
+    x,
+    y: oneHot ? oneHotOf(yIds, C) : Float32Array.from(yIds),
+    xIds: null,
+    yIds,
+    mask,
+    indices,
+  };
+}
+
+function oneHotOf(ids: Int32Array, size: number): Float32Array {
+  const out = new Float32Array(ids.length * size);
+  for (let i = 0; i < ids.length; i++) out[i * size + ids[i]] = 1;
+  return out;
+}
+
+/** Batches for one epoch, built as they are asked for (memory stays at one batch). */
+export function* iterateBatches(set: SampleSet, batchSize: number, opts: BatchOptions = {}): Generator<Batch> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be ≥ 1 (got ${batchSize})`);
+  const order = sampleOrder(set.count, opts.shuffle ?? false, opts.seed ?? 0);
+  const n = batchCount(set, batchSize, opts.dropLast ?? false);
+  for (let k = 0; k < n; k++) {
+    yield makeBatch(set, order.subarray(k * batchSize, Math.min(set.count, (k + 1) * batchSize)), opts.oneHot ?? true);
+  }
+}
+
+/** All batches of one epoch at once. */
+export function makeBatches(set: SampleSet, batchSize: number, opts: BatchOptions = {}): Batch[] {
+  return [...iterateBatches(set, batchSize, opts)];
+}
