@@ -4,9 +4,9 @@
 import type { Tensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
-import { RecurrentStack, initRecurrent, recurrentParameterShapes, type ProbeViews, type RecurrentConfig, type RecurrentIO } from './recurrent';
+import { RecurrentStack, initRecurrent, recurrentParameterShapes, type ProbeViews, type RecurrentConfig, type RecurrentIO, type StepThrough } from './recurrent';
 
-export type { ProbeViews };
+export type { ProbeViews, StepThrough };
 
 export type ModelConfig = { kind: 'recurrent' } & RecurrentConfig;
 
@@ -19,6 +19,8 @@ export interface Encoder {
   readonly hN?: Tensor;
   readonly cN?: Tensor | null;
   probeViews(sample: number, layer: number): Promise<ProbeViews>;
+  /** BPTT one timestep at a time, for models with a recurrence to walk (absent otherwise). */
+  stepThrough?(): StepThrough;
   destroy(): void;
 }
 

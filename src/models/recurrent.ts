@@ -90,8 +90,24 @@ export interface DirectionState {
   gates: Tensor;
   dhProbe: Tensor;
   carry: Tensor;
+  /** Zeroes `carry` (∂L/∂h, ∂L/∂c from after the last step) before a step-through. */
+  carryInit: StepOp[];
   forward: StepRangeOp;
   backward: StepRangeOp;
+}
+
+/** The top layer's forward-direction BPTT, one step at a time (see src/train/stepThrough.ts). */
+export interface StepThrough {
+  T: number;
+  B: number;
+  H: number;
+  /** Ops that prepare the walk (zero the carried gradient). */
+  begin: StepOp[];
+  backward: StepRangeOp;
+  /** (T, B, H) ∂L/∂h_t in total, written as the walk reaches t. */
+  dhProbe: Tensor;
+  /** ∂L/∂h flowing into the step before (B, H): what vanishes or explodes. */
+  carry: Tensor;
 }
 
 export class RecurrentStack {
@@ -225,7 +241,8 @@ export class RecurrentStack {
       backward.push(copyOp(`dh0${s}`, carryH, { ...this.dh0, offset: row * B * H * F32, size: B * H }));
       if (lstm && this.dc0) backward.push(copyOp(`dc0${s}`, carryC, { ...this.dc0, offset: row * B * H * F32, size: B * H }));
 
-      this.directions.push({ layer: l, direction: d, states, gates, dhProbe, carry, forward: fwd, backward: bwd });
+      const carryInit = [clearOp(`carry${s}`, { ...carry, size: carry.size })];
+      this.directions.push({ layer: l, direction: d, states, gates, dhProbe, carry, carryInit, forward: fwd, backward: bwd });
     }
     tape.record(`${cfg.cell} layer ${l}`, forward, backward);
   }
@@ -267,6 +284,11 @@ export class RecurrentStack {
       gradNormOps: [norms.op],
       gradNormSumsq: norms.out,
     };
+  }
+
+  stepThrough(): StepThrough {
+    const top = this.directions.find((d) => d.layer === this.cfg.numLayers - 1 && d.direction === 0)!;
+    return { T: this.T, B: this.B, H: this.cfg.hiddenSize, begin: top.carryInit, backward: top.backward, dhProbe: top.dhProbe, carry: top.carry };
   }
 
   private readonly probeNorms = new Map<number, { op: StepOp; out: Tensor }>();

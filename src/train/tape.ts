@@ -21,6 +21,11 @@ export class Tape {
     return this.entries.map((e) => e.label);
   }
 
+  /** The backward ops of the entry recorded under `label` (empty if there is none). */
+  backwardOf(label: string): StepOp[] {
+    return this.entries.find((e) => e.label === label)?.backward ?? [];
+  }
+
   forwardOps(): StepOp[] {
     return this.entries.flatMap((e) => e.forward);
   }

@@ -61,6 +61,7 @@ export class Trainer {
   readonly loss: Tensor;
   readonly encoder: Encoder;
   readonly optimizer: Optimizer;
+  readonly tape: Tape;
   private readonly forwardOps: StepOp[];
   private readonly stepOps: StepOp[];
   private readonly carryOps: StepOp[];
@@ -82,6 +83,7 @@ export class Trainer {
       loss: Tensor;
       encoder: Encoder;
       optimizer: Optimizer;
+      tape: Tape;
       forwardOps: StepOp[];
       stepOps: StepOp[];
       carryOps: StepOp[];
@@ -98,6 +100,7 @@ export class Trainer {
     this.loss = parts.loss;
     this.encoder = parts.encoder;
     this.optimizer = parts.optimizer;
+    this.tape = parts.tape;
     this.forwardOps = parts.forwardOps;
     this.stepOps = parts.stepOps;
     this.carryOps = parts.carryOps;
@@ -195,7 +198,7 @@ export class Trainer {
     }
     const forwardOps = tape.forwardOps();
     const stepOps = [...forwardOps, ...tape.backwardOps(), ...optimizer.ops, ...carry];
-    return new Trainer(ctx, cfg, { layout, params, grads, x, target, pred, loss, encoder, optimizer, forwardOps, stepOps, carryOps: carry, owned, state });
+    return new Trainer(ctx, cfg, { layout, params, grads, x, target, pred, loss, encoder, optimizer, tape, forwardOps, stepOps, carryOps: carry, owned, state });
   }
 
   /**

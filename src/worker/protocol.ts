@@ -125,7 +125,10 @@ export type ToWorker =
   | { type: 'reset' }
   | { type: 'set-speed'; speed: number | 'max' }
   | { type: 'probe'; sample: number; layer: number }
-  | { type: 'sample-text'; modelId: string; prompt: string; length: number; temperature: number };
+  | { type: 'sample-text'; modelId: string; prompt: string; length: number; temperature: number }
+  /** Step-through BPTT on the first model: each 'bptt-step' goes one timestep further back. */
+  | { type: 'bptt-step'; sample: number }
+  | { type: 'bptt-stop' };
 
 export type FromWorker =
   | { type: 'gpu-ready'; info: GpuInfo; selfTest: SelfTestResult }
@@ -140,7 +143,9 @@ export type FromWorker =
   | { type: 'validation'; modelId: string; step: number; loss: number }
   | { type: 'probe'; probe: ProbeReport }
   | { type: 'non-finite'; modelId: string; step: number; params: string[] }
-  | { type: 'text-sample'; modelId: string; text: string };
+  | { type: 'text-sample'; modelId: string; text: string }
+  /** ∂L/∂h_t of the sample (H values) and ‖∂L/∂h_t‖ over the batch, at the timestep just walked. */
+  | { type: 'bptt'; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
 
 /** Posts a typed message (a thin wrapper so both ends are checked against the protocol). */
 export function post<T extends ToWorker | FromWorker>(target: { postMessage(message: T): void }, message: T): void {

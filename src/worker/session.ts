@@ -10,6 +10,7 @@ import type { ModelConfig } from '../models';
 import { defaultOptimizer } from '../train/optimizers';
 import { probeTrainer } from '../train/probes';
 import { sampleText } from '../train/sampling';
+import { BpttStepper } from '../train/stepThrough';
 import { Trainer, type StepStats, type TrainerConfig } from '../train/trainer';
 import type { FromWorker, ModelSlot, RunConfig, StepReport } from './protocol';
 import { makeBatchSource } from './dataSource';
@@ -40,6 +41,7 @@ export class Session {
   private probeSample = 0;
   private probeLayer = 0;
   private window = 0;
+  private stepper: BpttStepper | null = null;
 
   private source: BatchSource | null = null;
   private dataset: Dataset | null = null;
@@ -69,6 +71,7 @@ export class Session {
     const source = makeBatchSource(this.dataset, run.data, run.training.seqLen);
     const configs = run.models.map((slot, i) => trainerConfig(slot, run, source, run.seed + i));
     await this.pause();
+    this.stopWalk();
     for (const m of this.models) m.trainer.destroy();
     this.models = [];
     this.source = source;
@@ -87,6 +90,7 @@ export class Session {
 
   async play(): Promise<void> {
     if (this.running || this.models.length === 0) return;
+    this.stopWalk();
     this.running = true;
     this.send({ type: 'running', running: true });
     this.loop = this.runLoop();
@@ -104,6 +108,7 @@ export class Session {
   /** One training step of every model, then a probe, while paused. */
   async stepOnce(): Promise<void> {
     if (this.running || this.models.length === 0) return;
+    this.stopWalk();
     await this.trainWindow();
     await this.ctx.device.queue.onSubmittedWorkDone();
     await this.validateIfDue(true);
@@ -240,6 +245,38 @@ export class Session {
     const vocab = this.source?.vocab;
     if (!m || !vocab) throw new Error('Sampling text needs a model trained on a character-level dataset.');
     return sampleText(this.ctx, m.trainer, vocab, { prompt, length, temperature, seed: m.trainer.optimizer.stepCount + 1 });
+  }
+
+  /**
+   * Step-through BPTT on the first model: the first call runs the forward pass on a fresh batch
+   * and walks the last timestep; each later call walks one step further back.
+   */
+  async bpttStep(sample: number): Promise<void> {
+    await this.pause();
+    const m = this.models[0];
+    const source = this.source;
+    if (!m || !source || !this.run) throw new Error('Configure a run before stepping through BPTT.');
+    if (!this.stepper) {
+      const { batch: B } = this.run.training;
+      const T = source.seqLen;
+      const k = chunkLength(this.run.training.tbptt, T);
+      const batch = source.train(B, this.rng);
+      if (k < T) m.trainer.resetState();
+      const perTarget = source.loss === 'mse' ? source.outputSize : 1;
+      m.trainer.setBatch(k < T ? sliceSteps(batch.x, B, T, source.inputSize, 0, k) : batch.x, k < T ? sliceSteps(batch.y, B, T, perTarget, 0, k) : batch.y);
+      this.stepper = await BpttStepper.begin(m.trainer, sample);
+    }
+    const s = await this.stepper.step();
+    if (!s) return;
+    const done = this.stepper.done;
+    if (done) this.stepper = null;
+    this.send({ type: 'bptt', modelId: m.slot.id, t: s.t, T: s.T, norm: s.norm, dh: s.dh, done });
+  }
+
+  /** Abandons a walk in progress (training needs the whole-sequence range back). */
+  stopWalk(): void {
+    this.stepper?.finish();
+    this.stepper = null;
   }
 
   setSpeed(speed: number | 'max'): void {

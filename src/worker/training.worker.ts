@@ -99,6 +99,16 @@ async function handle(message: ToWorker): Promise<void> {
     case 'probe':
       session.setProbe(message.sample, message.layer);
       return;
+    case 'bptt-step':
+      try {
+        await session.bpttStep(message.sample);
+      } catch (error) {
+        send({ type: 'config-error', message: (error as Error).message });
+      }
+      return;
+    case 'bptt-stop':
+      session.stopWalk();
+      return;
     case 'sample-text':
       try {
         send({ type: 'text-sample', modelId: message.modelId, text: await session.sampleText(message.modelId, message.prompt, message.length, message.temperature) });
