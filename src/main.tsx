@@ -2,8 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { connectEngine } from './ui/engine';
+import { startRunSync } from './ui/runSync';
 import './ui/styles.css';
+import { restoreFromHash, startHashSync } from './ui/url/hashSync';
 
+// The run in the URL comes first, so the first dataset loaded and the first run built are the link's.
+restoreFromHash();
+startHashSync();
+startRunSync();
 connectEngine();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

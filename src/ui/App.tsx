@@ -1,10 +1,15 @@
+import { DataPanel } from './data/DataPanel';
 import { GpuPanel } from './GpuPanel';
+import { useKeyboardShortcuts } from './keyboard';
+import { ModelPanel } from './model/ModelPanel';
 import { NoWebGPU } from './NoWebGPU';
-import { Panel } from './Panel';
 import { useStore } from './store';
+import { TrainingPanel } from './training/TrainingPanel';
+import { Views } from './views/Views';
 
 export function App() {
   const unsupported = useStore((s) => s.gpu.state === 'unsupported');
+  useKeyboardShortcuts();
   if (unsupported) return <NoWebGPU />;
   return (
     <div className="app">
@@ -13,20 +18,18 @@ export function App() {
           <span className="logo" aria-hidden>⟿</span> Timestep
         </h1>
         <p className="tagline">Train RNNs, LSTMs, GRUs and Mamba on your GPU, and watch them think.</p>
+        <p className="keys muted small">
+          <kbd>space</kbd> play/pause · <kbd>→</kbd> one step
+        </p>
       </header>
       <div className="layout">
         <aside className="sidebar">
-          <Panel title="Data" id="data-panel">
-            <p className="muted">Built-in sequences and your own CSV or text.</p>
-          </Panel>
-          <Panel title="Model" id="model-panel">
-            <p className="muted">RNN, LSTM, GRU or Mamba.</p>
-          </Panel>
-          <Panel title="Training" id="training-panel">
-            <p className="muted">Optimizer, learning rate, BPTT length, clipping.</p>
-          </Panel>
+          <DataPanel />
+          <ModelPanel />
+          <TrainingPanel />
         </aside>
         <main className="views">
+          <Views />
           <GpuPanel />
         </main>
       </div>

@@ -1,10 +1,16 @@
-// The main thread's side of the worker: starts it, forwards commands, and routes its messages
-// into the store. Nothing here touches WebGPU.
+// The main thread's side of the worker: starts it and offers one typed helper per command.
+// Messages coming back are routed by ./routing. Nothing here touches WebGPU.
 
+import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
+import type { FromWorker, RunConfig, ToWorker } from '../worker/protocol';
+import type { ParamValues } from './data/catalog';
+import { handleMessage } from './routing';
+import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
-import type { FromWorker, ToWorker } from '../worker/protocol';
 
 let worker: Worker | null = null;
+/** Play again once the worker confirms a new configuration (a setting changed mid-run). */
+let resumeAfterConfigure = false;
 
 export function hasWebGPU(): boolean {
   return typeof navigator !== 'undefined' && 'gpu' in navigator && Boolean(navigator.gpu);
@@ -16,25 +22,115 @@ export function connectEngine(): void {
     return;
   }
   worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'timestep-training' });
-  worker.onmessage = (event: MessageEvent<FromWorker>) => handle(event.data);
+  worker.onmessage = (event: MessageEvent<FromWorker>) => handleMessage(event.data);
   worker.onerror = (event) => {
     useStore.getState().setGpu({ state: 'problem', kind: 'internal', message: `The training worker failed: ${event.message}`, detail: '' });
   };
   send({ type: 'init' });
 }
 
-export function send(message: ToWorker): void {
-  worker?.postMessage(message);
+export function send(message: ToWorker, transfer: Transferable[] = []): void {
+  worker?.postMessage(message, transfer);
 }
 
-function handle(message: FromWorker): void {
-  const { setGpu } = useStore.getState();
-  switch (message.type) {
-    case 'gpu-ready':
-      setGpu({ state: 'ready', info: message.info, selfTest: message.selfTest });
-      break;
-    case 'gpu-problem':
-      setGpu({ state: 'problem', kind: message.kind, message: message.message, detail: message.detail });
-      break;
+// ---- data ---------------------------------------------------------------------------------
+
+/** Asks the worker to generate a built-in dataset (the run's seed makes it reproducible). */
+export function loadBuiltin(id: string, params: ParamValues): void {
+  const { startLoad, seed } = useStore.getState();
+  startLoad({ kind: 'builtin', id, params });
+  // Choice parameters are strings (e.g. digits: mode 'reverse'); the worker's data layer takes
+  // them as they are, though the protocol's type still says numbers only.
+  send({ type: 'load-data', source: { kind: 'builtin', id, params: params as Record<string, number>, seed } });
+}
+
+let builtinTimer: ReturnType<typeof setTimeout> | undefined;
+/** Like loadBuiltin, but waits for a pause in typing (parameter fields change on every key). */
+export function loadBuiltinSoon(id: string, params: ParamValues): void {
+  clearTimeout(builtinTimer);
+  builtinTimer = setTimeout(() => loadBuiltin(id, params), 350);
+}
+
+export function loadRef(ref: DataRef): void {
+  if (ref.kind === 'builtin') loadBuiltin(ref.id, ref.params);
+}
+
+/** Reads a file and hands its bytes to the worker, which parses them (the page stays responsive). */
+export async function loadFile(file: File): Promise<void> {
+  const { startLoad, dataFailed } = useStore.getState();
+  if (file.size > MAX_FILE_BYTES) {
+    dataFailed(`${file.name} is ${formatBytes(file.size)}: the limit is ${MAX_FILE_LABEL}.`, 'Cut the file down (fewer rows or columns) and try again.');
+    return;
   }
+  startLoad({ kind: 'file', name: file.name, size: file.size });
+  try {
+    const bytes = await file.arrayBuffer();
+    send({ type: 'load-data', source: { kind: 'file', name: file.name, bytes } }, [bytes]);
+  } catch (error) {
+    dataFailed(`${file.name} could not be read.`, String(error));
+  }
+}
+
+// ---- the run ------------------------------------------------------------------------------
+
+export function currentRunConfig(): RunConfig {
+  const s = useStore.getState();
+  return { models: s.models, training: s.training, data: s.choice, seed: s.seed };
+}
+
+/** Builds the run's models afresh in the worker; telemetry clears when it answers. */
+export function configureRun(): void {
+  const s = useStore.getState();
+  // Without data there is nothing to build; with data on its way, its arrival configures.
+  if (!s.summary || s.pendingRef) return;
+  resumeAfterConfigure = s.running;
+  s.setConfiguring();
+  send({ type: 'configure', run: currentRunConfig() });
+}
+
+/** Called by the router when the worker confirms a configuration. */
+export function afterConfigured(): void {
+  if (resumeAfterConfigure) play();
+  resumeAfterConfigure = false;
+}
+
+export function play(): void {
+  const s = useStore.getState();
+  if (!s.configured || s.configuring) return;
+  s.setNonFinite(null);
+  send({ type: 'play' });
+}
+
+export function pause(): void {
+  resumeAfterConfigure = false;
+  send({ type: 'pause' });
+}
+
+export function togglePlay(): void {
+  if (useStore.getState().running) pause();
+  else play();
+}
+
+export function stepOnce(): void {
+  const s = useStore.getState();
+  if (!s.configured || s.configuring || s.running) return;
+  send({ type: 'step' });
+}
+
+export function resetRun(): void {
+  if (!useStore.getState().configured) return;
+  resumeAfterConfigure = false;
+  send({ type: 'reset' });
+}
+
+export function setSpeed(speed: number | 'max'): void {
+  send({ type: 'set-speed', speed });
+}
+
+export function requestProbe(sample: number, layer: number): void {
+  send({ type: 'probe', sample, layer });
+}
+
+export function sampleText(modelId: string, prompt: string, length: number, temperature: number): void {
+  send({ type: 'sample-text', modelId, prompt, length, temperature });
 }

@@ -1,23 +1,24 @@
-// The zustand store: configuration and UI state only. No GPU objects live here (the worker owns
-// them); per-step telemetry goes into ring buffers outside React.
+// The zustand store: configuration and UI state only, in slices. No GPU objects live here (the
+// worker owns them), and nothing that changes every step: telemetry goes into ring buffers
+// outside React (./telemetry).
 
 import { create } from 'zustand';
-import type { GpuInfo } from '../gpu/device';
-import type { GpuProblemKind } from '../gpu/errors';
-import type { SelfTestResult } from '../worker/protocol';
+import { dataSlice, type DataSlice } from './state/dataSlice';
+import { gpuSlice, type GpuSlice } from './state/gpuSlice';
+import { modelSlice, type ModelSlice } from './state/modelSlice';
+import { runSlice, type RunSlice } from './state/runSlice';
+import { trainingSlice, type TrainingSlice } from './state/trainingSlice';
+import { viewSlice, type ViewSlice } from './state/viewSlice';
 
-export type GpuStatus =
-  | { state: 'unsupported' }
-  | { state: 'connecting' }
-  | { state: 'ready'; info: GpuInfo; selfTest: SelfTestResult }
-  | { state: 'problem'; kind: GpuProblemKind; message: string; detail: string };
+export type { GpuStatus } from './state/gpuSlice';
 
-export interface GpuSlice {
-  gpu: GpuStatus;
-  setGpu(status: GpuStatus): void;
-}
+export type Store = GpuSlice & DataSlice & ModelSlice & TrainingSlice & RunSlice & ViewSlice;
 
-export const useStore = create<GpuSlice>()((set) => ({
-  gpu: { state: 'connecting' },
-  setGpu: (gpu) => set({ gpu }),
+export const useStore = create<Store>()((...a) => ({
+  ...gpuSlice(...a),
+  ...dataSlice(...a),
+  ...modelSlice(...a),
+  ...trainingSlice(...a),
+  ...runSlice(...a),
+  ...viewSlice(...a),
 }));

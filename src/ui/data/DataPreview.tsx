@@ -1,0 +1,60 @@
+// What the worker made of the data: a line, a chart, the first rows and per-column statistics.
+
+import { NumberField, SelectField } from '../fields';
+import { useStore } from '../store';
+import { ColumnTable } from './ColumnTable';
+import { SeriesChart } from './SeriesChart';
+
+export function DataPreview() {
+  const summary = useStore((s) => s.summary);
+  const choice = useStore((s) => s.choice);
+  const setChoice = useStore((s) => s.setChoice);
+  if (!summary) return null;
+  const { header, rows } = summary.preview;
+  return (
+    <div className="data-preview" data-testid="data-preview">
+      <p className="summary-line">
+        <strong>{summary.name}</strong> · {summary.length.toLocaleString()} {summary.kind === 'tokens' ? 'tokens' : 'steps'} · {summary.task} · {summary.loss === 'mse' ? 'MSE' : 'cross-entropy'}
+        {summary.vocab && ` · ${summary.vocab.length} symbols`}
+      </p>
+      {summary.description && <p className="muted small">{summary.description}</p>}
+      {summary.warnings.map((w) => (
+        <p key={w} className="warn small">⚠ {w}</p>
+      ))}
+      {summary.kind === 'tokens' ? <pre className="text-preview" data-testid="text-preview">{summary.preview.rows[0]?.[0]?.slice(0, 400)}</pre> : <SeriesChart summary={summary} />}
+      {rows.length > 0 && summary.kind !== 'tokens' && (
+        <details>
+          <summary>First rows</summary>
+          <div className="table-scroll">
+            <table className="rows" data-testid="preview-rows">
+              <thead>
+                <tr>{header.map((h, i) => <th key={i}>{h}</th>)}</tr>
+              </thead>
+              <tbody>
+                {rows.map((r, i) => (
+                  <tr key={i}>{r.map((c, j) => <td key={j}>{c}</td>)}</tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      )}
+      {summary.columns.length > 0 && <ColumnTable summary={summary} />}
+      {summary.kind === 'table' && (
+        <div className="row2">
+          <SelectField
+            label="Normalise"
+            value={choice.normalize}
+            options={[
+              { value: 'zscore', label: 'z-score' },
+              { value: 'minmax', label: 'min–max' },
+              { value: 'none', label: 'none' },
+            ]}
+            onChange={(normalize) => setChoice({ normalize })}
+          />
+          <NumberField label="Validation share" value={choice.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => setChoice({ validationFraction })} />
+        </div>
+      )}
+    </div>
+  );
+}

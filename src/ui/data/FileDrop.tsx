@@ -1,0 +1,50 @@
+// Upload by file picker or drag and drop. Parsing happens in the worker; the limit is stated up
+// front so nobody waits on a file that will be refused.
+
+import { useRef, useState } from 'react';
+import { MAX_FILE_LABEL } from '../../data/limits';
+import { loadFile } from '../engine';
+import { useStore } from '../store';
+
+export function FileDrop() {
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const ready = useStore((s) => s.gpu.state === 'ready');
+  const take = (files: FileList | null) => {
+    const file = files?.[0];
+    if (file) void loadFile(file);
+  };
+  return (
+    <div
+      className={`drop${over ? ' over' : ''}`}
+      data-testid="file-drop"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        if (ready) take(e.dataTransfer.files);
+      }}
+    >
+      <button type="button" disabled={!ready} onClick={() => input.current?.click()}>
+        Upload a file…
+      </button>
+      <span className="muted"> or drop it here</span>
+      <p className="hint">CSV, TSV, JSON or plain text, up to {MAX_FILE_LABEL}.</p>
+      <input
+        ref={input}
+        type="file"
+        hidden
+        data-testid="file-input"
+        accept=".csv,.tsv,.txt,.json,.dat,text/*,application/json"
+        onChange={(e) => {
+          take(e.target.files);
+          e.target.value = '';
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+// Every message from the worker goes to one place: configuration and lifecycle into the store,
+// per-step numbers into the telemetry rings (no React render per step).
+
+import type { DataChoice, DataSummary, FromWorker } from '../worker/protocol';
+import { afterConfigured, configureRun, loadRef, pause } from './engine';
+import { useStore } from './store';
+import { telemetry } from './telemetry';
+
+export function handleMessage(message: FromWorker): void {
+  const s = useStore.getState();
+  switch (message.type) {
+    case 'gpu-ready': {
+      const first = s.gpu.state !== 'ready';
+      s.setGpu({ state: 'ready', info: message.info, selfTest: message.selfTest });
+      if (first) loadRef(s.dataRef);
+      break;
+    }
+    case 'gpu-problem':
+      s.setGpu({ state: 'problem', kind: message.kind, message: message.message, detail: message.detail });
+      break;
+    case 'data-progress':
+      s.setProgress(message.fraction, message.rows);
+      break;
+    case 'data-loaded':
+      s.dataLoaded(message.summary, chooseColumns(message.summary, s.choice));
+      configureRun();
+      break;
+    case 'data-error':
+      s.dataFailed(message.message, message.detail);
+      break;
+    case 'configured':
+      telemetry.clear();
+      s.setConfigured(message.models);
+      afterConfigured();
+      break;
+    case 'config-error':
+      s.setConfigError(message.message);
+      break;
+    case 'running':
+      s.setRunning(message.running);
+      break;
+    case 'steps':
+      telemetry.model(message.modelId).addSteps(message.reports, message.msPerStep);
+      telemetry.changed();
+      break;
+    case 'validation':
+      telemetry.model(message.modelId).addValidation(message.step, message.loss);
+      telemetry.changed();
+      break;
+    case 'probe':
+      telemetry.model(message.probe.modelId).setProbe(message.probe);
+      telemetry.changed();
+      break;
+    case 'non-finite':
+      s.setNonFinite({ modelId: message.modelId, step: message.step, params: message.params });
+      pause();
+      break;
+    case 'text-sample':
+      s.setTextSample(message.modelId, message.text);
+      break;
+  }
+}
+
+/**
+ * Input and target columns for a freshly loaded table: the previous choice where its columns still
+ * exist (a restored link, or reloading the same file), otherwise every column in and the first one predicted (as the worker does).
+ */
+export function chooseColumns(summary: DataSummary, previous: DataChoice): DataChoice {
+  const names = summary.columns.map((c) => c.name);
+  if (summary.kind !== 'table' || names.length === 0) return { ...previous, inputColumns: [], targetColumns: [] };
+  const keep = (list: string[]) => list.filter((n) => names.includes(n));
+  const inputs = keep(previous.inputColumns);
+  const targets = keep(previous.targetColumns);
+  return {
+    ...previous,
+    inputColumns: inputs.length > 0 ? inputs : names,
+    targetColumns: targets.length > 0 ? targets : [names[0]],
+  };
+}

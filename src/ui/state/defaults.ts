@@ -1,0 +1,48 @@
+// The run a fresh page starts with: an LSTM on the sine task that learns within seconds.
+
+import type { DataChoice, ModelKind, ModelSlot, TrainingSettings } from '../../worker/protocol';
+
+export const MAX_MODELS = 3;
+export const SLOT_IDS = ['a', 'b', 'c'] as const;
+/** One colour per comparison slot, used by every view so a model keeps its colour. */
+export const SLOT_COLORS: Record<string, string> = { a: '#f5a524', b: '#5ac8fa', c: '#c084fc' };
+
+export const MODEL_KINDS: Array<{ kind: ModelKind; label: string }> = [
+  { kind: 'rnn_tanh', label: 'RNN (tanh)' },
+  { kind: 'lstm', label: 'LSTM' },
+  { kind: 'gru', label: 'GRU' },
+  { kind: 'mamba', label: 'Mamba' },
+];
+
+export function kindLabel(kind: ModelKind): string {
+  return MODEL_KINDS.find((k) => k.kind === kind)?.label ?? kind;
+}
+
+export function defaultSlot(id: string, kind: ModelKind = 'lstm'): ModelSlot {
+  return { id, kind, layers: 1, hidden: 32, dState: 16, expand: 2, bidirectional: false, initialState: 'zeros' };
+}
+
+export const DEFAULT_TRAINING: TrainingSettings = {
+  optimizer: 'adam',
+  lr: 0.01,
+  batch: 16,
+  seqLen: 32,
+  tbptt: 0,
+  clip: 1,
+  speed: 'max',
+  validateEvery: 20,
+};
+
+export const DEFAULT_CHOICE: DataChoice = {
+  inputColumns: [],
+  targetColumns: [],
+  normalize: 'zscore',
+  validationFraction: 0.1,
+  missing: 'ffill',
+};
+
+export const DEFAULT_DATASET = 'sine-mix';
+export const DEFAULT_SEED = 1;
+
+/** Speeds offered, in steps per second; 'max' runs flat out. */
+export const SPEEDS: Array<number | 'max'> = [1, 5, 20, 60, 'max'];

@@ -1,0 +1,48 @@
+// The run's lifecycle as the worker reports it (configured, running, halted) — not its telemetry,
+// which changes every step and lives in ring buffers outside React (../telemetry).
+
+import type { StateCreator } from 'zustand';
+import type { Store } from '../store';
+
+export interface ConfiguredModel {
+  id: string;
+  parameters: number;
+  names: string[];
+}
+
+export interface NonFiniteAlert {
+  modelId: string;
+  step: number;
+  params: string[];
+}
+
+export interface RunSlice {
+  running: boolean;
+  /** A configure message is on its way; controls wait for the answer. */
+  configuring: boolean;
+  configured: ConfiguredModel[] | null;
+  configError: string | null;
+  nonFinite: NonFiniteAlert | null;
+  textSamples: Record<string, string>;
+  setRunning(running: boolean): void;
+  setConfiguring(): void;
+  setConfigured(models: ConfiguredModel[]): void;
+  setConfigError(message: string): void;
+  setNonFinite(alert: NonFiniteAlert | null): void;
+  setTextSample(modelId: string, text: string): void;
+}
+
+export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
+  running: false,
+  configuring: false,
+  configured: null,
+  configError: null,
+  nonFinite: null,
+  textSamples: {},
+  setRunning: (running) => set({ running }),
+  setConfiguring: () => set({ configuring: true, configError: null }),
+  setConfigured: (configured) => set({ configured, configuring: false, configError: null, nonFinite: null, textSamples: {} }),
+  setConfigError: (configError) => set({ configError, configuring: false, configured: null, running: false }),
+  setNonFinite: (nonFinite) => set({ nonFinite }),
+  setTextSample: (modelId, text) => set((s) => ({ textSamples: { ...s.textSamples, [modelId]: text } })),
+});

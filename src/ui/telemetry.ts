@@ -1,0 +1,120 @@
+// Telemetry from the training worker (step reports, validation losses, probes), kept outside
+// React in ring buffers. Messages land here as they arrive; subscribers hear about them at most
+// once per animation frame (see ./telemetry/useTelemetry), so no step re-renders the app.
+
+import type { ProbeReport, StepReport } from '../worker/protocol';
+import { onNextFrame } from './telemetry/frame';
+import { Ring } from './telemetry/ring';
+
+/** Steps kept per model: plenty for the loss curve of a long run, a few MB at most. */
+const STEP_CAPACITY = 20_000;
+const VALIDATION_CAPACITY = 2_000;
+/** Earlier ‖∂L/∂h_t‖ curves kept for the vanishing-gradient view. */
+const SNAPSHOTS = 4;
+
+export interface GradSnapshot {
+  step: number;
+  curve: Float32Array;
+}
+
+export class ModelTelemetry {
+  readonly steps = new Ring(STEP_CAPACITY);
+  readonly loss = new Ring(STEP_CAPACITY);
+  readonly gradNorm = new Ring(STEP_CAPACITY);
+  readonly clipScale = new Ring(STEP_CAPACITY);
+  readonly paramNorms = new Map<string, Ring>();
+  readonly valSteps = new Ring(VALIDATION_CAPACITY);
+  readonly valLoss = new Ring(VALIDATION_CAPACITY);
+  /** The worker's own measure of a step (time to record and submit it). */
+  msPerStep = 0;
+  lastStep = 0;
+  /** Steps per second as seen from the page: GPU time included, over the last few seconds. */
+  stepsPerSecond = 0;
+  private readonly arrivals: Array<{ at: number; step: number }> = [];
+  probe: ProbeReport | null = null;
+  /** Earlier gradient-by-time curves, oldest first, taken at doubling step counts. */
+  snapshots: GradSnapshot[] = [];
+  private nextSnapshot = 10;
+
+  addSteps(reports: StepReport[], msPerStep: number): void {
+    for (const r of reports) {
+      this.steps.push(r.step);
+      this.loss.push(r.loss);
+      this.gradNorm.push(r.gradNorm);
+      this.clipScale.push(r.clipScale);
+      for (const [name, value] of Object.entries(r.paramNorms)) {
+        let ring = this.paramNorms.get(name);
+        if (!ring) {
+          ring = new Ring(STEP_CAPACITY);
+          // Align a parameter first seen late with the steps before it.
+          for (let i = 0; i < this.steps.length - 1; i++) ring.push(NaN);
+          this.paramNorms.set(name, ring);
+        }
+        ring.push(value);
+      }
+      for (const ring of this.paramNorms.values()) if (ring.length < this.steps.length) ring.push(NaN);
+      this.lastStep = r.step;
+    }
+    if (msPerStep > 0) this.msPerStep = msPerStep;
+    this.measureRate();
+  }
+
+  private measureRate(): void {
+    const now = performance.now();
+    this.arrivals.push({ at: now, step: this.lastStep });
+    while (this.arrivals.length > 2 && now - this.arrivals[0].at > 3000) this.arrivals.shift();
+    const first = this.arrivals[0];
+    const dt = (now - first.at) / 1000;
+    this.stepsPerSecond = dt > 0.2 ? (this.lastStep - first.step) / dt : this.stepsPerSecond;
+  }
+
+  addValidation(step: number, loss: number): void {
+    this.valSteps.push(step);
+    this.valLoss.push(loss);
+  }
+
+  setProbe(probe: ProbeReport): void {
+    if (probe.step >= this.nextSnapshot && probe.gradNormByTime.length > 0) {
+      this.snapshots = [...this.snapshots, { step: probe.step, curve: probe.gradNormByTime }].slice(-SNAPSHOTS);
+      this.nextSnapshot = Math.max(this.nextSnapshot * 2, probe.step + 1);
+    }
+    this.probe = probe;
+  }
+}
+
+class Telemetry {
+  readonly models = new Map<string, ModelTelemetry>();
+  /** Bumped once per frame in which something changed. */
+  version = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly fire = () => {
+    this.version++;
+    for (const l of this.listeners) l();
+  };
+
+  model(id: string): ModelTelemetry {
+    let m = this.models.get(id);
+    if (!m) {
+      m = new ModelTelemetry();
+      this.models.set(id, m);
+    }
+    return m;
+  }
+
+  /** Forgets everything (a new configuration or a reset starts from step 0). */
+  clear(): void {
+    this.models.clear();
+    this.changed();
+  }
+
+  changed(): void {
+    onNextFrame(this.fire);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+export const telemetry = new Telemetry();

@@ -1,0 +1,46 @@
+// Play / pause, one step, reset, and the speed. Space and → do the same from the keyboard.
+
+import { pause, play, resetRun, stepOnce } from '../engine';
+import { SPEEDS } from '../state/defaults';
+import { useStore } from '../store';
+
+export function Controls() {
+  const running = useStore((s) => s.running);
+  const configuring = useStore((s) => s.configuring);
+  const ready = useStore((s) => s.configured !== null && !s.configuring);
+  const speed = useStore((s) => s.training.speed);
+  const setTraining = useStore((s) => s.setTraining);
+  return (
+    <div className="controls">
+      <div className="buttons">
+        <button
+          type="button"
+          className="primary"
+          data-testid="play"
+          disabled={!ready}
+          onClick={running ? pause : play}
+          title="Space"
+          aria-label={running ? 'Pause' : 'Play'}
+        >
+          {running ? '❚❚ Pause' : '▶ Play'}
+        </button>
+        <button type="button" data-testid="step" disabled={!ready || running} onClick={stepOnce} title="→ (right arrow)">
+          Step
+        </button>
+        <button type="button" data-testid="reset" disabled={!ready} onClick={resetRun} title="Start again from the seed">
+          Reset
+        </button>
+      </div>
+      <div className="speed" role="radiogroup" aria-label="Speed">
+        <span className="muted">Speed</span>
+        {SPEEDS.map((s) => (
+          <label key={String(s)} className={speed === s ? 'on' : ''}>
+            <input type="radio" name="speed" checked={speed === s} onChange={() => setTraining({ speed: s })} />
+            {s === 'max' ? 'max' : `${s}/s`}
+          </label>
+        ))}
+      </div>
+      {!ready && <p className="hint">{configuring ? 'Building the models…' : 'Waiting for data and the GPU…'}</p>}
+    </div>
+  );
+}

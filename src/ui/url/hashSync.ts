@@ -1,0 +1,63 @@
+// Keeps the URL hash and the store in step: the store is restored from the hash at start (and
+// when someone edits the URL), and every change to the run is written back without adding
+// history entries.
+
+import { loadRef } from '../engine';
+import type { Store } from '../store';
+import { useStore } from '../store';
+import { decodeHash, encodeHash, type HashState } from './hashState';
+
+let written = '';
+
+function stateOf(s: Store): HashState {
+  const ref = s.pendingRef ?? s.dataRef;
+  return {
+    dataset: ref.kind === 'builtin' ? { id: ref.id, params: ref.params } : { id: '', params: {} },
+    fileName: ref.kind === 'file' ? ref.name : null,
+    models: s.models,
+    training: s.training,
+    choice: s.choice,
+    seed: s.seed,
+  };
+}
+
+/** Puts the hash's run into the store; returns whether the hash said anything. */
+export function restoreFromHash(hash = location.hash): boolean {
+  if (hash.replace(/^#/, '').length === 0) return false;
+  const h = decodeHash(hash);
+  useStore.setState({
+    models: h.models,
+    training: h.training,
+    seed: h.seed,
+    choice: h.choice,
+    dataRef: { kind: 'builtin', id: h.dataset.id, params: h.dataset.params },
+    dataError: h.fileName
+      ? { message: `The link was made with your file “${h.fileName}”, which cannot travel in a link.`, detail: 'Drop the file here again to continue with it; meanwhile the default dataset is loaded.' }
+      : null,
+  });
+  return true;
+}
+
+function write(): void {
+  const text = encodeHash(stateOf(useStore.getState()));
+  if (text === written) return;
+  written = text;
+  history.replaceState(null, '', `#${text}`);
+}
+
+export function startHashSync(): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  useStore.subscribe((s, prev) => {
+    const changed =
+      s.models !== prev.models || s.training !== prev.training || s.seed !== prev.seed || s.choice !== prev.choice || s.dataRef !== prev.dataRef || s.pendingRef !== prev.pendingRef;
+    if (!changed) return;
+    clearTimeout(timer);
+    timer = setTimeout(write, 150);
+  });
+  write();
+  window.addEventListener('hashchange', () => {
+    if (location.hash.replace(/^#/, '') === written) return;
+    if (!restoreFromHash()) return;
+    if (useStore.getState().gpu.state === 'ready') loadRef(useStore.getState().dataRef);
+  });
+}

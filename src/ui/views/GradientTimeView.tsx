@@ -1,0 +1,94 @@
+// The vanishing-gradient view: ‖∂L/∂h_t‖ against how far back t lies from the end of the window
+// (T-1-t), on a log scale, one chart per model on a shared scale. A tanh RNN's curve falls off a
+// cliff; an LSTM's stays up. Earlier snapshots of the curve are drawn faded.
+
+import { useMemo } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { telemetry } from '../telemetry';
+import { useTelemetryVersion } from '../telemetry/useTelemetry';
+import { AXIS, GRID, TOOLTIP_STYLE } from './palette';
+import { useRunModels, type RunModel } from './runModels';
+import { ViewPanel } from './ViewPanel';
+
+interface Curve {
+  step: number;
+  points: Array<{ back: number; norm: number }>;
+  opacity: number;
+}
+
+/** Points by distance back in time; zeros and non-finite values cannot sit on a log axis. */
+function byDistance(norms: Float32Array): Curve['points'] {
+  const T = norms.length;
+  const out: Curve['points'] = [];
+  for (let t = T - 1; t >= 0; t--) if (norms[t] > 0 && Number.isFinite(norms[t])) out.push({ back: T - 1 - t, norm: norms[t] });
+  return out;
+}
+
+/** The gradient at the far end of the window relative to the last step: 1e-6 means it vanished. */
+function decay(points: Curve['points']): string | null {
+  if (points.length < 2) return null;
+  const far = points[points.length - 1];
+  return `${far.back} steps back: ×${(far.norm / points[0].norm).toExponential(1)}`;
+}
+
+function ModelCurves({ model, curves, domain }: { model: RunModel; curves: Curve[]; domain: [number, number] }) {
+  const current = curves[curves.length - 1];
+  return (
+    <div className="small-multiple" data-testid={`gradtime-${model.id}`}>
+      <p className="small-title" style={{ color: model.color }}>
+        {model.label} <span className="muted">{current ? `step ${current.step} · ${decay(current.points) ?? ''}` : ''}</span>
+      </p>
+      <ResponsiveContainer width="100%" height={190}>
+        <LineChart margin={{ top: 4, right: 10, bottom: 12, left: 0 }}>
+          <CartesianGrid stroke={GRID} />
+          <XAxis dataKey="back" type="number" domain={[0, 'dataMax']} tick={AXIS} stroke={AXIS.stroke} allowDuplicatedCategory={false} label={{ value: 'steps back (T-1-t)', position: 'insideBottom', offset: -6, fill: AXIS.stroke, fontSize: 11 }} />
+          <YAxis dataKey="norm" scale="log" domain={domain} allowDataOverflow tick={AXIS} stroke={AXIS.stroke} width={56} tickFormatter={(v: number) => v.toExponential(0)} />
+          <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => Number(v).toExponential(2)} labelFormatter={(b) => `${b} steps back`} />
+          {curves.map((c, i) => (
+            <Line key={`${c.step}-${i}`} name={`step ${c.step}`} data={c.points} dataKey="norm" stroke={model.color} strokeOpacity={c.opacity} strokeWidth={c.opacity === 1 ? 2 : 1} dot={false} isAnimationActive={false} />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+export function GradientTimeView() {
+  const models = useRunModels();
+  const version = useTelemetryVersion(300);
+  const perModel = useMemo(
+    () =>
+      models.map((m) => {
+        const t = telemetry.models.get(m.id);
+        const curves: Curve[] = [];
+        if (t?.probe && t.probe.gradNormByTime.length > 0) {
+          const earlier = t.snapshots.filter((s) => s.step < t.probe!.step);
+          earlier.forEach((s, i) => curves.push({ step: s.step, points: byDistance(s.curve), opacity: 0.15 + (0.4 * (i + 1)) / (earlier.length + 1) }));
+          curves.push({ step: t.probe.step, points: byDistance(t.probe.gradNormByTime), opacity: 1 });
+        }
+        return { model: m, curves };
+      }),
+    // version: new probes arrived
+    [models, version],
+  );
+  const domain = useMemo((): [number, number] => {
+    let lo = Infinity;
+    let hi = 0;
+    for (const { curves } of perModel) for (const c of curves) for (const p of c.points) {
+      lo = Math.min(lo, p.norm);
+      hi = Math.max(hi, p.norm);
+    }
+    if (!(hi > 0)) return [1e-6, 1];
+    return [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
+  }, [perModel]);
+  const empty = perModel.every((p) => p.curves.length === 0) ? 'The gradient reaching each time step appears after the first training step.' : null;
+  return (
+    <ViewPanel title="Gradient through time ‖∂L/∂hₜ‖" testId="view-gradtime" empty={empty} wide>
+      <div className="multiples">
+        {perModel.map(({ model, curves }) => (
+          <ModelCurves key={model.id} model={model} curves={curves} domain={domain} />
+        ))}
+      </div>
+    </ViewPanel>
+  );
+}

@@ -1,0 +1,27 @@
+// The main area's live views, each its own small component.
+
+import { GradientTimeView } from './GradientTimeView';
+import { HeatmapView } from './HeatmapView';
+import { LossView } from './LossView';
+import { NonFiniteAlert } from './NonFiniteAlert';
+import { ParamNormView } from './ParamNormView';
+import { PredictionView } from './PredictionView';
+import { StatusLine } from './StatusLine';
+import { TextSampleView } from './TextSampleView';
+
+export function Views() {
+  return (
+    <>
+      <StatusLine />
+      <NonFiniteAlert />
+      <div className="view-grid">
+        <LossView />
+        <PredictionView />
+        <TextSampleView />
+        <GradientTimeView />
+        <HeatmapView />
+        <ParamNormView />
+      </div>
+    </>
+  );
+}
