@@ -4,6 +4,7 @@
 
 import type { GpuInfo } from '../gpu/device';
 import type { GpuProblemKind } from '../gpu/errors';
+import type { ProbeData } from '../train/probes';
 
 export interface SelfTestResult {
   ok: boolean;
@@ -94,25 +95,13 @@ export interface StepReport {
   paramNorms: Record<string, number>;
 }
 
-/** What the views draw for one sample of one model, read without stalling training. */
-export interface ProbeReport {
-  modelId: string;
-  step: number;
-  sample: number;
-  T: number;
-  /** Units per row of `hidden` (H, or D·H when bidirectional; d_inner for Mamba). */
-  units: number;
-  /** (T, units) hidden states of the chosen layer, row-major. */
-  hidden: Float32Array;
-  /** Named (T, units) maps: LSTM input/forget/output/cell, GRU reset/update, Mamba delta. */
-  gates: Record<string, Float32Array>;
-  /** ‖∂L/∂h_t‖ for t = 0..T-1 (whole batch), the vanishing-gradient curve. */
-  gradNormByTime: Float32Array;
-  /** (T', outputs) predictions and targets of the head for this sample (T' = T or 1). */
-  prediction: Float32Array;
-  target: Float32Array;
-  outputs: number;
-}
+/**
+ * What the views draw for one sample of one model, read without stalling training: hidden states
+ * (T, units), named gate maps (T, H: LSTM input/forget/cell/output and cell state, GRU
+ * reset/update/new, Mamba delta), ‖∂L/∂h_t‖ over the batch for each t, and the head's
+ * predictions against the targets (argmax class for cross-entropy).
+ */
+export type ProbeReport = ProbeData & { modelId: string };
 
 export type ToWorker =
   | { type: 'init' }
