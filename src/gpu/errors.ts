@@ -38,9 +38,6 @@ export function describeUncaptured(error: GPUError): GpuError {
 }
 
 export function describeLost(info: GPUDeviceLostInfo): GpuError {
-  if (info.reason === 'destroyed') {
-    return new GpuError('device-lost', 'The GPU device was released.', info.message);
-  }
   return new GpuError(
     'device-lost',
     'The GPU device was lost (the driver reset it, another tab took the GPU, or the machine slept). ' +

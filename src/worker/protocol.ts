@@ -117,7 +117,9 @@ export type ToWorker =
   | { type: 'sample-text'; modelId: string; prompt: string; length: number; temperature: number }
   /** Step-through BPTT on the first model: each 'bptt-step' goes one timestep further back. */
   | { type: 'bptt-step'; sample: number }
-  | { type: 'bptt-stop' };
+  | { type: 'bptt-stop' }
+  /** Destroys the GPU device as a driver reset would (tests the recovery path). */
+  | { type: 'debug-lose-device' };
 
 export type FromWorker =
   | { type: 'gpu-ready'; info: GpuInfo; selfTest: SelfTestResult }

@@ -91,4 +91,30 @@ describe('training session', () => {
     expect(messages.flatMap((m) => (m.type === 'steps' ? m.reports : [])).at(-1)!.step).toBe(6);
     session.destroy();
   }, 120_000);
+
+  it('survives a lost GPU device: data, run and trained parameters carry over to a new device', async () => {
+    const { messages, send } = collect();
+    const other = await nodeGpu();
+    const session = new Session(kernelContext(other.device), send);
+    session.setDataset(generateBuiltin('sine-mix', { length: 600 }, 1));
+    await session.configure(run([slot('l', 'lstm', { hidden: 8 })]));
+    for (let k = 0; k < 5; k++) await session.stepOnce();
+    await session.snapshot();
+    const before = session.exportState();
+    other.device.destroy();
+    session.halt();
+
+    const restored = new Session(ctx, send);
+    await restored.restore(before);
+    await restored.snapshot();
+    const after = restored.exportState();
+    const a = before.snapshots.get('l')!;
+    const b = after.snapshots.get('l')!;
+    expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+    for (const k of Object.keys(a)) expect(Array.from(b[k]), k).toEqual(Array.from(a[k]));
+    // Training continues from there.
+    await restored.stepOnce();
+    expect(messages.filter((m) => m.type === 'configured')).toHaveLength(2);
+    restored.destroy();
+  }, 120_000);
 });

@@ -25,6 +25,8 @@ interface ModelRun {
 }
 
 const REPORT_EVERY_MS = 100;
+/** How often trained parameters are copied to the CPU, so a lost GPU device loses little. */
+const SNAPSHOT_EVERY_MS = 2000;
 const PROBE_EVERY_MS = 400;
 /** Steps allowed in flight on the GPU before the loop waits for the queue to drain. */
 const MAX_QUEUED = 2;
@@ -42,6 +44,8 @@ export class Session {
   private probeLayer = 0;
   private window = 0;
   private stepper: BpttStepper | null = null;
+  private snapshots = new Map<string, Record<string, Float32Array>>();
+  private lastSnapshot = 0;
 
   private source: BatchSource | null = null;
   private dataset: Dataset | null = null;
@@ -65,7 +69,7 @@ export class Session {
   }
 
   /** Builds the run's models (fresh parameters from the seed). Stops training first. */
-  async configure(run: RunConfig): Promise<void> {
+  async configure(run: RunConfig, initial?: Map<string, Record<string, Float32Array>>): Promise<void> {
     if (!this.dataset) throw new Error('Load a dataset before configuring a run.');
     // Everything that can reject the run happens before the current one is torn down.
     const source = makeBatchSource(this.dataset, run.data, run.training.seqLen);
@@ -78,8 +82,9 @@ export class Session {
     this.run = run;
     this.rng = new Random(run.seed);
     this.window = 0;
+    this.snapshots = new Map(initial ?? []);
     for (const [i, slot] of run.models.entries()) {
-      const trainer = await Trainer.create(this.ctx, configs[i]);
+      const trainer = await Trainer.create(this.ctx, configs[i], initial?.get(slot.id));
       this.models.push({ slot, trainer, pending: [], stepMs: [], halted: false });
     }
     this.send({
@@ -103,6 +108,7 @@ export class Session {
     await this.loop;
     this.loop = null;
     this.send({ type: 'running', running: false });
+    await this.snapshot();
   }
 
   /** One training step of every model, then a probe, while paused. */
@@ -114,11 +120,42 @@ export class Session {
     await this.validateIfDue(true);
     this.flushReports(true);
     await this.probe();
+    await this.snapshot();
+  }
+
+  /** Copies every model's parameters to the CPU (fire and forget from the loop). */
+  async snapshot(): Promise<void> {
+    for (const m of this.models) {
+      try {
+        this.snapshots.set(m.slot.id, await m.trainer.readParams());
+      } catch {
+        // The device went away mid-read: keep the previous snapshot.
+      }
+    }
+  }
+
+  /**
+   * What survives the loss of the GPU device: the dataset, the run and the last parameters read
+   * back. `restore` on a session of a new device continues from there.
+   */
+  exportState(): { dataset: Dataset | null; run: RunConfig | null; snapshots: Map<string, Record<string, Float32Array>> } {
+    return { dataset: this.dataset, run: this.run, snapshots: new Map(this.snapshots) };
+  }
+
+  async restore(state: ReturnType<Session['exportState']>): Promise<void> {
+    if (state.dataset) this.setDataset(state.dataset);
+    if (state.dataset && state.run) await this.configure(state.run, state.snapshots);
   }
 
   /** Same run, parameters re-initialised from the seed. */
   async reset(): Promise<void> {
     if (this.run) await this.configure(this.run);
+  }
+
+  /** Stops the loop without touching the GPU (the device is gone); state stays exportable. */
+  halt(): void {
+    this.running = false;
+    this.stepper = null;
   }
 
   setProbe(sample: number, layer: number): void {
@@ -140,6 +177,10 @@ export class Session {
       await this.validateIfDue(false);
       const now = performance.now();
       if (now - this.lastReport > REPORT_EVERY_MS) this.flushReports(false);
+      if (now - this.lastSnapshot > SNAPSHOT_EVERY_MS) {
+        this.lastSnapshot = now;
+        void this.snapshot();
+      }
       if (now - this.lastProbe > PROBE_EVERY_MS && !this.probing) {
         this.lastProbe = now;
         void this.probe();

@@ -16,6 +16,8 @@ const scope = self as unknown as { postMessage(message: FromWorker, transfer?: T
 let gpu: Gpu | null = null;
 let ctx: KernelContext | null = null;
 let session: Session | null = null;
+/** What a lost device leaves behind, restored on the next 'init' (the Reconnect button). */
+let saved: ReturnType<Session['exportState']> | null = null;
 
 function send(message: FromWorker): void {
   scope.postMessage(message);
@@ -26,17 +28,33 @@ function reportProblem(error: unknown): void {
   else send({ type: 'gpu-problem', kind: 'internal', message: String((error as Error)?.message ?? error), detail: String((error as Error)?.stack ?? '') });
 }
 
+function deviceLost(problem: GpuError): void {
+  if (session) {
+    session.halt();
+    saved = session.exportState();
+    send({ type: 'running', running: false });
+  }
+  session = null;
+  ctx = null;
+  gpu = null;
+  reportProblem(problem);
+}
+
 async function init(): Promise<void> {
   try {
     gpu = await acquireGpu(navigator.gpu, {
-      onProblem: (problem) => {
-        void session?.pause();
-        reportProblem(problem);
-      },
+      onProblem: (problem) => (problem.kind === 'device-lost' ? deviceLost(problem) : reportProblem(problem)),
     });
     ctx = kernelContext(gpu.device);
     session = new Session(ctx, send);
     send({ type: 'gpu-ready', info: gpu.info, selfTest: await gpuSelfTest(ctx) });
+    if (saved) {
+      // Reconnected after a lost device: the same data, run and last parameters carry on.
+      const state = saved;
+      saved = null;
+      await session.restore(state);
+      if (state.dataset) send({ type: 'data-loaded', summary: summarize(state.dataset, 'Restored after the GPU device was lost.') });
+    }
   } catch (error) {
     reportProblem(error);
   }
@@ -70,6 +88,11 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
       return init();
+    case 'debug-lose-device':
+      // For tests and the curious: what happens when the driver takes the device away.
+      await session?.snapshot();
+      gpu?.device.destroy();
+      return;
     case 'self-test':
       if (ctx && gpu) send({ type: 'gpu-ready', info: gpu.info, selfTest: await gpuSelfTest(ctx) });
       return;
