@@ -94,9 +94,14 @@ export function afterConfigured(): void {
   resumeAfterConfigure = false;
 }
 
+/** Every model of the run stopped on a non-finite step: only a reset trains again. */
+export function allHalted(s: { configured: Array<{ id: string }> | null; halted: string[] }): boolean {
+  return s.configured !== null && s.configured.length > 0 && s.configured.every((m) => s.halted.includes(m.id));
+}
+
 export function play(): void {
   const s = useStore.getState();
-  if (!s.configured || s.configuring) return;
+  if (!s.configured || s.configuring || allHalted(s)) return;
   s.setNonFinite(null);
   send({ type: 'play' });
 }
@@ -113,7 +118,7 @@ export function togglePlay(): void {
 
 export function stepOnce(): void {
   const s = useStore.getState();
-  if (!s.configured || s.configuring || s.running) return;
+  if (!s.configured || s.configuring || s.running || allHalted(s)) return;
   send({ type: 'step' });
 }
 
@@ -129,6 +134,15 @@ export function setSpeed(speed: number | 'max'): void {
 
 export function requestProbe(sample: number, layer: number): void {
   send({ type: 'probe', sample, layer });
+}
+
+/** Step-through BPTT (first model): each call walks the backward pass one timestep further back. */
+export function bpttStep(sample: number): void {
+  send({ type: 'bptt-step', sample });
+}
+
+export function bpttStop(): void {
+  send({ type: 'bptt-stop' });
 }
 
 export function sampleText(modelId: string, prompt: string, length: number, temperature: number): void {

@@ -53,11 +53,21 @@ export function handleMessage(message: FromWorker): void {
       break;
     case 'non-finite':
       s.setNonFinite({ modelId: message.modelId, step: message.step, params: message.params });
+      s.halt(message.modelId);
       pause();
       break;
     case 'text-sample':
       s.setTextSample(message.modelId, message.text);
       break;
+    case 'bptt':
+      telemetry.model(message.modelId).addBpttStep(message.t, message.T, message.norm, message.dh, message.done);
+      telemetry.changed();
+      break;
+    default: {
+      // A message the protocol gained but this router does not handle yet fails to compile here.
+      const unhandled: never = message;
+      console.warn('Unhandled worker message', unhandled);
+    }
   }
 }
 

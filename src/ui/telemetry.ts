@@ -17,6 +17,17 @@ export interface GradSnapshot {
   curve: Float32Array;
 }
 
+/** A BPTT walk stepped through by hand: ‖∂L/∂h_t‖ filled in from t = T-1 backwards. */
+export interface BpttWalk {
+  T: number;
+  /** The timestep reached last. */
+  t: number;
+  norms: Float32Array;
+  /** ∂L/∂h_t of the probed sample at that timestep. */
+  dh: Float32Array;
+  done: boolean;
+}
+
 export class ModelTelemetry {
   readonly steps = new Ring(STEP_CAPACITY);
   readonly loss = new Ring(STEP_CAPACITY);
@@ -35,6 +46,7 @@ export class ModelTelemetry {
   /** Earlier gradient-by-time curves, oldest first, taken at doubling step counts. */
   snapshots: GradSnapshot[] = [];
   private nextSnapshot = 10;
+  bptt: BpttWalk | null = null;
 
   addSteps(reports: StepReport[], msPerStep: number): void {
     for (const r of reports) {
@@ -71,6 +83,14 @@ export class ModelTelemetry {
   addValidation(step: number, loss: number): void {
     this.valSteps.push(step);
     this.valLoss.push(loss);
+  }
+
+  addBpttStep(t: number, T: number, norm: number, dh: Float32Array, done: boolean): void {
+    if (!this.bptt || this.bptt.T !== T || t === T - 1) this.bptt = { T, t, norms: new Float32Array(T).fill(NaN), dh, done };
+    this.bptt.norms[t] = norm;
+    this.bptt.t = t;
+    this.bptt.dh = dh;
+    this.bptt.done = done;
   }
 
   setProbe(probe: ProbeReport): void {

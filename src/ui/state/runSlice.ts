@@ -23,12 +23,15 @@ export interface RunSlice {
   configured: ConfiguredModel[] | null;
   configError: string | null;
   nonFinite: NonFiniteAlert | null;
+  /** Models stopped by a non-finite step; they stay stopped until a reset or a new configuration. */
+  halted: string[];
   textSamples: Record<string, string>;
   setRunning(running: boolean): void;
   setConfiguring(): void;
   setConfigured(models: ConfiguredModel[]): void;
   setConfigError(message: string): void;
   setNonFinite(alert: NonFiniteAlert | null): void;
+  halt(modelId: string): void;
   setTextSample(modelId: string, text: string): void;
 }
 
@@ -38,11 +41,19 @@ export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   configured: null,
   configError: null,
   nonFinite: null,
+  halted: [],
   textSamples: {},
   setRunning: (running) => set({ running }),
   setConfiguring: () => set({ configuring: true, configError: null }),
-  setConfigured: (configured) => set({ configured, configuring: false, configError: null, nonFinite: null, textSamples: {} }),
+  setConfigured: (configured) => set({ configured, configuring: false, configError: null, nonFinite: null, halted: [], textSamples: {} }),
   setConfigError: (configError) => set({ configError, configuring: false, configured: null, running: false }),
   setNonFinite: (nonFinite) => set({ nonFinite }),
+  halt: (modelId) =>
+    set((s) => {
+      const halted = s.halted.includes(modelId) ? s.halted : [...s.halted, modelId];
+      // The worker stops its loop once every model has halted.
+      const allHalted = s.configured !== null && s.configured.every((m) => halted.includes(m.id));
+      return { halted, running: allHalted ? false : s.running };
+    }),
   setTextSample: (modelId, text) => set((s) => ({ textSamples: { ...s.textSamples, [modelId]: text } })),
 });

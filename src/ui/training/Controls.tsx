@@ -1,6 +1,6 @@
 // Play / pause, one step, reset, and the speed. Space and → do the same from the keyboard.
 
-import { pause, play, resetRun, stepOnce } from '../engine';
+import { allHalted, pause, play, resetRun, stepOnce } from '../engine';
 import { SPEEDS } from '../state/defaults';
 import { useStore } from '../store';
 
@@ -8,6 +8,7 @@ export function Controls() {
   const running = useStore((s) => s.running);
   const configuring = useStore((s) => s.configuring);
   const ready = useStore((s) => s.configured !== null && !s.configuring);
+  const halted = useStore((s) => allHalted(s));
   const speed = useStore((s) => s.training.speed);
   const setTraining = useStore((s) => s.setTraining);
   return (
@@ -17,14 +18,14 @@ export function Controls() {
           type="button"
           className="primary"
           data-testid="play"
-          disabled={!ready}
+          disabled={!ready || (halted && !running)}
           onClick={running ? pause : play}
           title="Space"
           aria-label={running ? 'Pause' : 'Play'}
         >
           {running ? '❚❚ Pause' : '▶ Play'}
         </button>
-        <button type="button" data-testid="step" disabled={!ready || running} onClick={stepOnce} title="→ (right arrow)">
+        <button type="button" data-testid="step" disabled={!ready || running || halted} onClick={stepOnce} title="→ (right arrow)">
           Step
         </button>
         <button type="button" data-testid="reset" disabled={!ready} onClick={resetRun} title="Start again from the seed">
@@ -40,6 +41,7 @@ export function Controls() {
           </label>
         ))}
       </div>
+      {halted && <p className="hint warn">Training stopped on a non-finite step: Reset to start again.</p>}
       {!ready && <p className="hint">{configuring ? 'Building the models…' : 'Waiting for data and the GPU…'}</p>}
     </div>
   );

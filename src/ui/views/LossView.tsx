@@ -45,7 +45,9 @@ export function LossView() {
     [models, log, version],
   );
   const empty = curves.every((c) => c.train.length === 0) ? 'No steps yet: press ▶ Play (space) or Step (→).' : null;
-  const last = curves[0]?.train.at(-1)?.loss;
+  // First and latest raw losses of the first model (the curve itself is bucket means).
+  const first = curves[0] ? telemetry.models.get(curves[0].model.id) : undefined;
+  const span = first && first.loss.length > 0 ? { from: first.loss.get(0), to: first.loss.last() } : null;
   return (
     <ViewPanel
       title="Loss"
@@ -53,7 +55,11 @@ export function LossView() {
       empty={empty}
       actions={
         <>
-          {last !== undefined && <span className="muted small" data-testid="last-loss">{last.toPrecision(3)}</span>}
+          {span && (
+            <span className="muted small" data-testid="loss-span" data-first={span.from} data-last={span.to}>
+              {span.from.toPrecision(3)} → {span.to.toPrecision(3)}
+            </span>
+          )}
           <label className="check small">
             <input type="checkbox" checked={log} onChange={(e) => setView({ logLoss: e.target.checked })} /> log scale
           </label>

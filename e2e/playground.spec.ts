@@ -1,0 +1,155 @@
+// The playground end to end: an LSTM trains on the sine task in the page's GPU (SwiftShader in
+// CI: correct, slow), the loss falls, and every view draws something, checked by the pixels of
+// its screenshot rather than by the presence of an element.
+
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+const LSTM_ORANGE: [number, number, number] = [0xf5, 0xa5, 0x24];
+
+interface PixelStats {
+  /** Distinct colours in the screenshot. */
+  distinct: number;
+  /** Share of pixels that differ from the most common colour (the background). */
+  ink: number;
+  /** Pixels close to the given colour (the LSTM's line colour). */
+  colored: number;
+}
+
+/** Screenshots an element and measures its pixels in the page (which decodes PNG for us). */
+async function pixelStats(page: Page, target: Locator, color = LSTM_ORANGE): Promise<PixelStats> {
+  const png = await target.screenshot();
+  return page.evaluate(
+    async ({ b64, color }) => {
+      const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      const counts = new Map<number, number>();
+      let colored = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        const key = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2];
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        const d = Math.abs(px[i] - color[0]) + Math.abs(px[i + 1] - color[1]) + Math.abs(px[i + 2] - color[2]);
+        if (d < 60) colored++;
+      }
+      const background = Math.max(...counts.values());
+      return { distinct: counts.size, ink: 1 - background / (px.length / 4), colored };
+    },
+    { b64: png.toString('base64'), color },
+  );
+}
+
+async function stepCount(page: Page): Promise<number> {
+  return Number((await page.getByTestId('step-count').innerText()).replace(/[^0-9]/g, ''));
+}
+
+/** The run is built and waiting: data loaded, models configured on the GPU. */
+async function ready(page: Page): Promise<void> {
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 90_000 });
+}
+
+let errors: string[] = [];
+test.beforeEach(({ page }) => {
+  errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+});
+test.afterEach(() => {
+  expect(errors).toEqual([]);
+});
+
+test('an LSTM learns the sine task: the loss falls and every view draws', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-sine-mix')).toBeChecked();
+  await expect(page.getByTestId('model-kind-a')).toHaveValue('lstm');
+  await ready(page);
+  await expect(page.getByTestId('data-chart')).toBeVisible();
+  const emptyLoss = await pixelStats(page, page.getByTestId('view-loss'));
+
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('run-state')).toHaveText('training');
+  await expect.poll(() => stepCount(page), { timeout: 180_000, intervals: [1000] }).toBeGreaterThanOrEqual(40);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+
+  const span = page.getByTestId('loss-span');
+  const first = Number(await span.getAttribute('data-first'));
+  const last = Number(await span.getAttribute('data-last'));
+  expect(first).toBeGreaterThan(0);
+  expect(last).toBeLessThan(first * 0.5);
+
+  // Wait for a probe taken after pausing, then measure each view.
+  await expect(page.getByTestId('gradtime-a')).toBeVisible();
+  await page.waitForTimeout(1500);
+  const loss = await pixelStats(page, page.getByTestId('view-loss'));
+  expect(loss.colored).toBeGreaterThan(emptyLoss.colored + 400);
+  expect(loss.ink).toBeGreaterThan(emptyLoss.ink);
+  for (const id of ['view-predictions', 'gradtime-a']) {
+    const stats = await pixelStats(page, page.getByTestId(id));
+    expect(stats.colored, `${id}: the LSTM's line`).toBeGreaterThan(300);
+  }
+  const norms = await pixelStats(page, page.getByTestId('view-norms'));
+  expect(norms.distinct).toBeGreaterThan(40);
+  expect(norms.ink).toBeGreaterThan(0.05);
+
+  const heatmap = page.getByTestId('heatmap-canvas');
+  const hidden = await pixelStats(page, heatmap);
+  expect(hidden.distinct, 'hidden-state heatmap colours').toBeGreaterThan(30);
+  expect(hidden.ink).toBeGreaterThan(0.3);
+  for (const gate of ['input', 'forget', 'output', 'cell']) {
+    await page.getByRole('tab', { name: gate, exact: true }).click();
+    const stats = await pixelStats(page, heatmap);
+    expect(stats.distinct, `${gate} heatmap colours`).toBeGreaterThan(20);
+  }
+  await page.screenshot({ path: 'test-results/playground-trained.png', fullPage: true });
+});
+
+test('hovering a heatmap reads out time, unit and value', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+  const canvas = page.getByTestId('heatmap-canvas');
+  await expect(canvas).toBeVisible();
+  const readout = page.getByTestId('heatmap-readout');
+  const box = (await canvas.boundingBox())!;
+  // Time runs left to right: the right edge is the last step of the window (T = 32).
+  await canvas.hover({ position: { x: box.width - 2, y: 2 } });
+  await expect(readout).toHaveText(/^t = 31 · unit = 0 · hidden = -?\d+\.\d{4}$/);
+  await canvas.hover({ position: { x: 2, y: box.height - 2 } });
+  await expect(readout).toHaveText(/^t = 0 · unit = 31 · hidden = -?\d+\.\d{4}$/);
+  await page.mouse.move(0, 0);
+  await expect(readout).toContainText('Hover the map');
+});
+
+test('keyboard: space plays and pauses, → takes one step, neither while typing', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  expect(await stepCount(page)).toBe(0);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(2);
+
+  // Typing in a field: space and → belong to the field.
+  const lr = page.getByTestId('lr');
+  await lr.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+  expect(await stepCount(page)).toBe(2);
+  await lr.blur();
+
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('run-state')).toHaveText('training');
+  await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBeGreaterThan(2);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+  const paused = await stepCount(page);
+  await page.waitForTimeout(1000);
+  expect(await stepCount(page)).toBe(paused);
+});
