@@ -9,6 +9,9 @@ import optimWgsl from '../../shaders/optim.wgsl?raw';
 import layoutWgsl from '../../shaders/layout.wgsl?raw';
 import recurrentWgsl from '../../shaders/recurrent.wgsl?raw';
 import lossWgsl from '../../shaders/loss.wgsl?raw';
+import conv1dWgsl from '../../shaders/conv1d.wgsl?raw';
+import normWgsl from '../../shaders/norm.wgsl?raw';
+import mambaWgsl from '../../shaders/mamba.wgsl?raw';
 import type { KernelSource } from '../gpu/pipelines';
 import { PipelineCache } from '../gpu/pipelines';
 
@@ -24,6 +27,9 @@ export const KERNELS = {
   layout: { name: 'layout', code: layoutWgsl },
   recurrent: withMath('recurrent', recurrentWgsl),
   loss: withMath('loss', lossWgsl),
+  conv1d: { name: 'conv1d', code: conv1dWgsl },
+  norm: { name: 'norm', code: normWgsl },
+  mamba: withMath('mamba', mambaWgsl),
 } satisfies Record<string, KernelSource>;
 
 /** What every kernel wrapper needs: the device and the pipeline cache shared by all models on it. */

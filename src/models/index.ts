@@ -1,14 +1,16 @@
 // The models the trainer can build, behind one small interface: parameter shapes, initial values,
 // and a builder that records forward and backward ops on the tape.
 
+import type { Random } from '../data/random';
 import type { Tensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
+import { initMambaModel, MambaEncoder, mambaModelParameterShapes, type MambaModelConfig } from './mamba';
 import { RecurrentStack, initRecurrent, recurrentParameterShapes, type ProbeViews, type RecurrentConfig, type RecurrentIO, type StepThrough } from './recurrent';
 
-export type { ProbeViews, StepThrough };
+export type { MambaModelConfig, ProbeViews, StepThrough };
 
-export type ModelConfig = { kind: 'recurrent' } & RecurrentConfig;
+export type ModelConfig = ({ kind: 'recurrent' } & RecurrentConfig) | ({ kind: 'mamba' } & MambaModelConfig);
 
 export interface Encoder {
   /** (T, B, outputSize) features for the head; `dOut` receives their gradient. */
@@ -26,7 +28,7 @@ export interface Encoder {
 
 export interface ModelSpec {
   parameterShapes(): Array<[string, number[]]>;
-  init(rng: { uniform(lo: number, hi: number): number; normal(): number }): Record<string, Float32Array>;
+  init(rng: Random): Record<string, Float32Array>;
   /** (L·D, H) shapes of carried state for truncated BPTT, or null when the model has none. */
   stateShape(): { rows: number; hidden: number; cell: boolean } | null;
   build(ctx: KernelContext, T: number, B: number, io: RecurrentIO, tape: Tape): Promise<Encoder>;
@@ -40,6 +42,14 @@ export function modelSpec(cfg: ModelConfig): ModelSpec {
         init: (rng) => initRecurrent(cfg, rng),
         stateShape: () => ({ rows: cfg.numLayers * (cfg.bidirectional ? 2 : 1), hidden: cfg.hiddenSize, cell: cfg.cell === 'lstm' }),
         build: (ctx, T, B, io, tape) => RecurrentStack.build(ctx, cfg, T, B, io, tape),
+      };
+    case 'mamba':
+      return {
+        parameterShapes: () => mambaModelParameterShapes(cfg),
+        init: (rng) => initMambaModel(cfg, rng),
+        // No carried state: every window starts from h = 0 (truncated BPTT does not apply).
+        stateShape: () => null,
+        build: (ctx, T, B, io, tape) => MambaEncoder.build(ctx, cfg, T, B, io, tape),
       };
   }
 }

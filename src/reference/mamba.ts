@@ -419,3 +419,39 @@ export function mambaBackward(
       }
   return { x: dx, params: gp };
 }
+
+// ---------------------------------------------------------------- RMSNorm (stacked blocks)
+
+/** mamba_ssm's RMSNorm over rows of `width`: y = x / sqrt(mean(x²) + eps) · weight. */
+export function rmsNorm(x: ArrayLike<number>, weight: ArrayLike<number>, width: number, eps = 1e-5): Float64Array {
+  const y = new Float64Array(x.length);
+  for (let r = 0; r < x.length / width; r++) {
+    let ss = 0;
+    for (let j = 0; j < width; j++) ss += x[r * width + j] ** 2;
+    const rstd = 1 / Math.sqrt(ss / width + eps);
+    for (let j = 0; j < width; j++) y[r * width + j] = x[r * width + j] * rstd * weight[j];
+  }
+  return y;
+}
+
+/** Gradients of sum(rmsNorm(x)·dy) with respect to x and weight. */
+export function rmsNormBackward(x: ArrayLike<number>, weight: ArrayLike<number>, dy: ArrayLike<number>, width: number, eps = 1e-5): { x: Float64Array; weight: Float64Array } {
+  const dx = new Float64Array(x.length);
+  const dw = new Float64Array(width);
+  for (let r = 0; r < x.length / width; r++) {
+    let ss = 0;
+    for (let j = 0; j < width; j++) ss += x[r * width + j] ** 2;
+    const rstd = 1 / Math.sqrt(ss / width + eps);
+    let dot = 0;
+    for (let j = 0; j < width; j++) {
+      const xhat = x[r * width + j] * rstd;
+      dw[j] += dy[r * width + j] * xhat;
+      dot += dy[r * width + j] * weight[j] * xhat;
+    }
+    for (let j = 0; j < width; j++) {
+      const xhat = x[r * width + j] * rstd;
+      dx[r * width + j] = rstd * (dy[r * width + j] * weight[j] - (xhat * dot) / width);
+    }
+  }
+  return { x: dx, weight: dw };
+}

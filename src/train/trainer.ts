@@ -296,5 +296,6 @@ export class Trainer {
 }
 
 export function encoderOutputSize(model: ModelConfig): number {
+  if (model.kind === 'mamba') return model.dModel;
   return model.hiddenSize * (model.bidirectional ? 2 : 1);
 }
