@@ -1,6 +1,7 @@
-// check:torch: every PyTorch fixture of the recurrent models passes through the WGSL kernels, and
-// so do fixtures of the same format at other sizes (bidirectional, stacked, T = 1, extreme
-// inputs), generated here from the float64 reference. The CLI prints PASS/FAIL and exits non-zero.
+// check:torch: every PyTorch fixture (recurrent models, selective scan, Mamba block, training runs)
+// passes through the WGSL kernels, and so do fixtures of the same format at other sizes
+// (bidirectional, stacked, T = 1, L < d_conv, d_state 1, extreme inputs), generated here from the
+// float64 reference. The CLI prints PASS/FAIL and exits non-zero.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,12 +13,13 @@ import type { Gpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/node';
 import { kernelContext, type KernelContext } from '../kernels/registry';
 import { parseFixture } from '../reference/fixtures';
+import { initMambaParams, mambaBackward, mambaForward, mambaParameterShapes, selectiveScan, selectiveScanBackward, type MambaConfig } from '../reference/mamba';
 import { initParameters, parameterShapes, recurrentBackward, recurrentForward, type CellKind } from '../reference/recurrent';
 import { checkFixture } from './checkFixture';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = process.env.TIMESTEP_FIXTURES ?? resolve(root, '../shared/fixtures/torch');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^(train_)?(rnn_tanh|lstm|gru)(_.*)?\.json$/.test(f)) : [];
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^((train_)?(rnn_tanh|lstm|gru|mamba)|selective_scan|mamba_block)(_.*)?\.json$/.test(f)) : [];
 
 let gpu: Gpu;
 let ctx: KernelContext;
@@ -28,7 +30,10 @@ beforeAll(async () => {
 afterAll(() => gpu?.device.destroy());
 
 describe('PyTorch fixtures through the WGSL kernels', () => {
-  it('finds the recurrent and training fixtures', () => expect(files.length).toBeGreaterThanOrEqual(10));
+  it('finds the recurrent, Mamba and training fixtures', () => {
+    expect(files.length).toBeGreaterThanOrEqual(14);
+    for (const kind of ['selective_scan', 'mamba_block', 'train_mamba']) expect(files.some((f) => f.startsWith(kind))).toBe(true);
+  });
   for (const file of files) {
     it(file, async () => {
       const r = await checkFixture(ctx, parseFixture(readFileSync(join(dir, file), 'utf8'), file));
@@ -96,6 +101,123 @@ describe('fixtures of the same format at other sizes', () => {
       });
     });
   }
+});
+
+const tensor = (shape: number[], data: ArrayLike<number>) => ({ shape, data: Array.from(data) });
+
+type ScanDims = { batch: number; dInner: number; dState: number; seqLen: number; softplus: boolean };
+
+/** A selective_scan fixture in the README's layout, computed by the float64 reference. */
+function makeScanFixture(d: ScanDims, seed: number): string {
+  const rng = new Random(seed);
+  const { batch, dInner: E, dState: N, seqLen: L } = d;
+  const f = (n: number, lo: number, hi: number) => toF32Values(rng.uniformArray(n, lo, hi));
+  const seq = [batch, E, L];
+  const state = [batch, N, L];
+  const x = {
+    u: f(batch * E * L, -1, 1),
+    delta: f(batch * E * L, d.softplus ? -3 : 0.01, d.softplus ? 1 : 0.5),
+    A: f(E * N, -2, -0.1),
+    B: f(batch * N * L, -1, 1),
+    C: f(batch * N * L, -1, 1),
+    D: f(E, -1, 1),
+    z: f(batch * E * L, -3, 3),
+    deltaBias: f(E, -0.5, 0.5),
+  };
+  const sizes = { batch, dInner: E, dState: N, seqLen: L, deltaSoftplus: d.softplus };
+  const dy = f(batch * E * L, -1, 1);
+  const dLast = f(batch * E * N, -1, 1);
+  const out = selectiveScan(sizes, x);
+  const g = selectiveScanBackward(sizes, x, dy, dLast);
+  const shapes = { u: seq, delta: seq, A: [E, N], B: state, C: state, D: [E], z: seq, delta_bias: [E] };
+  const values = { u: x.u, delta: x.delta, A: x.A, B: x.B, C: x.C, D: x.D, z: x.z, delta_bias: x.deltaBias };
+  const grads = { u: g.u, delta: g.delta, A: g.A, B: g.B, C: g.C, D: g.D, z: g.z, delta_bias: g.deltaBias };
+  const last = [batch, E, N];
+  return JSON.stringify({
+    name: `selective_scan_generated_${seed}`,
+    kind: 'selective_scan',
+    config: { batch, d_inner: E, d_state: N, seq_len: L, delta_softplus: d.softplus },
+    inputs: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tensor(shapes[k as keyof typeof shapes], v)])),
+    cotangents: { y: tensor(seq, dy), last_state: tensor(last, dLast) },
+    outputs: { y: tensor(seq, out.y), last_state: tensor(last, out.lastState) },
+    grads: Object.fromEntries(Object.entries(grads).map(([k, v]) => [k, tensor(shapes[k as keyof typeof shapes], v)])),
+  });
+}
+
+type BlockDims = MambaConfig & { batch: number; seqLen: number; scale: number };
+
+/** A mamba_block fixture (the block alone, its own parameter names), computed by the float64 reference. */
+function makeBlockFixture(d: BlockDims, seed: number): string {
+  const rng = new Random(seed);
+  const p = initMambaParams(d, rng);
+  // Spread Δ and A away from the initialisation so every path of the block carries weight.
+  p['dt_proj.bias'] = rng.uniformArray(p['dt_proj.bias'].length, -3, 1);
+  p.A_log = p.A_log.map((v) => v + rng.uniform(-0.5, 0.5));
+  p.D = rng.uniformArray(p.D.length, -1, 1);
+  for (const k of Object.keys(p) as Array<keyof typeof p>) p[k] = toF32Values(p[k]);
+  const { batch, seqLen: L, dModel: M } = d;
+  const x = toF32Values(rng.uniformArray(batch * L * M, -d.scale, d.scale));
+  const dy = toF32Values(rng.uniformArray(batch * L * M, -1, 1));
+  const y = mambaForward(d, p, x, batch, L).y;
+  const g = mambaBackward(d, p, x, batch, L, dy);
+  const shapes = Object.fromEntries(mambaParameterShapes(d));
+  const io = [batch, L, M];
+  return JSON.stringify({
+    name: `mamba_block_generated_${seed}`,
+    kind: 'mamba_block',
+    config: { batch, seq_len: L, d_model: M, d_state: d.dState, d_conv: d.dConv, expand: d.expand, d_inner: d.expand * M, dt_rank: g.params['dt_proj.weight'].length / (d.expand * M) },
+    inputs: { x: tensor(io, x) },
+    params: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, tensor(shapes[k], v)])),
+    cotangents: { y: tensor(io, dy) },
+    outputs: { y: tensor(io, y) },
+    grads: { x: tensor(io, g.x), ...Object.fromEntries(Object.entries(g.params).map(([k, v]) => [k, tensor(shapes[k], v)])) },
+  });
+}
+
+const scanSizes: ScanDims[] = [
+  { batch: 1, dInner: 1, dState: 1, seqLen: 1, softplus: true },
+  { batch: 2, dInner: 3, dState: 1, seqLen: 5, softplus: true },
+  { batch: 3, dInner: 5, dState: 7, seqLen: 33, softplus: true },
+  { batch: 1, dInner: 2, dState: 3, seqLen: 257, softplus: false },
+];
+
+const blockSizes: BlockDims[] = [
+  { batch: 1, seqLen: 1, dModel: 3, dState: 1, dConv: 4, expand: 2, dtRank: 2, scale: 1 },
+  { batch: 2, seqLen: 3, dModel: 5, dState: 2, dConv: 4, expand: 2, scale: 1 },
+  { batch: 3, seqLen: 9, dModel: 17, dState: 4, dConv: 3, expand: 1, scale: 1 },
+  { batch: 2, seqLen: 7, dModel: 2, dState: 3, dConv: 2, expand: 3, dtRank: 2, scale: 10 },
+];
+
+describe('Mamba fixtures of the same format at other sizes', () => {
+  scanSizes.forEach((d, i) => {
+    it(`selective_scan batch=${d.batch} d_inner=${d.dInner} d_state=${d.dState} L=${d.seqLen}${d.softplus ? '' : ' no softplus'}`, async () => {
+      const r = await checkFixture(ctx, parseFixture(makeScanFixture(d, 200 + i), `selective_scan_${i}.json`));
+      expect(r.pass, `${r.worst.tensor} err=${r.worst.err}`).toBe(true);
+      expect(r.measures.length).toBe(10);
+    });
+  });
+  blockSizes.forEach((d, i) => {
+    it(`mamba_block B=${d.batch} L=${d.seqLen} d_model=${d.dModel} d_state=${d.dState} d_conv=${d.dConv} expand=${d.expand}${d.dtRank ? ` dt_rank=${d.dtRank}` : ''}${d.scale > 1 ? ` |x|≤${d.scale}` : ''}`, async () => {
+      const r = await checkFixture(ctx, parseFixture(makeBlockFixture(d, 300 + i), `mamba_block_${i}.json`));
+      expect(r.pass, `${r.worst.tensor} err=${r.worst.err}`).toBe(true);
+      expect(r.measures.length).toBe(11);
+    });
+  });
+
+  it('fails a mamba_block fixture with a wrong gradient, naming it', async () => {
+    const fx = JSON.parse(makeBlockFixture(blockSizes[1], 310));
+    fx.grads['conv1d.weight'].data[2] += 0.05;
+    const r = await checkFixture(ctx, parseFixture(JSON.stringify(fx), 'wrong.json'));
+    expect(r.pass).toBe(false);
+    expect(r.worst.tensor).toBe('grad conv1d.weight');
+  });
+
+  it('refuses a mamba_block fixture whose shapes do not make a block', async () => {
+    const fx = JSON.parse(makeBlockFixture(blockSizes[1], 311));
+    fx.params['x_proj.weight'].shape = [fx.params['x_proj.weight'].shape[1], fx.params['x_proj.weight'].shape[0]];
+    fx.grads['x_proj.weight'].shape = fx.params['x_proj.weight'].shape;
+    await expect(checkFixture(ctx, parseFixture(JSON.stringify(fx), 'bad.json'))).rejects.toThrow(/bad\.json: params\.x_proj\.weight: shape/);
+  });
 });
 
 describe('npm run check:torch', () => {

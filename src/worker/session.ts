@@ -332,7 +332,9 @@ export class Session {
 }
 
 export function modelConfig(slot: ModelSlot, inputSize: number): ModelConfig {
-  if (slot.kind === 'mamba') throw new Error('Mamba training in the playground is not wired up yet: choose RNN, LSTM or GRU.');
+  if (slot.kind === 'mamba') {
+    return { kind: 'mamba', inputSize, dModel: slot.hidden, dState: slot.dState, dConv: 4, expand: slot.expand, numLayers: slot.layers };
+  }
   return {
     kind: 'recurrent',
     cell: slot.kind,
@@ -353,6 +355,7 @@ export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSour
   const { training } = run;
   const T = source.seqLen;
   const k = chunkLength(training.tbptt, T);
+  if (slot.kind === 'mamba' && k < T) throw new Error('Mamba carries no state from one window to the next: truncated BPTT does not apply. Set the BPTT length to the window length (or 0).');
   if (source.task === 'many-to-one' && k < T) throw new Error('Truncated BPTT needs a target at every step: it does not apply to many-to-one tasks.');
   if (slot.bidirectional && k < T) throw new Error('A bidirectional model reads the whole window: truncated BPTT does not apply.');
   if (slot.initialState === 'learned' && k < T) throw new Error('With truncated BPTT each chunk starts from the state carried over, so a learned initial state does not apply: choose zeros.');
