@@ -28,8 +28,10 @@ import {
 import { defaultOptimizer } from '../train/optimizers';
 import { Tape } from '../train/tape';
 import { Trainer, type StepStats } from '../train/trainer';
-import type { ModelSlot, RunConfig } from '../worker/protocol';
-import { modelConfig, trainerConfig } from '../worker/session';
+import { generateBuiltin } from '../data';
+import { defaultChoice } from '../worker/dataSource';
+import type { FromWorker, ModelSlot, RunConfig } from '../worker/protocol';
+import { modelConfig, Session, trainerConfig } from '../worker/session';
 import type { BatchSource } from '../worker/source';
 import { modelSpec } from '.';
 import { batchToTime, timeToBatch } from './layout';
@@ -352,4 +354,21 @@ describe('Mamba in the trainer', () => {
     expect(mean(losses.slice(-5))).toBeLessThan(0.2 * mean(losses.slice(0, 5)));
     trainer.destroy();
   });
+
+  it('trains in the playground session next to an LSTM, with Δ probes', async () => {
+    const messages: FromWorker[] = [];
+    const session = new Session(ctx, (m) => messages.push(m));
+    session.setDataset(generateBuiltin('sine-mix', { length: 400 }, 1));
+    const slot = (id: string, kind: ModelSlot['kind']): ModelSlot => ({ id, kind, layers: 2, hidden: 6, dState: 3, expand: 2, bidirectional: false, initialState: 'zeros' });
+    const data = defaultChoice(generateBuiltin('sine-mix', { length: 400 }, 1));
+    await session.configure({ models: [slot('m', 'mamba'), slot('l', 'lstm')], training: { optimizer: 'adam', lr: 0.01, batch: 4, seqLen: 10, tbptt: 0, clip: 1, speed: 'max', validateEvery: 2 }, data, seed: 3 });
+    for (let k = 0; k < 4; k++) await session.stepOnce();
+    const reports = messages.flatMap((m) => (m.type === 'steps' && m.modelId === 'm' ? m.reports : []));
+    expect(reports.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+    expect(reports.every((r) => Number.isFinite(r.loss) && !r.nonFinite)).toBe(true);
+    const probe = messages.findLast((m) => m.type === 'probe' && m.probe.modelId === 'm');
+    expect(probe?.type === 'probe' && probe.probe.gates.delta.length).toBe(10 * 12);
+    expect(probe?.type === 'probe' && probe.probe.gates.delta.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+    session.destroy();
+  }, 120_000);
 });
