@@ -141,3 +141,49 @@ test('a run that blows up stops with an alert naming the step and parameters', a
   await ready(page);
   await expect(alert).toHaveCount(0);
 });
+
+test('a lost GPU device: the alert offers Reconnect, and the same run carries on', async ({ page }) => {
+  await page.goto('/#d=adding&dp=length:20&s=5');
+  await ready(page);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+  await page.locator('#gpu-panel summary', { hasText: 'Troubleshooting' }).click();
+  await page.getByTestId('simulate-device-loss').click();
+  await expect(page.getByTestId('gpu-alert')).toBeVisible();
+  await expect(page.getByTestId('run-state')).not.toHaveText('training');
+  await page.getByTestId('reconnect').click();
+  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('gpu-alert')).toHaveCount(0);
+  await expect(page.getByTestId('data-preview')).toContainText('Restored');
+  await expect(page.getByTestId('dataset-adding')).toBeChecked();
+  await ready(page);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBeGreaterThanOrEqual(1);
+});
+
+test('a file dropped on the upload box loads like a picked one', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  const rows = ['x,y', ...Array.from({ length: 300 }, (_, i) => `${Math.sin(i / 7).toFixed(3)},${Math.cos(i / 7).toFixed(3)}`)].join('\n');
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+    return dt;
+  }, rows);
+  await page.getByTestId('file-drop').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('data-preview')).toContainText('dropped.csv');
+  await expect(page.getByTestId('column-stats')).toContainText('y');
+  await ready(page);
+});
+
+test('editing the hash in the address bar applies the new run', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await page.evaluate(() => (location.hash = '#m=gru.1.8&lr=0.003&s=11'));
+  await expect(page.getByTestId('model-kind-a')).toHaveValue('gru');
+  await expect(page.getByTestId('model-hidden-a')).toHaveValue('8');
+  await expect(page.getByTestId('lr')).toHaveValue('0.003');
+  await expect(page.getByTestId('seed')).toHaveValue('11');
+  await expect(page.getByTestId('model-a')).toContainText('parameters', { timeout: 60_000 });
+  await ready(page);
+});

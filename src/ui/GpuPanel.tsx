@@ -1,4 +1,5 @@
 import { adapterName } from '../gpu/device';
+import { simulateDeviceLoss } from './engine';
 import { Panel } from './Panel';
 import { useStore } from './store';
 
@@ -54,6 +55,16 @@ export function GpuPanel() {
               </li>
             ))}
           </ul>
+          <details className="troubleshoot">
+            <summary>Troubleshooting</summary>
+            <p className="muted small">
+              A driver update or reset takes the GPU away from the page. Timestep keeps the data, the run and its last parameters, and
+              carries on after Reconnect. Try it:
+            </p>
+            <button type="button" data-testid="simulate-device-loss" onClick={simulateDeviceLoss}>
+              Simulate a lost GPU device
+            </button>
+          </details>
         </div>
       )}
     </Panel>

@@ -33,10 +33,25 @@ export function send(message: ToWorker, transfer: Transferable[] = []): void {
   worker?.postMessage(message, transfer);
 }
 
+/**
+ * After a lost device: the worker acquires a new one and restores the data, the run and the last
+ * parameters it saved, then reports them ('configured', 'data-loaded') as if asked.
+ */
+export function reconnect(): void {
+  useStore.getState().setGpu({ state: 'connecting' });
+  send({ type: 'init' });
+}
+
+/** Destroys the worker's GPU device as a driver reset would, to try the recovery. */
+export function simulateDeviceLoss(): void {
+  send({ type: 'debug-lose-device' });
+}
+
 // ---- data ---------------------------------------------------------------------------------
 
 /** Asks the worker to generate a built-in dataset (the run's seed makes it reproducible). */
 export function loadBuiltin(id: string, params: ParamValues): void {
+  clearTimeout(builtinTimer);
   const { startLoad, seed } = useStore.getState();
   startLoad({ kind: 'builtin', id, params });
   // Choice parameters are strings (e.g. digits: mode 'reverse'); the worker's data layer takes

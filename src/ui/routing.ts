@@ -9,22 +9,25 @@ import { telemetry } from './telemetry';
 export function handleMessage(message: FromWorker): void {
   const s = useStore.getState();
   switch (message.type) {
-    case 'gpu-ready': {
-      const first = s.gpu.state !== 'ready';
+    case 'gpu-ready':
       s.setGpu({ state: 'ready', info: message.info, selfTest: message.selfTest });
-      if (first) loadRef(s.dataRef);
+      // The first dataset; after a reconnect the worker restores the one it had.
+      if (!s.summary && !s.pendingRef) loadRef(s.dataRef);
       break;
-    }
     case 'gpu-problem':
       s.setGpu({ state: 'problem', kind: message.kind, message: message.message, detail: message.detail });
       break;
     case 'data-progress':
       s.setProgress(message.fraction, message.rows);
       break;
-    case 'data-loaded':
+    case 'data-loaded': {
+      // Data the page did not ask for is the worker restoring its run after a lost device: the
+      // run comes back configured, with its parameters, and must not be rebuilt.
+      const asked = s.pendingRef !== null;
       s.dataLoaded(message.summary, chooseColumns(message.summary, s.choice));
-      configureRun();
+      if (asked) configureRun();
       break;
+    }
     case 'data-error':
       s.dataFailed(message.message, message.detail);
       break;

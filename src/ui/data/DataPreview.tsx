@@ -40,6 +40,19 @@ export function DataPreview() {
         </details>
       )}
       {summary.columns.length > 0 && <ColumnTable summary={summary} />}
+      {summary.kind === 'table' && summary.columns.some((c) => c.missing > 0) && (
+        <SelectField
+          label="Missing values"
+          testId="missing-choice"
+          value={choice.missing}
+          options={[
+            { value: 'ffill', label: 'fill forward (repeat the last value)' },
+            { value: 'drop', label: 'drop the rows that have them' },
+            { value: 'none', label: 'leave them (training refuses)' },
+          ]}
+          onChange={(missing) => setChoice({ missing })}
+        />
+      )}
       {summary.kind === 'table' && (
         <div className="row2">
           <SelectField

@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DataSummary } from '../../worker/protocol';
-import { AXIS, GRID, TOOLTIP_STYLE, seriesColor } from '../views/palette';
+import { AXIS, GRID, TOOLTIP_STYLE, formatTick, seriesColor } from '../views/palette';
 
 const MAX_POINTS = 600;
 const MAX_SERIES = 6;
@@ -28,7 +28,7 @@ export function SeriesChart({ summary }: { summary: DataSummary }) {
         <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid stroke={GRID} />
           <XAxis dataKey="i" type="number" domain={['dataMin', 'dataMax']} tick={AXIS} stroke={AXIS.stroke} />
-          <YAxis tick={AXIS} stroke={AXIS.stroke} domain={['auto', 'auto']} tickFormatter={(v: number) => v.toPrecision(3)} />
+          <YAxis tick={AXIS} stroke={AXIS.stroke} domain={['auto', 'auto']} tickFormatter={formatTick} />
           <Tooltip contentStyle={TOOLTIP_STYLE} />
           {series.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
           {series.map((s, k) => (

@@ -9,7 +9,6 @@ export function ModelPanel() {
   const addModel = useStore((s) => s.addModel);
   const seed = useStore((s) => s.seed);
   const setSeed = useStore((s) => s.setSeed);
-  const configError = useStore((s) => s.configError);
   return (
     <Panel title="Model" id="model-panel">
       {models.map((m) => (
@@ -21,11 +20,6 @@ export function ModelPanel() {
         </button>
       )}
       <NumberField label="Seed" integer min={0} max={2 ** 31 - 1} value={seed} onChange={setSeed} hint="same seed, same run" testId="seed" />
-      {configError && (
-        <div className="error-box" role="alert" data-testid="config-error">
-          {configError}
-        </div>
-      )}
     </Panel>
   );
 }

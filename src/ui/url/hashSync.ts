@@ -21,16 +21,22 @@ function stateOf(s: Store): HashState {
   };
 }
 
-/** Puts the hash's run into the store; returns whether the hash said anything. */
-export function restoreFromHash(hash = location.hash): boolean {
+/**
+ * Puts the hash's run into the store; returns whether the hash said anything. `live`: the page
+ * is running and will load the hash's data next, so the dataset is marked as on its way (which
+ * keeps the old data from being rebuilt with the new settings meanwhile).
+ */
+export function restoreFromHash(hash = location.hash, live = false): boolean {
   if (hash.replace(/^#/, '').length === 0) return false;
   const h = decodeHash(hash);
+  const dataRef = { kind: 'builtin' as const, id: h.dataset.id, params: h.dataset.params };
   useStore.setState({
     models: h.models,
     training: h.training,
     seed: h.seed,
     choice: h.choice,
-    dataRef: { kind: 'builtin', id: h.dataset.id, params: h.dataset.params },
+    dataRef,
+    ...(live ? { pendingRef: dataRef } : {}),
     dataError: h.fileName
       ? { message: `The link was made with your file “${h.fileName}”, which cannot travel in a link.`, detail: 'Drop the file here again to continue with it; meanwhile the default dataset is loaded.' }
       : null,
@@ -57,7 +63,7 @@ export function startHashSync(): void {
   write();
   window.addEventListener('hashchange', () => {
     if (location.hash.replace(/^#/, '') === written) return;
-    if (!restoreFromHash()) return;
-    if (useStore.getState().gpu.state === 'ready') loadRef(useStore.getState().dataRef);
+    const live = useStore.getState().gpu.state === 'ready';
+    if (restoreFromHash(location.hash, live) && live) loadRef(useStore.getState().dataRef);
   });
 }

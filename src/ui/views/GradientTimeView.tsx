@@ -14,6 +14,12 @@ interface Curve {
   step: number;
   points: Array<{ back: number; norm: number }>;
   opacity: number;
+  /** Steps whose gradient is exactly zero (no loss reaches them): left off the log axis. */
+  zeros: number;
+}
+
+function zeros(norms: Float32Array): number {
+  return norms.reduce((n, v) => n + (v === 0 ? 1 : 0), 0);
 }
 
 /** Points by distance back in time; zeros and non-finite values cannot sit on a log axis. */
@@ -36,7 +42,7 @@ function ModelCurves({ model, curves, domain }: { model: RunModel; curves: Curve
   return (
     <div className="small-multiple" data-testid={`gradtime-${model.id}`}>
       <p className="small-title" style={{ color: model.color }}>
-        {model.label} <span className="muted">{current ? `step ${current.step} · ${decay(current.points) ?? ''}` : ''}</span>
+        {model.label} <span className="muted">{current ? `step ${current.step} · ${decay(current.points) ?? ''}${current.zeros ? ` · ${current.zeros} steps at exactly 0, not drawn` : ''}` : ''}</span>
       </p>
       <ResponsiveContainer width="100%" height={190}>
         <LineChart margin={{ top: 4, right: 10, bottom: 12, left: 0 }}>
@@ -63,8 +69,8 @@ export function GradientTimeView() {
         const curves: Curve[] = [];
         if (t?.probe && t.probe.gradNormByTime.length > 0) {
           const earlier = t.snapshots.filter((s) => s.step < t.probe!.step);
-          earlier.forEach((s, i) => curves.push({ step: s.step, points: byDistance(s.curve), opacity: 0.15 + (0.4 * (i + 1)) / (earlier.length + 1) }));
-          curves.push({ step: t.probe.step, points: byDistance(t.probe.gradNormByTime), opacity: 1 });
+          earlier.forEach((s, i) => curves.push({ step: s.step, points: byDistance(s.curve), opacity: 0.15 + (0.4 * (i + 1)) / (earlier.length + 1), zeros: 0 }));
+          curves.push({ step: t.probe.step, points: byDistance(t.probe.gradNormByTime), opacity: 1, zeros: zeros(t.probe.gradNormByTime) });
         }
         return { model: m, curves };
       }),

@@ -2,6 +2,7 @@
 // (hidden, LSTM input/forget/output/cell, GRU reset/update, Mamba Δ), the sample and the layer.
 
 import { useShallow } from 'zustand/react/shallow';
+import type { ProbeReport } from '../../worker/protocol';
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
@@ -51,7 +52,7 @@ export function HeatmapView() {
         ))}
         {probe && (
           <span className="muted small">
-            step {probe.step} · sample {probe.sample} · {probe.T} steps × {name(map, probe.units)}
+            step {probe.step} · sample {probe.sample} · {probe.T} steps × {unitsOf(map, probe)} units
           </span>
         )}
       </div>
@@ -60,8 +61,8 @@ export function HeatmapView() {
   );
 }
 
-function name(map: string, units: number): string {
-  return map === 'hidden' ? `${units} units` : 'units';
+function unitsOf(map: string, probe: ProbeReport): number {
+  return map === 'hidden' ? probe.units : Math.round((probe.gates[map]?.length ?? 0) / Math.max(1, probe.T));
 }
 
 function clamp(v: number, lo: number, hi: number): number {

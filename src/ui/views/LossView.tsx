@@ -78,7 +78,7 @@ export function LossView() {
             tick={AXIS}
             stroke={AXIS.stroke}
             width={56}
-            tickFormatter={(v: number) => v.toPrecision(2)}
+            tickFormatter={(v: number) => v.toPrecision(3)}
           />
           <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => Number(v).toPrecision(4)} labelFormatter={(s) => `step ${s}`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />

@@ -6,7 +6,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
-import { AXIS, GRID, TOOLTIP_STYLE } from './palette';
+import { AXIS, GRID, TOOLTIP_STYLE, formatTick } from './palette';
 import { useRunModels } from './runModels';
 import { ScalarPredictions } from './ScalarPredictions';
 import { TokenPredictions } from './TokenPredictions';
@@ -60,7 +60,7 @@ export function PredictionView() {
         <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={GRID} />
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tick={AXIS} stroke={AXIS.stroke} />
-          <YAxis domain={['auto', 'auto']} tick={AXIS} stroke={AXIS.stroke} width={56} tickFormatter={(v: number) => v.toPrecision(2)} />
+          <YAxis domain={['auto', 'auto']} tick={AXIS} stroke={AXIS.stroke} width={56} tickFormatter={formatTick} />
           <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => Number(v).toPrecision(4)} labelFormatter={(t) => `t = ${t}`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           <Line name="target" dataKey="target" stroke="#e6e8ee" strokeDasharray="4 3" dot={rows.length < 3} type={loss === 'cross_entropy' ? 'stepAfter' : 'linear'} isAnimationActive={false} />

@@ -8,7 +8,8 @@ import { useRunModels } from './runModels';
 import { ViewPanel } from './ViewPanel';
 
 export function TextSampleView() {
-  const isText = useStore((s) => s.summary?.kind === 'tokens' && s.summary.loss === 'cross_entropy' && Boolean(s.summary.vocab));
+  // Character-level data only: notes and other multi-character tokens do not make text.
+  const isText = useStore((s) => s.summary?.kind === 'tokens' && s.summary.loss === 'cross_entropy' && (s.summary.vocab?.every((v) => v.length === 1) ?? false));
   const temperature = useStore((s) => s.temperature);
   const setView = useStore((s) => s.setView);
   const samples = useStore((s) => s.textSamples);

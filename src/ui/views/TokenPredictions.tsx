@@ -1,9 +1,12 @@
-// Character-level predictions: the target text and, under each stretch of it, every model's
-// next-character guesses, right ones green and wrong ones red.
+// Class predictions shown as symbols (characters, notes, copy-task letters): the target and,
+// under each stretch of it, every model's guesses, right ones green and wrong ones red. A '·'
+// target is a step the loss ignores.
 
 import type { RunModel } from './runModels';
 
 const PER_LINE = 48;
+/** Multi-character tokens (notes like "E4:1") take more room each. */
+const PER_LINE_WIDE = 10;
 const LINES = 2;
 
 function show(vocab: string[], id: number | undefined): string {
@@ -13,14 +16,16 @@ function show(vocab: string[], id: number | undefined): string {
 }
 
 export function TokenPredictions({ rows, vocab, models }: { rows: Array<Record<string, number>>; vocab: string[]; models: RunModel[] }) {
-  const lines = Array.from({ length: LINES }, (_, i) => rows.slice(i * PER_LINE, (i + 1) * PER_LINE)).filter((l) => l.length > 0);
+  const wide = vocab.some((v) => v.length > 1);
+  const per = wide ? PER_LINE_WIDE : PER_LINE;
+  const lines = Array.from({ length: LINES }, (_, i) => rows.slice(i * per, (i + 1) * per)).filter((l) => l.length > 0);
   const scored = rows.filter((r) => r.target !== undefined);
   return (
-    <div className="token-predictions" data-testid="token-predictions">
+    <div className={`token-predictions${wide ? ' wide' : ''}`} data-testid="token-predictions">
       <p className="small">
         {models.map((m) => (
           <span key={m.id} style={{ color: m.color }} className="token-score">
-            {m.label}: {Math.round((100 * scored.filter((r) => r[m.id] === r.target).length) / Math.max(1, scored.length))}% of next characters right
+            {m.label}: {Math.round((100 * scored.filter((r) => r[m.id] === r.target).length) / Math.max(1, scored.length))}% right
           </span>
         ))}
       </p>

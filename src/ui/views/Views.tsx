@@ -1,5 +1,7 @@
 // The main area's live views, each its own small component.
 
+import { ConfigAlert } from './ConfigAlert';
+import { GpuAlert } from './GpuAlert';
 import { GradientTimeView } from './GradientTimeView';
 import { HeatmapView } from './HeatmapView';
 import { LossView } from './LossView';
@@ -13,6 +15,8 @@ export function Views() {
   return (
     <>
       <StatusLine />
+      <GpuAlert />
+      <ConfigAlert />
       <NonFiniteAlert />
       <div className="view-grid">
         <LossView />

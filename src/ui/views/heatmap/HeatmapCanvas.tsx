@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ProbeReport } from '../../../worker/protocol';
 import { telemetry } from '../../telemetry';
 import { ColorBar } from './ColorBar';
-import { paint, scaleFor, type ColorScale } from './colormap';
+import { SIGMOID_GATES, paint, scaleFor, type ColorScale } from './colormap';
 
 export interface MapRef {
   modelId: string;
@@ -58,7 +58,7 @@ export function HeatmapCanvas({ map }: { map: MapRef }) {
         setScale(null);
         return;
       }
-      const s = scaleFor(m.values);
+      const s = scaleFor(m.values, SIGMOID_GATES.has(map.name));
       const image = paint(s, m.units, m.T, (unit, t) => m.values[t * m.units + unit]);
       const tile = new OffscreenCanvas(m.T, m.units);
       tile.getContext('2d')!.putImageData(image, 0, 0);

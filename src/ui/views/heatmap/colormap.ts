@@ -1,6 +1,6 @@
 // From values to colours for the heatmaps. Signed maps (hidden states, cell states) use a
-// diverging map centred on zero; maps in [0, 1] (sigmoid gates) a fixed viridis range so a gate
-// reads the same from probe to probe; other positive maps (Mamba Δ) viridis from 0 to their max.
+// diverging map centred on zero; sigmoid gates a fixed [0, 1] viridis range, so a gate reads the
+// same from probe to probe; other positive maps (Mamba Δ) viridis over their own range.
 
 import { diverging, sequential } from '../palette';
 
@@ -31,7 +31,10 @@ function lutOf(interpolate: (t: number) => string): Uint8Array {
   return lut;
 }
 
-export function scaleFor(values: Float32Array): ColorScale {
+/** Gates squashed by a sigmoid: always in [0, 1]. */
+export const SIGMOID_GATES = new Set(['input', 'forget', 'output', 'reset', 'update']);
+
+export function scaleFor(values: Float32Array, unitRange = false): ColorScale {
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
@@ -47,8 +50,8 @@ export function scaleFor(values: Float32Array): ColorScale {
     const m = Math.max(-min, max, 1e-12);
     return { kind: 'diverging', lo: -m, hi: m, lut: lutOf(diverging), interpolate: diverging };
   }
-  const hi = max <= 1 ? 1 : max;
-  return { kind: 'sequential', lo: 0, hi, lut: lutOf(sequential), interpolate: sequential };
+  if (unitRange) return { kind: 'sequential', lo: 0, hi: 1, lut: lutOf(sequential), interpolate: sequential };
+  return { kind: 'sequential', lo: min, hi: max > min ? max : min + 1e-12, lut: lutOf(sequential), interpolate: sequential };
 }
 
 /** Paints a (rows × cols) map, value(row, col), into RGBA pixels; non-finite cells are grey. */
