@@ -248,7 +248,7 @@ describe('Mamba encoder on the GPU vs a float64 composition', () => {
 });
 
 describe('Mamba probes', () => {
-  it('hidden = block output, Δ = softplus(delta + bias) in (0, ∞), ∂L/∂(block output) by time', async () => {
+  it('hidden = block output, Δ = softplus(delta + bias) in (0, ∞), ∂L/∂(block input) by time', async () => {
     const cfg: MambaModelConfig = { inputSize: 2, dModel: 4, dState: 3, dConv: 4, expand: 2, numLayers: 2 };
     const B = 3;
     const T = 5;
@@ -280,7 +280,7 @@ describe('Mamba probes', () => {
       const sumsq = await readTensor(gpu.device, views.gradNormSumsq);
       const want = Array.from({ length: T }, (_, t) => {
         let s = 0;
-        for (let b = 0; b < B; b++) for (let m = 0; m < M; m++) s += ref.dStreams[layer + 1][(b * T + t) * M + m] ** 2;
+        for (let b = 0; b < B; b++) for (let m = 0; m < M; m++) s += ref.dStreams[layer][(b * T + t) * M + m] ** 2;
         return s;
       });
       expect(relErr(sumsq, want), 'gradient norm by time').toBeLessThanOrEqual(TOL);

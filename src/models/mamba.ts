@@ -353,7 +353,9 @@ export class MambaEncoder {
       const delta = this.alloc(`Δ probe l${l} b${b}`, [T, E]);
       const sumsq = this.alloc(`grad norm by time l${l} b${b}`, [T]);
       const segments = Array.from({ length: T }, (_, t) => ({ offset: t * B * M, length: B * M }));
-      probe = { delta, sumsq, op: await this.blocks[l].deltaProbeOp(b, delta), norms: await segmentReduceOp(this.ctx, 'sumsq', this.dStreams[l + 1], segments, sumsq) };
+      // ‖∂L/∂x_t‖ at the block's input: what reaches step t back through the conv and the scan
+      // (the block's output gradient is only the loss at t itself, with no recurrence behind it).
+      probe = { delta, sumsq, op: await this.blocks[l].deltaProbeOp(b, delta), norms: await segmentReduceOp(this.ctx, 'sumsq', this.dStreams[l], segments, sumsq) };
       this.probes.set(key, probe);
     }
     const view = (t: Tensor, at: number, size: number, label: string): Tensor => ({ ...t, offset: t.offset + at * F32, size, label });

@@ -1,7 +1,7 @@
 // From a loaded dataset to what the training loop needs: a BatchSource (windows, normalisation
 // fitted on the training split, targets in the head's layout) and the DataSummary the page shows.
 
-import { makeBatch, prepare, type Dataset, type DataWarning, type Prepared, type SampleSet } from '../data';
+import { applyFix, makeBatch, prepare, type Dataset, type DataWarning, type Prepared, type SampleSet } from '../data';
 import type { DataChoice, DataSummary } from './protocol';
 import type { Batch, BatchSource } from './source';
 
@@ -13,8 +13,10 @@ export function defaultChoice(ds: Dataset): DataChoice {
   return { inputColumns: numeric, targetColumns: numeric.slice(0, 1), normalize: 'zscore', validationFraction: 0.2, missing: 'none' };
 }
 
-export function makeBatchSource(ds: Dataset, choice: DataChoice, seqLen: number): BatchSource {
+export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: number): BatchSource {
   let prepared: Prepared;
+  // The user's answer to missing values: drop those rows, or carry the last value forward.
+  const ds = loaded.kind === 'table' && choice.missing !== 'none' ? applyFix(loaded, choice.missing === 'drop' ? 'drop-rows' : 'fill-forward') : loaded;
   if (ds.kind === 'table') {
     const known = new Set(ds.columns.map((c) => c.name));
     const inputs = choice.inputColumns.filter((c) => known.has(c));

@@ -49,7 +49,7 @@ export interface TrainingSettings {
 }
 
 export type DataSource =
-  | { kind: 'builtin'; id: string; params: Record<string, number>; seed: number }
+  | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
   | { kind: 'file'; name: string; bytes: ArrayBuffer };
 
 /** The user's choices about a loaded table: which columns go in, which are predicted. */

@@ -28,8 +28,6 @@ const REPORT_EVERY_MS = 100;
 /** How often trained parameters are copied to the CPU, so a lost GPU device loses little. */
 const SNAPSHOT_EVERY_MS = 2000;
 const PROBE_EVERY_MS = 400;
-/** Steps allowed in flight on the GPU before the loop waits for the queue to drain. */
-const MAX_QUEUED = 2;
 
 export class Session {
   private run: RunConfig | null = null;
@@ -116,7 +114,6 @@ export class Session {
     if (this.running || this.models.length === 0) return;
     this.stopWalk();
     await this.trainWindow();
-    await this.ctx.device.queue.onSubmittedWorkDone();
     await this.validateIfDue(true);
     this.flushReports(true);
     await this.probe();
@@ -165,15 +162,9 @@ export class Session {
   }
 
   private async runLoop(): Promise<void> {
-    let queued = 0;
     while (this.running) {
       const start = performance.now();
       await this.trainWindow();
-      queued++;
-      if (queued >= MAX_QUEUED) {
-        await this.ctx.device.queue.onSubmittedWorkDone();
-        queued = 0;
-      }
       await this.validateIfDue(false);
       const now = performance.now();
       if (now - this.lastReport > REPORT_EVERY_MS) this.flushReports(false);
@@ -187,6 +178,7 @@ export class Session {
       }
       if (this.models.every((m) => m.halted)) {
         this.running = false;
+        this.send({ type: 'running', running: false });
         break;
       }
       const speed = this.run?.training.speed ?? 'max';
@@ -219,7 +211,10 @@ export class Session {
         m.trainer.setBatch(x, y);
         m.trainer.step((s) => this.onStats(m, s));
       }
-      m.stepMs.push(performance.now() - t0);
+      // Between windows (never inside a step) wait for the GPU, so the time is the model's own,
+      // GPU included, and the queue never runs ahead of the page.
+      await this.ctx.device.queue.onSubmittedWorkDone();
+      m.stepMs.push((performance.now() - t0) / chunks);
     }
   }
 
@@ -239,7 +234,7 @@ export class Session {
     for (const m of this.models) {
       if (m.pending.length === 0 && !force) continue;
       if (m.pending.length === 0) continue;
-      // Submit-side time per window; GPU time is included because the loop drains the queue.
+      // Wall time per optimizer step, GPU included (trainWindow waits for the queue per model).
       const ms = m.stepMs.length ? m.stepMs.reduce((a, b) => a + b, 0) / m.stepMs.length : 0;
       this.send({ type: 'steps', modelId: m.slot.id, reports: m.pending, msPerStep: ms });
       m.pending = [];
