@@ -1,5 +1,6 @@
 // The main area's live views, each its own small component.
 
+import { BpttView } from './BpttView';
 import { ConfigAlert } from './ConfigAlert';
 import { GpuAlert } from './GpuAlert';
 import { GradientTimeView } from './GradientTimeView';
@@ -25,6 +26,7 @@ export function Views() {
         <GradientTimeView />
         <HeatmapView />
         <ParamNormView />
+        <BpttView />
       </div>
     </>
   );
