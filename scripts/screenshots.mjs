@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Screenshots of the playground for the README: serves the built app, trains a few runs in
+// headless Chromium (WebGPU; SwiftShader without a GPU) and saves each view to docs/screenshots.
+// Usage: npm run build && node scripts/screenshots.mjs [seconds per run]
+import { spawn } from 'node:child_process';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './browser.mjs';
+
+const seconds = Number(process.argv[2] ?? 40);
+const port = 4191;
+const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 2500));
+const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
+
+const runs = [
+  { name: 'sine-lstm', hash: 'v=1&d=sine-mix&m=lstm.1.32.16.2.0.z&o=adam&lr=0.01&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-loss', 'view-predictions', 'view-gradtime', 'view-heatmap', 'view-norms'] },
+  { name: 'adding-compare', hash: 'v=1&d=adding&dp=length:40&m=lstm.1.32.16.2.0.z~rnn_tanh.1.32.16.2.0.z&o=adam&lr=0.01&b=32&T=40&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-gradtime', 'view-loss'] },
+  { name: 'mamba-copy', hash: 'v=1&d=copy&m=mamba.2.32.8.2.0.z~lstm.1.32.16.2.0.z&o=adam&lr=0.005&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-heatmap', 'view-loss'] },
+];
+
+for (const run of runs) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await page.goto(`http://localhost:${port}/#${run.hash}`);
+  await page.getByTestId('play').waitFor({ state: 'visible', timeout: 90_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="play"]')?.hasAttribute('disabled'), null, { timeout: 90_000 });
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(seconds * 1000);
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `docs/screenshots/${run.name}.png`, fullPage: true });
+  for (const id of run.views) {
+    const el = page.getByTestId(id).first();
+    if (await el.count()) await el.screenshot({ path: `docs/screenshots/${run.name}-${id.replace('view-', '')}.png` });
+  }
+  await page.close();
+}
+await browser.close();
+server.kill();
