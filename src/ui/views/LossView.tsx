@@ -11,7 +11,7 @@ import { AXIS, GRID, TOOLTIP_STYLE } from './palette';
 import { useRunModels } from './runModels';
 import { ViewPanel } from './ViewPanel';
 
-const POINTS = 300;
+const POINTS = 200;
 
 interface Point {
   step: number;

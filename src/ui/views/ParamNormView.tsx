@@ -11,7 +11,7 @@ import { AXIS, GRID, TOOLTIP_STYLE, seriesColor } from './palette';
 import { useRunModels } from './runModels';
 import { ViewPanel } from './ViewPanel';
 
-const POINTS = 200;
+const POINTS = 100;
 
 function curve(t: ModelTelemetry, ring: Ring, positive: boolean): Array<{ step: number; v: number }> {
   return buckets(ring.length, POINTS)
