@@ -2,11 +2,12 @@
 // Long tasks (> 50 ms on the main thread) are recorded with a PerformanceObserver while a model
 // trains for 30 s, and while a 7 MB, 300,000-row CSV is uploaded, parsed and previewed.
 //
-// The bar here is "no freeze": no task over FREEZE_MS. On the 2-core CI machine SwiftShader runs
-// the GPU's work on the same CPUs as the page, and a recharts redraw takes 50-150 ms there, so
-// the product's 50 ms goal is not yet met on it (drawing the per-step charts on canvas is the
-// next step); the tasks are printed so the gap stays visible.
+// On the 2-core CI machine SwiftShader runs the GPU's work on the same CPUs as the page. With the
+// per-step views drawn by recharts there were ~44 tasks of 50-150 ms in 30 s; drawn on canvas
+// (LineCanvas) there are 0-1, an occasional one (a garbage collection, a first layout) of up to
+// ~300 ms. The bars: at most MAX_LONG_TASKS over 50 ms, and none over FREEZE_MS.
 const FREEZE_MS = 500;
+const MAX_LONG_TASKS = 3;
 
 import { expect, test, type Page } from '@playwright/test';
 
@@ -45,6 +46,7 @@ test('30 s of training: steps keep coming and the page never freezes', async ({ 
   const tasks = await longTasks(page);
   expect(await stepCount(page)).toBeGreaterThan(20);
   console.log(`long tasks during training: ${tasks.length}, longest ${Math.max(0, ...tasks)} ms`);
+  expect(tasks.length).toBeLessThanOrEqual(MAX_LONG_TASKS);
   expect(Math.max(0, ...tasks)).toBeLessThan(FREEZE_MS);
 });
 
@@ -74,5 +76,6 @@ test('a 7 MB, 300,000-row CSV shows progress and a preview within seconds, witho
   const tasks = await longTasks(page);
   console.log(`upload to preview: ${seconds.toFixed(1)} s; long tasks: ${JSON.stringify(tasks)}`);
   expect(seconds).toBeLessThan(10);
+  expect(tasks.length).toBeLessThanOrEqual(MAX_LONG_TASKS);
   expect(Math.max(0, ...tasks)).toBeLessThan(FREEZE_MS);
 });

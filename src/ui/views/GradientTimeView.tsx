@@ -3,10 +3,9 @@
 // cliff; an LSTM's stays up. Earlier snapshots of the curve are drawn faded.
 
 import { useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
-import { AXIS, GRID, TOOLTIP_STYLE } from './palette';
+import { LineCanvas } from './LineCanvas';
 import { useRunModels, type RunModel } from './runModels';
 import { ViewPanel } from './ViewPanel';
 
@@ -44,17 +43,14 @@ function ModelCurves({ model, curves, domain }: { model: RunModel; curves: Curve
       <p className="small-title" style={{ color: model.color }}>
         {model.label} <span className="muted">{current ? `step ${current.step} · ${decay(current.points) ?? ''}${current.zeros ? ` · ${current.zeros} steps at exactly 0, not drawn` : ''}` : ''}</span>
       </p>
-      <ResponsiveContainer width="100%" height={190}>
-        <LineChart margin={{ top: 4, right: 10, bottom: 12, left: 0 }}>
-          <CartesianGrid stroke={GRID} />
-          <XAxis dataKey="back" type="number" domain={[0, 'dataMax']} tick={AXIS} stroke={AXIS.stroke} allowDuplicatedCategory={false} label={{ value: 'steps back (T-1-t)', position: 'insideBottom', offset: -6, fill: AXIS.stroke, fontSize: 11 }} />
-          <YAxis dataKey="norm" scale="log" domain={domain} allowDataOverflow tick={AXIS} stroke={AXIS.stroke} width={56} tickFormatter={(v: number) => v.toExponential(0)} />
-          <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => Number(v).toExponential(2)} labelFormatter={(b) => `${b} steps back`} />
-          {curves.map((c, i) => (
-            <Line key={`${c.step}-${i}`} name={`step ${c.step}`} data={c.points} dataKey="norm" stroke={model.color} strokeOpacity={c.opacity} strokeWidth={c.opacity === 1 ? 2 : 1} dot={false} isAnimationActive={false} />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      <LineCanvas
+        height={190}
+        logY
+        yDomain={domain}
+        xLabel="steps back (T-1-t)"
+        legend={false}
+        series={curves.map((c) => ({ name: `step ${c.step}`, color: model.color, opacity: c.opacity, width: c.opacity === 1 ? 2 : 1, xs: c.points.map((p) => p.back), ys: c.points.map((p) => p.norm) }))}
+      />
     </div>
   );
 }

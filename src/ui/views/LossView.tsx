@@ -1,13 +1,12 @@
-// Training and validation loss per model. Long runs are drawn as bucket means (≤ 300 points),
-// redrawn at most four times a second.
+// Training and validation loss per model. Long runs are drawn as bucket means (≤ 200 points),
+// redrawn at most four times a second, on canvas (see LineCanvas).
 
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../store';
 import { telemetry, type ModelTelemetry } from '../telemetry';
 import { bucketMean, buckets } from '../telemetry/ring';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
-import { AXIS, GRID, TOOLTIP_STYLE } from './palette';
+import { LineCanvas, type LineSeries } from './LineCanvas';
 import { useRunModels } from './runModels';
 import { ViewPanel } from './ViewPanel';
 
@@ -44,6 +43,10 @@ export function LossView() {
     // version: the rings changed in place
     [models, log, version],
   );
+  const lines: LineSeries[] = curves.flatMap(({ model, train, val }) => [
+    { name: `${model.label} train`, color: model.color, xs: train.map((p) => p.step), ys: train.map((p) => p.loss) },
+    { name: `${model.label} validation`, color: model.color, dash: [4, 3], xs: val.map((p) => p.step), ys: val.map((p) => p.loss) },
+  ]);
   const empty = curves.every((c) => c.train.length === 0) ? 'No steps yet: press ▶ Play (space) or Step (→).' : null;
   // First and latest raw losses of the first model (the curve itself is bucket means).
   const first = curves[0] ? telemetry.models.get(curves[0].model.id) : undefined;
@@ -66,28 +69,7 @@ export function LossView() {
         </>
       }
     >
-      <ResponsiveContainer width="100%" height={220}>
-        <LineChart margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={GRID} />
-          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={AXIS} stroke={AXIS.stroke} allowDuplicatedCategory={false} />
-          <YAxis
-            dataKey="loss"
-            scale={log ? 'log' : 'linear'}
-            domain={['auto', 'auto']}
-            allowDataOverflow
-            tick={AXIS}
-            stroke={AXIS.stroke}
-            width={56}
-            tickFormatter={(v: number) => v.toPrecision(3)}
-          />
-          <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => Number(v).toPrecision(4)} labelFormatter={(s) => `step ${s}`} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
-          {curves.map(({ model, train, val }) => [
-            <Line key={`${model.id}-train`} name={`${model.label} train`} data={train} dataKey="loss" stroke={model.color} dot={false} strokeWidth={1.5} isAnimationActive={false} />,
-            <Line key={`${model.id}-val`} name={`${model.label} validation`} data={val} dataKey="loss" stroke={model.color} strokeDasharray="4 3" dot={false} strokeWidth={1.5} isAnimationActive={false} />,
-          ])}
-        </LineChart>
-      </ResponsiveContainer>
+      <LineCanvas height={220} logY={log} series={lines} yFormat={(v) => (log ? v.toExponential(0) : v.toPrecision(3))} />
     </ViewPanel>
   );
 }

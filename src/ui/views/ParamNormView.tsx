@@ -2,12 +2,12 @@
 // clipped; below 1, the step was scaled down to the clip norm).
 
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../store';
 import { telemetry, type ModelTelemetry } from '../telemetry';
 import { bucketMean, buckets, type Ring } from '../telemetry/ring';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
-import { AXIS, GRID, TOOLTIP_STYLE, seriesColor } from './palette';
+import { LineCanvas } from './LineCanvas';
+import { seriesColor } from './palette';
 import { useRunModels } from './runModels';
 import { ViewPanel } from './ViewPanel';
 
@@ -47,28 +47,15 @@ export function ParamNormView() {
     <ViewPanel title="Gradient norms per parameter" testId="view-norms" wide empty={data ? null : 'Per-parameter gradient norms appear once training starts.'} actions={picker}>
       {data && (
         <>
-          <ResponsiveContainer width="100%" height={200}>
-            <LineChart margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke={GRID} />
-              <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={AXIS} stroke={AXIS.stroke} allowDuplicatedCategory={false} />
-              <YAxis dataKey="v" scale="log" domain={['auto', 'auto']} allowDataOverflow tick={AXIS} stroke={AXIS.stroke} width={56} tickFormatter={(v: number) => v.toExponential(0)} />
-              <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => Number(v).toExponential(2)} labelFormatter={(s) => `step ${s}`} />
-              <Legend wrapperStyle={{ fontSize: 10 }} />
-              <Line name="‖g‖ total" data={data.total} dataKey="v" stroke="#e6e8ee" strokeWidth={2} dot={false} isAnimationActive={false} />
-              {data.params.map((p, i) => (
-                <Line key={p.name} name={p.name} data={p.points} dataKey="v" stroke={seriesColor(i)} strokeWidth={1} dot={false} isAnimationActive={false} />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
-          <ResponsiveContainer width="100%" height={80}>
-            <LineChart margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke={GRID} />
-              <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={AXIS} stroke={AXIS.stroke} allowDuplicatedCategory={false} />
-              <YAxis dataKey="v" domain={[0, 1]} ticks={[0, 0.5, 1]} tick={AXIS} stroke={AXIS.stroke} width={56} />
-              <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => Number(v).toFixed(3)} labelFormatter={(s) => `step ${s}`} />
-              <Line name="clip factor" data={data.clip} dataKey="v" stroke="#ff6b6b" dot={false} isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
+          <LineCanvas
+            height={200}
+            logY
+            series={[
+              { name: '‖g‖ total', color: '#e6e8ee', width: 2, xs: data.total.map((p) => p.step), ys: data.total.map((p) => p.v) },
+              ...data.params.map((p, i) => ({ name: p.name, color: seriesColor(i), width: 1, xs: p.points.map((q) => q.step), ys: p.points.map((q) => q.v) })),
+            ]}
+          />
+          <LineCanvas height={80} yDomain={[0, 1.05]} legend={false} series={[{ name: 'clip factor', color: '#ff6b6b', xs: data.clip.map((p) => p.step), ys: data.clip.map((p) => p.v) }]} />
           <p className="hint">Red: clipping factor (1 = gradient not clipped).</p>
         </>
       )}

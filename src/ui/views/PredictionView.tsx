@@ -2,11 +2,10 @@
 // values, the characters side by side for a character-level model.
 
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
-import { AXIS, GRID, TOOLTIP_STYLE, formatTick } from './palette';
+import { LineCanvas } from './LineCanvas';
 import { useRunModels } from './runModels';
 import { ScalarPredictions } from './ScalarPredictions';
 import { TokenPredictions } from './TokenPredictions';
@@ -56,19 +55,13 @@ export function PredictionView() {
   }
   return (
     <ViewPanel title="Predictions vs targets" testId="view-predictions" empty={empty}>
-      <ResponsiveContainer width="100%" height={220}>
-        <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={GRID} />
-          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tick={AXIS} stroke={AXIS.stroke} />
-          <YAxis domain={['auto', 'auto']} tick={AXIS} stroke={AXIS.stroke} width={56} tickFormatter={formatTick} />
-          <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => Number(v).toPrecision(4)} labelFormatter={(t) => `t = ${t}`} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
-          <Line name="target" dataKey="target" stroke="#e6e8ee" strokeDasharray="4 3" dot={rows.length < 3} type={loss === 'cross_entropy' ? 'stepAfter' : 'linear'} isAnimationActive={false} />
-          {probes.map(({ model }) => (
-            <Line key={model.id} name={model.label} dataKey={model.id} stroke={model.color} dot={rows.length < 3} strokeWidth={1.5} type={loss === 'cross_entropy' ? 'stepAfter' : 'linear'} isAnimationActive={false} />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      <LineCanvas
+        height={220}
+        series={[
+          { name: 'target', color: '#e6e8ee', dash: [4, 3], step: loss === 'cross_entropy', xs: rows.map((r) => r.t), ys: rows.map((r) => r.target ?? NaN) },
+          ...probes.map(({ model }) => ({ name: model.label, color: model.color, step: loss === 'cross_entropy', xs: rows.map((r) => r.t), ys: rows.map((r) => r[model.id] ?? NaN) })),
+        ]}
+      />
     </ViewPanel>
   );
 }
