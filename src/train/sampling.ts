@@ -1,6 +1,6 @@
-// Generating a sequence from a trained character-level model: a copy of the model with batch 1
-// and one step per call, its state carried from character to character, sampling each next
-// character from softmax(logits / temperature).
+// Running a trained model one step at a time: a copy with batch 1 and one step per call, its
+// state carried from step to step. Character-level models sample each next character from
+// softmax(logits / temperature); forecasters feed each prediction back in as the next input.
 
 import type { KernelContext } from '../kernels/registry';
 import { Random } from '../data/random';
@@ -14,9 +14,7 @@ export async function sampleText(
 ): Promise<string> {
   const V = vocab.length;
   if (trained.cfg.inputSize !== V || trained.cfg.loss !== 'cross_entropy') throw new Error('Sampling needs a character-level model (one-hot inputs, cross-entropy).');
-  // The stepper starts from zeros and carries its state (a learned h0 is not applied here).
-  const model = { ...trained.cfg.model, initialState: 'zeros' as const };
-  const stepper = await Trainer.create(ctx, { ...trained.cfg, model, batch: 1, seqLen: 1, carryState: true, task: 'many-to-many' }, await trained.readParams());
+  const stepper = await makeStepper(ctx, trained);
   try {
     const rng = new Random(opts.seed);
     const index = new Map(vocab.map((c, i) => [c, i]));
@@ -36,6 +34,44 @@ export async function sampleText(
       out += vocab[next];
     }
     return out;
+  } finally {
+    stepper.destroy();
+  }
+}
+
+/**
+ * A copy of `trained` that takes one step per `infer` call and carries its state. It starts from
+ * zeros (a learned h0 is not applied here). Models without a carried state (Mamba) cannot step.
+ */
+async function makeStepper(ctx: KernelContext, trained: Trainer): Promise<Trainer> {
+  if (trained.cfg.model.kind !== 'recurrent') throw new Error('Stepping one step at a time needs a recurrent model (RNN, LSTM or GRU).');
+  const model = { ...trained.cfg.model, initialState: 'zeros' as const };
+  return Trainer.create(ctx, { ...trained.cfg, model, batch: 1, seqLen: 1, carryState: true, task: 'many-to-many' }, await trained.readParams());
+}
+
+/**
+ * Reads `context` (T, I) one step at a time, then continues `horizon` steps feeding each
+ * prediction back in as the next input (the model must predict its own inputs: O = I).
+ * Returns the one-step predictions over the context (T, O) and the forecast (horizon, O).
+ */
+export async function forecast(ctx: KernelContext, trained: Trainer, context: Float32Array, horizon: number): Promise<{ fit: Float32Array; forecast: Float32Array }> {
+  const { inputSize: I, outputSize: O } = trained.cfg;
+  if (O !== I || trained.cfg.loss !== 'mse') throw new Error('A forecast feeds predictions back as inputs: the targets must be the input columns.');
+  const T = context.length / I;
+  const stepper = await makeStepper(ctx, trained);
+  try {
+    const fit = new Float32Array(T * O);
+    let last = new Float32Array(O);
+    for (let t = 0; t < T; t++) {
+      last = (await stepper.infer(context.subarray(t * I, (t + 1) * I))).slice(0, O);
+      fit.set(last, t * O);
+    }
+    const out = new Float32Array(horizon * O);
+    for (let k = 0; k < horizon; k++) {
+      out.set(last, k * O);
+      last = (await stepper.infer(last)).slice(0, O);
+    }
+    return { fit, forecast: out };
   } finally {
     stepper.destroy();
   }

@@ -160,6 +160,10 @@ export function bpttStop(): void {
   send({ type: 'bptt-stop' });
 }
 
+export function requestForecast(modelId: string, horizon: number): void {
+  send({ type: 'forecast', modelId, horizon });
+}
+
 export function sampleText(modelId: string, prompt: string, length: number, temperature: number): void {
   send({ type: 'sample-text', modelId, prompt, length, temperature });
 }

@@ -66,6 +66,10 @@ export function handleMessage(message: FromWorker): void {
       telemetry.model(message.modelId).addBpttStep(message.t, message.T, message.norm, message.dh, message.done);
       telemetry.changed();
       break;
+    case 'forecast':
+      telemetry.model(message.modelId).forecast = { column: message.column, context: message.context, fit: message.fit, forecast: message.forecast };
+      telemetry.changed();
+      break;
     default: {
       // A message the protocol gained but this router does not handle yet fails to compile here.
       const unhandled: never = message;

@@ -47,6 +47,8 @@ export class ModelTelemetry {
   snapshots: GradSnapshot[] = [];
   private nextSnapshot = 10;
   bptt: BpttWalk | null = null;
+  /** The last forecast past a validation window, in the data's units. */
+  forecast: { column: string; context: Float32Array; fit: Float32Array; forecast: Float32Array } | null = null;
 
   addSteps(reports: StepReport[], msPerStep: number): void {
     for (const r of reports) {

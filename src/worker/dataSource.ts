@@ -1,7 +1,7 @@
 // From a loaded dataset to what the training loop needs: a BatchSource (windows, normalisation
 // fitted on the training split, targets in the head's layout) and the DataSummary the page shows.
 
-import { applyFix, makeBatch, prepare, type Dataset, type DataWarning, type Prepared, type SampleSet } from '../data';
+import { applyFix, denormalize, makeBatch, prepare, type Dataset, type DataWarning, type Prepared, type SampleSet } from '../data';
 import type { DataChoice, DataSummary } from './protocol';
 import type { Batch, BatchSource } from './source';
 
@@ -54,6 +54,8 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
   };
   const valSet = prepared.val;
   let valCache: Batch | null = null;
+  const norm = prepared.normalizer;
+  const sameColumns = ds.kind === 'table' && prepared.inputNames.length === prepared.targetNames.length && prepared.inputNames.every((n, i) => n === prepared.targetNames[i]);
   return {
     seqLen: fixedT,
     inputSize: train.inputSize,
@@ -61,6 +63,9 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     loss: classes ? 'cross_entropy' : 'mse',
     task: task === 'many-to-one' ? 'many-to-one' : 'many-to-many',
     vocab: ds.kind === 'tokens' ? ds.vocab : undefined,
+    forecastable: sameColumns && !classes,
+    targetNames: prepared.targetNames,
+    denormalize: (j, values) => Float32Array.from(norm && norm.kind !== 'none' ? denormalize(norm, prepared.targetNames[j], values) : values),
     train(B, rng) {
       const samples = Array.from({ length: B }, () => rng.int(train.count));
       return toBatch(train, samples);

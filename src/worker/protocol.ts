@@ -118,6 +118,8 @@ export type ToWorker =
   /** Step-through BPTT on the first model: each 'bptt-step' goes one timestep further back. */
   | { type: 'bptt-step'; sample: number }
   | { type: 'bptt-stop' }
+  /** Continue a validation window past its end, feeding predictions back in. */
+  | { type: 'forecast'; modelId: string; horizon: number }
   /** Destroys the GPU device as a driver reset would (tests the recovery path). */
   | { type: 'debug-lose-device' };
 
@@ -135,6 +137,8 @@ export type FromWorker =
   | { type: 'probe'; probe: ProbeReport }
   | { type: 'non-finite'; modelId: string; step: number; params: string[] }
   | { type: 'text-sample'; modelId: string; text: string }
+  /** In the data's own units (normalisation inverted): the window, the model's one-step fit of it, and the forecast past its end; first target column. */
+  | { type: 'forecast'; modelId: string; column: string; context: Float32Array; fit: Float32Array; forecast: Float32Array }
   /** ∂L/∂h_t of the sample (H values) and ‖∂L/∂h_t‖ over the batch, at the timestep just walked. */
   | { type: 'bptt'; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
 

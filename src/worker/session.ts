@@ -9,7 +9,7 @@ import type { KernelContext } from '../kernels/registry';
 import type { ModelConfig } from '../models';
 import { defaultOptimizer } from '../train/optimizers';
 import { probeTrainer } from '../train/probes';
-import { sampleText } from '../train/sampling';
+import { forecast, sampleText } from '../train/sampling';
 import { BpttStepper } from '../train/stepThrough';
 import { Trainer, type StepStats, type TrainerConfig } from '../train/trainer';
 import type { FromWorker, ModelSlot, RunConfig, StepReport } from './protocol';
@@ -313,6 +313,29 @@ export class Session {
   stopWalk(): void {
     this.stepper?.finish();
     this.stepper = null;
+  }
+
+  /** Runs a model over the first validation window and on past its end, in the data's units. */
+  async forecast(modelId: string, horizon: number): Promise<void> {
+    await this.pause();
+    const m = this.models.find((x) => x.slot.id === modelId) ?? this.models[0];
+    const source = this.source;
+    if (!m || !source || !this.run) throw new Error('Configure a run before forecasting.');
+    if (!source.forecastable) throw new Error('A forecast feeds predictions back as inputs: choose the same columns as inputs and targets.');
+    const val = source.validation(this.run.training.batch) ?? source.train(this.run.training.batch, this.rng);
+    const T = source.seqLen;
+    const I = source.inputSize;
+    const context = val.x.slice(0, T * I);
+    const out = await forecast(this.ctx, m.trainer, context, Math.max(1, Math.min(horizon, 10 * T)));
+    const first = (a: Float32Array, width: number) => Float32Array.from({ length: a.length / width }, (_, t) => a[t * width]);
+    this.send({
+      type: 'forecast',
+      modelId: m.slot.id,
+      column: source.targetNames[0],
+      context: source.denormalize(0, first(context, I)),
+      fit: source.denormalize(0, first(out.fit, I)),
+      forecast: source.denormalize(0, first(out.forecast, I)),
+    });
   }
 
   setSpeed(speed: number | 'max'): void {

@@ -19,6 +19,12 @@ export interface BatchSource {
   task: 'many-to-many' | 'many-to-one';
   /** Token strings when inputs are one-hot tokens (character-level text), for sampling. */
   vocab?: string[];
+  /** Targets are the input columns (a forecaster can feed its predictions back in). */
+  forecastable: boolean;
+  /** Target column j back in the data's own units (normalisation inverted for display). */
+  denormalize(j: number, values: ArrayLike<number>): Float32Array;
+  /** Names of the target columns. */
+  targetNames: string[];
   /** A random training batch of B windows. */
   train(B: number, rng: { int(n: number): number }): Batch;
   /** The same validation batch every time (B windows), or null when there is none. */

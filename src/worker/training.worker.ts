@@ -129,6 +129,13 @@ async function handle(message: ToWorker): Promise<void> {
         send({ type: 'config-error', message: (error as Error).message });
       }
       return;
+    case 'forecast':
+      try {
+        await session.forecast(message.modelId, message.horizon);
+      } catch (error) {
+        send({ type: 'config-error', message: (error as Error).message });
+      }
+      return;
     case 'bptt-stop':
       session.stopWalk();
       return;

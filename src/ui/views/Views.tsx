@@ -2,6 +2,7 @@
 
 import { BpttView } from './BpttView';
 import { ConfigAlert } from './ConfigAlert';
+import { ForecastView } from './ForecastView';
 import { GpuAlert } from './GpuAlert';
 import { GradientTimeView } from './GradientTimeView';
 import { HeatmapView } from './HeatmapView';
@@ -23,6 +24,7 @@ export function Views() {
         <LossView />
         <PredictionView />
         <TextSampleView />
+        <ForecastView />
         <GradientTimeView />
         <HeatmapView />
         <ParamNormView />
