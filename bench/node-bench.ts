@@ -17,8 +17,11 @@ const USAGE = `usage: node node-bench.mjs [options]
   --quick          fewer, smaller sizes
   --full           full sizes even on a software adapter (SwiftShader: slow)
   --torch          time the same shapes with PyTorch on CUDA (python3) and report ours/torch
-  --only=a,b       only cases whose id or group matches (matmul, matmul-tA, tanh-forward, adam, ...)
-  --sizes=a,b      replace the cases' sizes (matmul: square size; elementwise: element count)
+  --only=a,b       only cases whose id or group matches (matmul, matmul-tA, tanh-forward, adam,
+                   train, lstm-train, gru-train, scan, scan-parallel-forward, ...); a case named
+                   here runs all its sizes (a run of everything on a software adapter runs a subset)
+  --sizes=a,b      replace the cases' sizes (matmul: square size; elementwise: element count;
+                   train: hidden size naming the configuration 128, 256, 64 or 512; scan: L)
   --reps=N         timed passes per row
   --out=FILE       where to write the JSON (default bench/results-node.json, or ./node-bench-results.json)`;
 

@@ -31,10 +31,16 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
-export const COLUMNS = ['kernel', 'shape', 'ms', 'spread', 'rate', 'unit', 'timing', 'batch x reps', 'check', 'peer', 'peer ms', 'ours/peer'] as const;
+export const COLUMNS = ['kernel', 'shape', 'ms', 'spread', 'rate', 'unit', 'GPU MiB', 'timing', 'batch x reps', 'check', 'peer', 'peer ms', 'ours/peer', 'note'] as const;
+
+/** Buffers the case allocated, in MiB. */
+function mebibytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
+  return fmt(bytes / 2 ** 20, 3);
+}
 
 export function rowCells(row: BenchRow): string[] {
-  if (row.error) return [row.case, row.shape, 'FAILED', '-', '-', '-', '-', '-', clip(row.error.split('\n')[0], 80), '-', '-', '-'];
+  if (row.error) return [row.case, row.shape, 'FAILED', '-', '-', '-', '-', '-', '-', clip(row.error.split('\n')[0], 80), '-', '-', '-', row.note ?? ''];
   return [
     row.case,
     row.shape,
@@ -42,17 +48,19 @@ export function rowCells(row: BenchRow): string[] {
     spread(row),
     fmt(row.rate),
     row.unit ?? '-',
+    mebibytes(row.memBytes),
     row.timing,
     `${row.batch} x ${row.reps}`,
     clip(row.check, 48),
     row.peer?.name ?? '-',
     fmt(row.peer?.ms),
     row.ratio !== undefined ? fmt(row.ratio, 3) : '-',
+    row.note ?? '',
   ];
 }
 
-/** Right-aligned columns: ms, spread, rate, peer ms, ours/peer. */
-export const NUMERIC_COLUMNS = [2, 3, 4, 10, 11];
+/** Right-aligned columns: ms, spread, rate, GPU MiB, peer ms, ours/peer. */
+export const NUMERIC_COLUMNS = [2, 3, 4, 6, 11, 12];
 
 /** A fixed-width table for the terminal. */
 export function formatTable(rows: readonly BenchRow[]): string {
@@ -76,7 +84,9 @@ export function formatHeader(meta: ReportMeta): string {
     `adapter: ${meta.adapter}`,
     `profile: ${meta.profile} (${meta.reason})`,
     `peer: ${meta.peer}`,
-    'ms: median per iteration; spread: (slowest - fastest pass) / median; rate: 2MNK/time (matmul) or bytes read+written/time; ours/peer < 1: ours is faster.',
+    'ms: median per iteration (a training step, a scan); spread: (slowest - fastest pass) / median; rate: 2MNK/time (matmul), bytes read+written/time,',
+    'training steps/s, scan elements (batch x d_inner x L, each with d_state states) or model tokens (batch x L) per second;',
+    'GPU MiB: buffers the case allocated; ours/peer < 1: ours is faster.',
   ].join('\n');
 }
 

@@ -8,11 +8,20 @@
 // dispatch costs does not pass for kernel time. Then `reps` timed passes; the row reports the
 // median per iteration. A peer (TensorFlow.js in the browser, PyTorch in Node) is timed afterwards
 // on the same shapes, with our device released first.
+//
+// Cases whose iteration is more than one pass (a training step: the trainer encodes and submits
+// it itself, copies and clears included) give `submit(count)` instead of ops: `count` iterations
+// go to the queue back to back, one submit each as the app does it, and the row is the span from
+// the first to the last on the GPU's timestamps (wall clock without them) over `count`.
+//
+// GPU memory: every buffer the case creates while preparing is counted (createBuffer is wrapped
+// for the duration), so the column is what that size costs on the device, workspaces included.
 
 import { adapterName, type Gpu, type GpuInfo } from '../src/gpu/device';
 import { encodeOps, type GpuOp } from '../src/gpu/dispatch';
 import { GpuTimer } from '../src/gpu/timing';
 import { kernelContext, type KernelContext } from '../src/kernels/registry';
+import { SpanTimer } from './span';
 
 /** full: a real GPU. quick: a short run on a real GPU. fallback(-quick): software adapters. */
 export type ProfileName = 'full' | 'quick' | 'fallback' | 'fallback-quick';
@@ -28,6 +37,10 @@ export interface BenchConfig {
   maxBatch: number;
   /** Stop adding reps to a case once its timed passes have taken this long (min 3 reps). */
   caseBudgetMs: number;
+  /** Submit-mode cases (training steps): iterations per timed span are chosen to fill about this long. */
+  targetSpanMs: number;
+  /** ... and never fewer than this many (N steps back to back, so one step's latency is amortised). */
+  minSpanIterations: number;
   /** Only cases whose id contains one of these (empty: all). */
   only: string[];
   /** Replaces every selected case's own sizes. */
@@ -43,11 +56,13 @@ export interface ConfigRequest {
   reps?: number;
 }
 
-const PROFILE_TIMING: Record<ProfileName, Pick<BenchConfig, 'warmup' | 'reps' | 'targetPassMs' | 'maxBatch' | 'caseBudgetMs'>> = {
-  full: { warmup: 3, reps: 15, targetPassMs: 4, maxBatch: 256, caseBudgetMs: 4000 },
-  quick: { warmup: 2, reps: 7, targetPassMs: 2, maxBatch: 128, caseBudgetMs: 1500 },
-  fallback: { warmup: 1, reps: 5, targetPassMs: 20, maxBatch: 32, caseBudgetMs: 6000 },
-  'fallback-quick': { warmup: 1, reps: 3, targetPassMs: 10, maxBatch: 16, caseBudgetMs: 2000 },
+type Timing = Pick<BenchConfig, 'warmup' | 'reps' | 'targetPassMs' | 'maxBatch' | 'caseBudgetMs' | 'targetSpanMs' | 'minSpanIterations'>;
+
+const PROFILE_TIMING: Record<ProfileName, Timing> = {
+  full: { warmup: 3, reps: 15, targetPassMs: 4, maxBatch: 256, caseBudgetMs: 4000, targetSpanMs: 100, minSpanIterations: 10 },
+  quick: { warmup: 2, reps: 7, targetPassMs: 2, maxBatch: 128, caseBudgetMs: 1500, targetSpanMs: 50, minSpanIterations: 5 },
+  fallback: { warmup: 1, reps: 5, targetPassMs: 20, maxBatch: 32, caseBudgetMs: 6000, targetSpanMs: 400, minSpanIterations: 2 },
+  'fallback-quick': { warmup: 1, reps: 3, targetPassMs: 10, maxBatch: 16, caseBudgetMs: 2000, targetSpanMs: 200, minSpanIterations: 1 },
 };
 
 /** Picks the profile from the request and the adapter: software adapters get small sizes by themselves. */
@@ -81,17 +96,40 @@ export function resolveConfig(info: GpuInfo, request: ConfigRequest = {}): Bench
 export type PeerSpec =
   | { op: 'matmul'; M: number; N: number; K: number; transA: boolean; transB: boolean }
   | { op: 'activation'; fn: 'tanh' | 'sigmoid'; n: number }
-  | { op: 'adam'; n: number };
+  | { op: 'adam'; n: number }
+  /**
+   * One training step of a one-layer LSTM/GRU (batch-first input (batch, seqLen, input)) with a
+   * Linear head on every step (hidden -> output), MSE loss, gradient clipping to clipNorm (where the
+   * peer has it) and Adam(lr).
+   */
+  | { op: 'train'; cell: 'lstm' | 'gru'; batch: number; seqLen: number; input: number; hidden: number; output: number; lr: number; clipNorm: number }
+  /**
+   * mamba_ssm's selective_scan_ref (a Python loop over time) on u, delta, z (batch, dInner, L),
+   * B, C (batch, dState, L): the forward, or the backward alone (autograd through a retained graph).
+   */
+  | { op: 'scan-ref'; pass: 'forward' | 'backward'; batch: number; seqLen: number; dInner: number; dState: number };
 
-/** Useful work in one iteration: the row's rate is work / time. */
-export type Work = { flops: number } | { bytes: number } | null;
+/**
+ * Useful work in one iteration: the row's rate is work / time. steps: training steps (rate in
+ * steps/s); elements: scan elements, one per (batch, channel, timestep) (Melem/s); tokens:
+ * timesteps through a whole model, batch x L (Mtok/s).
+ */
+export type Work = { flops: number } | { bytes: number } | { steps: number } | { elements: number } | { tokens: number } | null;
+export type RateUnit = 'GFLOP/s' | 'GB/s' | 'steps/s' | 'Melem/s' | 'Mtok/s';
 
 export interface PreparedCase {
   /** The recorded ops of one iteration, encoded in order into one compute pass. */
-  ops: readonly GpuOp[];
+  ops?: readonly GpuOp[];
+  /**
+   * Instead of `ops`: queues `count` iterations itself, without waiting (a training step encodes
+   * its own command buffer, copies and clears included, and submits it). Timed as a span.
+   */
+  submit?(count: number): void;
   work: Work;
   /** e.g. "1024x1024x1024" or "4M" */
   shape: string;
+  /** A remark for the table ("scaled from B32 T128 I16 H128", "loss 0.33 -> 0.12"). */
+  note?: string;
   peer?: PeerSpec;
   /**
    * Checks the results after `iterations` iterations have run (warm-up included). Returns null
@@ -117,6 +155,12 @@ export interface BenchCase {
   /** Family, for grouping in the table ("matmul", "elementwise", "optimizer", "recurrent"). */
   group: string;
   sizes: Record<ProfileName, readonly number[]>;
+  /**
+   * Sizes when the run selects every case (no --only), where they differ from `sizes`: a subset
+   * that keeps the default run short on a slow adapter. Naming the case or its group in --only
+   * runs all of `sizes`.
+   */
+  defaultSizes?: Partial<Record<ProfileName, readonly number[]>>;
   prepare(env: BenchEnv, size: number): Promise<PreparedCase>;
 }
 
@@ -140,12 +184,21 @@ export interface BenchRow {
   msMin: number;
   msMax: number;
   rate: number | null;
-  unit: 'GFLOP/s' | 'GB/s' | null;
-  timing: 'timestamp-query' | 'wall-clock' | 'mixed' | 'none';
+  unit: RateUnit | null;
+  /**
+   * timestamp-query: GPU timestamps around one pass. timestamp-span: from the start of the first
+   * to the end of the last of `batch` back-to-back submits. wall-clock: submit to done.
+   */
+  timing: 'timestamp-query' | 'timestamp-span' | 'wall-clock' | 'mixed' | 'none';
   batch: number;
   reps: number;
   /** 'ok', 'not checked', or what was wrong. */
   check: string;
+  /** Bytes of the GPU buffers the case allocated for this size (null when not measured). */
+  memBytes: number | null;
+  /** Submit-mode rows: median wall-clock time per iteration, submit of the first to done of the last. */
+  wallMs?: number;
+  note?: string;
   peerSpec?: PeerSpec;
   peer?: PeerResult;
   /** ours / peer in time: below 1 we are faster. */
@@ -171,6 +224,9 @@ function median(values: readonly number[]): number {
 function rateOf(work: Work, ms: number): Pick<BenchRow, 'rate' | 'unit'> {
   if (!work || !(ms > 0)) return { rate: null, unit: null };
   if ('flops' in work) return { rate: work.flops / (ms * 1e6), unit: 'GFLOP/s' };
+  if ('steps' in work) return { rate: (work.steps * 1e3) / ms, unit: 'steps/s' };
+  if ('elements' in work) return { rate: work.elements / (ms * 1e3), unit: 'Melem/s' };
+  if ('tokens' in work) return { rate: work.tokens / (ms * 1e3), unit: 'Mtok/s' };
   return { rate: work.bytes / (ms * 1e6), unit: 'GB/s' };
 }
 
@@ -185,6 +241,8 @@ interface Timed {
   batch: number;
   iterations: number;
   timing: BenchRow['timing'];
+  /** Submit mode: wall-clock per iteration, one per timed span. */
+  wallPerIteration?: number[];
 }
 
 async function timeOps(timer: GpuTimer, ops: readonly GpuOp[], config: BenchConfig): Promise<Timed> {
@@ -211,6 +269,59 @@ async function timeOps(timer: GpuTimer, ops: readonly GpuOp[], config: BenchConf
   return { perIteration, batch, iterations, timing };
 }
 
+/** Submit-mode timing: warm-up, then `reps` spans of `batch` back-to-back iterations each. */
+async function timeSubmits(timer: SpanTimer, submit: (count: number) => void, config: BenchConfig): Promise<Timed> {
+  let iterations = 0;
+  let single = 0;
+  for (let w = 0; w < Math.max(1, config.warmup); w++) {
+    single = (await timer.time(() => submit(1))).ms;
+    iterations++;
+  }
+  const wanted = single > 0 ? Math.ceil(config.targetSpanMs / single) : config.maxBatch;
+  const batch = Math.max(1, config.minSpanIterations, Math.min(config.maxBatch, wanted));
+  const perIteration: number[] = [];
+  const wallPerIteration: number[] = [];
+  const sources = new Set<string>();
+  let spent = 0;
+  for (let r = 0; r < config.reps; r++) {
+    if (r >= 3 && spent > config.caseBudgetMs) break;
+    const t = await timer.time(() => submit(batch));
+    iterations += batch;
+    spent += t.wallMs;
+    sources.add(t.source);
+    perIteration.push(t.ms / batch);
+    wallPerIteration.push(t.wallMs / batch);
+  }
+  const timing = sources.size > 1 ? 'mixed' : ((sources.values().next().value as BenchRow['timing'] | undefined) ?? 'none');
+  return { perIteration, batch, iterations, timing, wallPerIteration };
+}
+
+/** Counts the bytes of every buffer created on `device` until `stop()`. */
+function countAllocations(device: GPUDevice): { stop(): number } {
+  const original = device.createBuffer;
+  let bytes = 0;
+  let patched = false;
+  try {
+    device.createBuffer = function countedCreateBuffer(this: GPUDevice, descriptor: GPUBufferDescriptor): GPUBuffer {
+      bytes += descriptor.size;
+      return original.call(this, descriptor);
+    };
+    patched = device.createBuffer !== original;
+  } catch {
+    // A device object that refuses new properties: no memory column.
+  }
+  return {
+    stop() {
+      if (patched) {
+        // The wrapper is an own property over the prototype's method: removing it restores that.
+        delete (device as { createBuffer?: unknown }).createBuffer;
+        if (device.createBuffer !== original) device.createBuffer = original;
+      }
+      return patched ? bytes : Number.NaN;
+    },
+  };
+}
+
 function failedRow(c: BenchCase, size: number, error: unknown): BenchRow {
   return {
     case: c.id,
@@ -226,8 +337,16 @@ function failedRow(c: BenchCase, size: number, error: unknown): BenchRow {
     batch: 0,
     reps: 0,
     check: 'not run',
+    memBytes: null,
     error: error instanceof Error ? error.message : String(error),
   };
+}
+
+/** The sizes a case runs at in this run: --sizes, else its default subset in a run of everything, else its sizes. */
+export function sizesFor(c: BenchCase, config: BenchConfig): readonly number[] {
+  if (config.sizes) return config.sizes;
+  if (config.only.length === 0) return c.defaultSizes?.[config.profile] ?? c.sizes[config.profile];
+  return c.sizes[config.profile];
 }
 
 export function selectedCases(cases: readonly BenchCase[], config: BenchConfig): BenchCase[] {
@@ -239,10 +358,11 @@ export function selectedCases(cases: readonly BenchCase[], config: BenchConfig):
 export async function runSuite(gpu: Gpu, cases: readonly BenchCase[], config: BenchConfig, progress: Progress = () => {}): Promise<SuiteResult> {
   const env: BenchEnv = { gpu, ctx: kernelContext(gpu.device), config };
   const timer = new GpuTimer(gpu.device);
+  const spanTimer = new SpanTimer(gpu.device);
   const rows: BenchRow[] = [];
   try {
     for (const c of selectedCases(cases, config)) {
-      for (const size of config.sizes ?? c.sizes[config.profile]) {
+      for (const size of sizesFor(c, config)) {
         progress(`${c.id} ${size} ...`);
         let row: BenchRow;
         let prepared: PreparedCase | null = null;
@@ -253,9 +373,17 @@ export async function runSuite(gpu: Gpu, cases: readonly BenchCase[], config: Be
           gpu.device.pushErrorScope('validation');
           let timed: Timed | null = null;
           let thrown: unknown = null;
+          let memBytes = Number.NaN;
           try {
-            prepared = await c.prepare(env, size);
-            timed = await timeOps(timer, prepared.ops, config);
+            const allocations = countAllocations(gpu.device);
+            try {
+              prepared = await c.prepare(env, size);
+            } finally {
+              memBytes = allocations.stop();
+            }
+            if (prepared.submit) timed = await timeSubmits(spanTimer, prepared.submit.bind(prepared), config);
+            else if (prepared.ops) timed = await timeOps(timer, prepared.ops, config);
+            else throw new Error(`case ${c.id} gave neither ops nor submit`);
           } catch (error) {
             thrown = error;
           }
@@ -265,6 +393,11 @@ export async function runSuite(gpu: Gpu, cases: readonly BenchCase[], config: Be
           if (thrown || !prepared || !timed) throw thrown;
           const ms = median(timed.perIteration);
           const check = prepared.verify ? ((await prepared.verify(timed.iterations)) ?? 'ok') : 'not checked';
+          const wallMs = timed.wallPerIteration ? median(timed.wallPerIteration) : undefined;
+          // When the wall clock says much more than the GPU span, the CPU (encoding, the completion
+          // callback) is in the way: say so beside the figure.
+          const wallNote = wallMs !== undefined && timed.timing === 'timestamp-span' && wallMs > 1.2 * ms ? `wall clock ${wallMs.toPrecision(3)} ms` : '';
+          const note = [prepared.note ?? '', wallNote].filter(Boolean).join('; ');
           row = {
             case: c.id,
             group: c.group,
@@ -278,6 +411,9 @@ export async function runSuite(gpu: Gpu, cases: readonly BenchCase[], config: Be
             batch: timed.batch,
             reps: timed.perIteration.length,
             check,
+            memBytes: Number.isFinite(memBytes) ? memBytes : null,
+            ...(wallMs !== undefined ? { wallMs } : {}),
+            ...(note ? { note } : {}),
             peerSpec: prepared.peer,
           };
         } catch (error) {
@@ -291,13 +427,14 @@ export async function runSuite(gpu: Gpu, cases: readonly BenchCase[], config: Be
     }
   } finally {
     timer.destroy();
+    spanTimer.destroy();
   }
   return { adapter: adapterName(gpu.info), info: gpu.info, config, rows };
 }
 
 export function describeRow(row: BenchRow): string {
   if (row.error) return `${row.case} ${row.shape}: FAILED ${row.error}`;
-  const rate = row.rate !== null ? `, ${row.rate.toFixed(row.rate < 10 ? 2 : 1)} ${row.unit}` : '';
+  const rate = row.rate !== null ? `, ${row.rate >= 10 ? row.rate.toFixed(1) : row.rate.toPrecision(3)} ${row.unit}` : '';
   return `${row.case} ${row.shape}: ${row.ms.toPrecision(4)} ms${rate} (${row.timing}, batch ${row.batch} x ${row.reps} reps, check ${row.check})`;
 }
 
@@ -312,22 +449,24 @@ export interface Peer {
   measure(specs: readonly PeerSpec[], config: BenchConfig, progress: Progress): Promise<Array<PeerResult | null>>;
 }
 
-/** Times the rows' peer specs with `peer` and fills in `peer` and `ratio`. Never throws. */
+/**
+ * Times the rows' peer specs with `peer` and fills in `peer` and `ratio`. A spec shared by several
+ * rows (the parallel and the sequential scan at one length) is timed once. Never throws.
+ */
 export async function attachPeer(rows: BenchRow[], peer: Peer, config: BenchConfig, progress: Progress = () => {}): Promise<string | null> {
   const withSpec = rows.filter((r) => r.peerSpec && !r.error);
   if (withSpec.length === 0) return null;
+  const unique = new Map<string, PeerSpec>();
+  for (const r of withSpec) unique.set(JSON.stringify(r.peerSpec), r.peerSpec as PeerSpec);
+  const keys = [...unique.keys()];
   try {
-    const results = await peer.measure(
-      withSpec.map((r) => r.peerSpec as PeerSpec),
-      config,
-      progress,
-    );
-    withSpec.forEach((row, i) => {
-      const result = results[i];
-      if (!result || !(result.ms > 0)) return;
+    const results = await peer.measure([...unique.values()], config, progress);
+    for (const row of withSpec) {
+      const result = results[keys.indexOf(JSON.stringify(row.peerSpec))];
+      if (!result || !(result.ms > 0)) continue;
       row.peer = result;
       row.ratio = row.ms / result.ms;
-    });
+    }
     return null;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
@@ -344,5 +483,9 @@ export function peerSpecKey(spec: PeerSpec): string {
       return `${spec.fn} ${spec.n}`;
     case 'adam':
       return `adam ${spec.n}`;
+    case 'train':
+      return `${spec.cell} train B${spec.batch} T${spec.seqLen} I${spec.input} H${spec.hidden}`;
+    case 'scan-ref':
+      return `scan-ref ${spec.pass} B${spec.batch} L${spec.seqLen} D${spec.dInner} N${spec.dState}`;
   }
 }

@@ -26,8 +26,10 @@ const EXTRA_ARGS = ['--enable-webgpu-developer-features'];
 const USAGE = `usage: node scripts/bench.mjs [options]
   --quick           fewer, smaller sizes
   --full            full sizes even on a software adapter (SwiftShader: very slow)
-  --only=a,b        only cases whose id or group matches (matmul, matmul-tA, tanh-forward, adam, ...)
-  --sizes=a,b       replace the cases' sizes
+  --only=a,b        only cases whose id or group matches (matmul, matmul-tA, tanh-forward, adam,
+                    train, lstm-train, gru-train, scan, scan-parallel-forward, ...); a case named
+                    here runs all its sizes (a run of everything on a software adapter runs a subset)
+  --sizes=a,b       replace the cases' sizes (train: hidden size naming the configuration; scan: L)
   --reps=N          timed passes per row
   --no-peer         skip TensorFlow.js
   --no-build        serve the existing build instead of running vite build

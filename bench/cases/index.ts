@@ -1,19 +1,28 @@
 // The registry of benchmark cases, in the order they run and print. Both the browser page and the
 // Node bench run exactly this list.
 //
-// Adding a case (an LSTM/GRU training step, the Mamba scan):
-//   1. bench/cases/lstm.ts exports a BenchCase (see bench/suite.ts). `prepare(env, size)` builds the
-//      model for that size with env.ctx (the shared KernelContext) and returns the ops of ONE
-//      iteration, e.g. a whole training step (forward, backward tape, Adam) as recorded GpuOps.
-//      The harness encodes them into one compute pass, warms up, batches and takes the median.
-//      `size` is whatever the case wants it to mean (hidden size, sequence length); `shape` says
-//      it in the table ("H=256 T=64 B=32"). `work` may be null: the row then shows ms only.
+// Adding a case:
+//   1. bench/cases/<name>.ts exports a BenchCase (see bench/suite.ts). `prepare(env, size)` builds
+//      what that size needs with env.ctx (the shared KernelContext) and returns either the ops of
+//      ONE iteration (dispatches only: the harness encodes them into one compute pass, warms up,
+//      batches and takes the median; scan.ts) or `submit(count)`, which queues `count` iterations
+//      itself, for work that is several passes, copies or its own submit (a Trainer step,
+//      train.ts; a model's forward with copies, mamba.ts). `size` is whatever the case wants it to
+//      mean (hidden size, sequence length); `shape` says it in the table. `work` may be null.
+//      Give `defaultSizes` when a run of every case on a slow adapter should take only some.
 //   2. Optionally a `peer` spec: add its shape to PeerSpec in suite.ts and teach the peers
 //      (bench/peers/tfjs.ts, bench/peers/torch.ts) to time it, e.g. torch.nn.LSTM (cuDNN).
 //   3. List it below.
+//
+// train.ts: LSTM/GRU training steps (Trainer.step), peers tfjs trainOnBatch and PyTorch cuDNN.
+// scan.ts: the selective scan, parallel and sequential, forward and backward; peer: PyTorch's
+//   python-loop selective_scan_ref at L <= 4096. mamba.ts: the whole Mamba forward (no peer).
 
 import type { BenchCase } from '../suite';
 import { elementwiseCases } from './elementwise';
+import { mambaCases } from './mamba';
 import { matmulCases } from './matmul';
+import { scanCases } from './scan';
+import { trainCases } from './train';
 
-export const BENCH_CASES: readonly BenchCase[] = [...matmulCases, ...elementwiseCases];
+export const BENCH_CASES: readonly BenchCase[] = [...matmulCases, ...elementwiseCases, ...trainCases, ...scanCases, ...mambaCases];

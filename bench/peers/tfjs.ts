@@ -4,6 +4,13 @@
 // Timing: on WebGPU with timestamp queries, tf.time()'s kernelMs (GPU time of every kernel the op
 // launched, summed), which is the closest to our timestamp-query figure; otherwise wall-clock over
 // a batch of iterations ended by reading back one element, so queue latency is amortised.
+//
+// Training steps ('train' specs) are a tf.sequential LSTM or GRU (returnSequences, sigmoid gates
+// as in PyTorch) with a Dense head on every step, MSE and Adam, run with `model.trainOnBatch`,
+// which awaits each step's loss as tfjs requires; timed on the wall clock over N steps. tfjs has
+// no gradient clipping in that path (ours clips; the cost is one small reduction) and its GRU puts
+// the reset gate before the recurrent matmul (Keras' reset_after=False, the only one it has).
+// The selective scan has no tfjs counterpart.
 
 import type * as TF from '@tensorflow/tfjs';
 import { peerSpecKey, type BenchConfig, type Peer, type PeerResult, type PeerSpec, type Progress } from '../suite';
@@ -38,6 +45,9 @@ interface Workload {
 
 function workload(tf: Tf, spec: PeerSpec): Workload | null {
   switch (spec.op) {
+    case 'train':
+    case 'scan-ref':
+      return null;
     case 'matmul': {
       const { M, N, K, transA, transB } = spec;
       const a = tf.randomUniform(transA ? [K, M] : [M, K], -1, 1, 'float32', 11);
@@ -101,6 +111,46 @@ async function timeBatch(tf: Tf, w: Workload, times: number, useKernelMs: boolea
   return (performance.now() - start) / times;
 }
 
+type TrainSpec = Extract<PeerSpec, { op: 'train' }>;
+
+/** Milliseconds per training step (median over timed runs of `steps` awaited steps each). */
+async function timeTraining(tf: Tf, spec: TrainSpec, config: BenchConfig): Promise<{ ms: number; steps: number; reps: number }> {
+  const { batch: B, seqLen: T, input: I, hidden: H, output: O } = spec;
+  const optimizer = tf.train.adam(spec.lr);
+  const model = tf.sequential();
+  const recurrent = { units: H, returnSequences: true, inputShape: [T, I], recurrentActivation: 'sigmoid' as const };
+  model.add(spec.cell === 'lstm' ? tf.layers.lstm(recurrent) : tf.layers.gru(recurrent));
+  model.add(tf.layers.dense({ units: O }));
+  model.compile({ optimizer, loss: 'meanSquaredError' });
+  const x = tf.randomUniform([B, T, I], -1, 1, 'float32', 41);
+  const y = tf.randomUniform([B, T, O], -1, 1, 'float32', 42);
+  const run = async (steps: number) => {
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+    return (performance.now() - start) / steps;
+  };
+  try {
+    // The first step builds every shader; each step is awaited, so there is no latency to amortise
+    // and a slow step is timed alone.
+    let single = 0;
+    for (let i = 0; i < Math.max(1, config.warmup); i++) single = await run(1);
+    const steps = Math.max(1, Math.min(config.maxBatch, Math.ceil(config.targetSpanMs / single)));
+    const samples: number[] = [];
+    let spent = 0;
+    for (let r = 0; r < config.reps; r++) {
+      if (r >= 2 && spent > config.caseBudgetMs) break;
+      const ms = await run(steps);
+      spent += ms * steps;
+      samples.push(ms);
+    }
+    return { ms: median(samples), steps, reps: samples.length };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+    tf.dispose([x, y]);
+  }
+}
+
 export function tfjsPeer(): Peer {
   const peer: Peer = {
     name: 'tfjs',
@@ -119,6 +169,17 @@ export function tfjsPeer(): Peer {
       progress(`peer: ${peer.detail}`);
       const results: Array<PeerResult | null> = [];
       for (const spec of specs) {
+        if (spec.op === 'train') {
+          try {
+            const t = await timeTraining(tf, spec, config);
+            results.push({ name: peer.name, ms: t.ms, timing: 'wall-clock (trainOnBatch, awaited per step)' });
+            progress(`tfjs ${peerSpecKey(spec)}: ${t.ms.toPrecision(4)} ms per step (${t.steps} steps x ${t.reps})`);
+          } catch (error) {
+            progress(`tfjs ${peerSpecKey(spec)} failed: ${error instanceof Error ? error.message : String(error)}`);
+            results.push(null);
+          }
+          continue;
+        }
         const w = workload(tf, spec);
         if (!w) {
           results.push(null);

@@ -1,6 +1,12 @@
 // PyTorch as the peer of the Node bench on a CUDA machine: one python3 process times every spec
 // with CUDA events (TF32 off, so matmul is true fp32 like ours) and prints JSON. Missing python3,
 // torch or CUDA makes the peer skip with a reason; the bench itself goes on. Node only.
+//
+// 'train': nn.LSTM / nn.GRU (batch_first, cuDNN) + nn.Linear on every step, MSE, backward,
+// clip_grad_norm_ and Adam (fused), the same step as ours; N steps back to back between two CUDA
+// events, the same span our submit-mode rows measure. 'scan-ref': mamba_ssm's selective_scan_ref,
+// the Python loop over time (not the CUDA kernel of mamba_ssm, which is not installed there), its
+// forward under no_grad, or its backward alone through a retained autograd graph.
 
 import { spawnSync } from 'node:child_process';
 import { peerSpecKey, type BenchConfig, type Peer, type PeerResult, type PeerSpec } from '../suite';
@@ -29,6 +35,68 @@ def main():
     def uniform(*shape):
         return torch.rand(*shape, generator=gen, device=cuda) * 2 - 1
 
+    F = torch.nn.functional
+
+    def selective_scan_ref(u, delta, A, B, C, D, z, delta_bias):
+        # mamba_ssm.ops.selective_scan_interface.selective_scan_ref, real inputs, B and C varying in time.
+        delta = F.softplus(delta + delta_bias[..., None])
+        batch, dim, dstate = u.shape[0], A.shape[0], A.shape[1]
+        deltaA = torch.exp(torch.einsum("bdl,dn->bdln", delta, A))
+        deltaB_u = torch.einsum("bdl,bnl,bdl->bdln", delta, B, u)
+        x = A.new_zeros((batch, dim, dstate))
+        ys = []
+        for i in range(u.shape[2]):
+            x = deltaA[:, :, i] * x + deltaB_u[:, :, i]
+            ys.append(torch.einsum("bdn,bn->bd", x, C[:, :, i]))
+        y = torch.stack(ys, dim=2)
+        out = y + u * D[..., None]
+        return out * F.silu(z), x
+
+    def make_train(spec):
+        B, T, I, H, O = spec["batch"], spec["seqLen"], spec["input"], spec["hidden"], spec["output"]
+        torch.manual_seed(7)
+        rnn = (torch.nn.LSTM if spec["cell"] == "lstm" else torch.nn.GRU)(I, H, batch_first=True).to(cuda)
+        head = torch.nn.Linear(H, O).to(cuda)
+        params = list(rnn.parameters()) + list(head.parameters())
+        try:
+            opt = torch.optim.Adam(params, lr=spec["lr"], fused=True)
+        except Exception:
+            opt = torch.optim.Adam(params, lr=spec["lr"], foreach=True)
+        x = uniform(B, T, I)
+        y = torch.zeros(B, T, O, device=cuda)
+        y[:, 1:, :] = x[:, :-1, :O]
+        clip = spec["clipNorm"]
+
+        def step():
+            with torch.enable_grad():
+                opt.zero_grad(set_to_none=True)
+                out, _ = rnn(x)
+                loss = F.mse_loss(head(out), y)
+                loss.backward()
+                if clip > 0:
+                    torch.nn.utils.clip_grad_norm_(params, clip, foreach=True)
+                opt.step()
+        return step
+
+    def make_scan(spec):
+        b, L, E, N = spec["batch"], spec["seqLen"], spec["dInner"], spec["dState"]
+        backward = spec["pass"] == "backward"
+        def leaf(t):
+            return t.requires_grad_(True) if backward else t
+        u, delta, z = leaf(uniform(b, E, L)), leaf(uniform(b, E, L) * 1.5 - 0.5), leaf(uniform(b, E, L) * 3)
+        A = leaf(-(uniform(E, N) * 0.95 + 1.05))
+        Bm, Cm = leaf(uniform(b, N, L)), leaf(uniform(b, N, L))
+        D, bias = leaf(uniform(E)), leaf(uniform(E) * 0.5)
+        if not backward:
+            def forward():
+                with torch.no_grad():
+                    selective_scan_ref(u, delta, A, Bm, Cm, D, z, bias)
+            return forward
+        with torch.enable_grad():
+            out, last = selective_scan_ref(u, delta, A, Bm, Cm, D, z, bias)
+        dy, dlast = uniform(*out.shape), uniform(*last.shape)
+        return lambda: torch.autograd.backward([out, last], [dy, dlast], retain_graph=True)
+
     def make(spec):
         op = spec["op"]
         if op == "matmul":
@@ -50,6 +118,10 @@ def main():
             except Exception:
                 opt = torch.optim.Adam([p], lr=1e-3, foreach=True)
             return opt.step
+        if op == "train":
+            return make_train(spec)
+        if op == "scan-ref":
+            return make_scan(spec)
         raise ValueError("unknown op %s" % op)
 
     def elapsed(fn, times):
@@ -62,11 +134,16 @@ def main():
         end.synchronize()
         return start.elapsed_time(end)
 
-    def measure(fn):
+    def measure(fn, spec):
         single = 0.0
         for _ in range(max(1, config["warmup"])):
             single = elapsed(fn, 1)
-        batch = max(1, min(config["maxBatch"], math.ceil(config["targetPassMs"] / single) if single > 0 else config["maxBatch"]))
+        # Training steps fill a span like our submit-mode rows; the rest a pass like our kernels.
+        train = spec["op"] == "train"
+        target = config["targetSpanMs"] if train else config["targetPassMs"]
+        batch = max(1, min(config["maxBatch"], math.ceil(target / single) if single > 0 else config["maxBatch"]))
+        if train:
+            batch = max(batch, config["minSpanIterations"])
         samples, spent = [], 0.0
         for r in range(config["reps"]):
             if r >= 3 and spent > config["caseBudgetMs"]:
@@ -80,15 +157,14 @@ def main():
         return {"ms": med, "batch": batch, "reps": len(samples)}
 
     results = []
-    with torch.no_grad():
-        for spec in request["specs"]:
-            try:
-                results.append(measure(make(spec)))
-            except Exception as error:
-                results.append({"error": str(error)})
-            torch.cuda.empty_cache()
+    for spec in request["specs"]:
+        try:
+            results.append(measure(make(spec), spec))
+        except Exception as error:
+            results.append({"error": str(error)})
+        torch.cuda.empty_cache()
     print(json.dumps({
-        "detail": "PyTorch %s, CUDA %s, TF32 off, %s" % (torch.__version__, torch.version.cuda, torch.cuda.get_device_name(0)),
+        "detail": "PyTorch %s, CUDA %s, cuDNN %s, TF32 off, %s" % (torch.__version__, torch.version.cuda, torch.backends.cudnn.version(), torch.cuda.get_device_name(0)),
         "results": results,
     }))
 
