@@ -89,6 +89,8 @@ export class Session {
       type: 'configured',
       models: this.models.map((m) => ({ id: m.slot.id, parameters: m.trainer.layout.fields.reduce((s, f) => s + f.size, 0), names: m.trainer.layout.fields.map((f) => f.name) })),
     });
+    // The untrained models' validation loss: where every validation curve starts.
+    await this.validateIfDue(true);
   }
 
   async play(): Promise<void> {

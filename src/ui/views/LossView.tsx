@@ -51,6 +51,7 @@ export function LossView() {
   // First and latest raw losses of the first model (the curve itself is bucket means).
   const first = curves[0] ? telemetry.models.get(curves[0].model.id) : undefined;
   const span = first && first.loss.length > 0 ? { from: first.loss.get(0), to: first.loss.last() } : null;
+  const valSpan = first && first.valLoss.length > 0 ? { from: first.valLoss.get(0), to: first.valLoss.last() } : null;
   return (
     <ViewPanel
       title="Loss"
@@ -59,7 +60,7 @@ export function LossView() {
       actions={
         <>
           {span && (
-            <span className="muted small" data-testid="loss-span" data-first={span.from} data-last={span.to}>
+            <span className="muted small" data-testid="loss-span" data-first={span.from} data-last={span.to} data-val-first={valSpan?.from} data-val-last={valSpan?.to}>
               {span.from.toPrecision(3)} → {span.to.toPrecision(3)}
             </span>
           )}
