@@ -192,7 +192,7 @@ export class RecurrentStack {
       const gates = this.alloc(`gates${s}`, cfg.cell === 'rnn_tanh' ? [1] : [T, B, 4 * H]);
       const dGi = this.alloc(`d_gi${s}`, [T, B, GH]);
       // Only the GRU's hidden-side gradients differ from the input side's (r scales W_hn h + b_hn);
-      // the others bind a placeholder, since one buffer may not be bound writable twice.
+      // the others bind a one-value buffer there, since one buffer may not be bound writable twice.
       const dGhBinding = this.alloc(`d_gh${s}`, cfg.cell === 'gru' ? [T, B, GH] : [1]);
       const dGh = cfg.cell === 'gru' ? dGhBinding : dGi;
       const cOff = carryCellOffset(B, H);
