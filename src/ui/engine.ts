@@ -54,9 +54,7 @@ export function loadBuiltin(id: string, params: ParamValues): void {
   clearTimeout(builtinTimer);
   const { startLoad, seed } = useStore.getState();
   startLoad({ kind: 'builtin', id, params });
-  // Choice parameters are strings (e.g. digits: mode 'reverse'); the worker's data layer takes
-  // them as they are, though the protocol's type still says numbers only.
-  send({ type: 'load-data', source: { kind: 'builtin', id, params: params as Record<string, number>, seed } });
+  send({ type: 'load-data', source: { kind: 'builtin', id, params, seed } });
 }
 
 let builtinTimer: ReturnType<typeof setTimeout> | undefined;
