@@ -125,6 +125,8 @@ export interface PreparedCase {
    * its own command buffer, copies and clears included, and submits it). Timed as a span.
    */
   submit?(count: number): void;
+  /** Submit mode, too long to repeat (minutes on a software adapter): no warm-up, one timed iteration. */
+  once?: boolean;
   work: Work;
   /** e.g. "1024x1024x1024" or "4M" */
   shape: string;
@@ -269,11 +271,14 @@ async function timeOps(timer: GpuTimer, ops: readonly GpuOp[], config: BenchConf
   return { perIteration, batch, iterations, timing };
 }
 
+/** Timing of a case that runs once (PreparedCase.once). */
+const ONCE: Timing = { warmup: 0, reps: 1, targetPassMs: 0, maxBatch: 1, caseBudgetMs: 0, targetSpanMs: 0, minSpanIterations: 1 };
+
 /** Submit-mode timing: warm-up, then `reps` spans of `batch` back-to-back iterations each. */
-async function timeSubmits(timer: SpanTimer, submit: (count: number) => void, config: BenchConfig): Promise<Timed> {
+async function timeSubmits(timer: SpanTimer, submit: (count: number) => void, config: Timing): Promise<Timed> {
   let iterations = 0;
   let single = 0;
-  for (let w = 0; w < Math.max(1, config.warmup); w++) {
+  for (let w = 0; w < config.warmup; w++) {
     single = (await timer.time(() => submit(1))).ms;
     iterations++;
   }
@@ -381,7 +386,7 @@ export async function runSuite(gpu: Gpu, cases: readonly BenchCase[], config: Be
             } finally {
               memBytes = allocations.stop();
             }
-            if (prepared.submit) timed = await timeSubmits(spanTimer, prepared.submit.bind(prepared), config);
+            if (prepared.submit) timed = await timeSubmits(spanTimer, prepared.submit.bind(prepared), prepared.once ? ONCE : config);
             else if (prepared.ops) timed = await timeOps(timer, prepared.ops, config);
             else throw new Error(`case ${c.id} gave neither ops nor submit`);
           } catch (error) {

@@ -10,6 +10,10 @@
 //   biasGrad:    db[c]     = Σ_{t,b} dy[t,b,c]
 // The two reductions run one workgroup per output value (no float atomics): lanes stride over
 // the T·B rows, a tree in workgroup memory finishes.
+//
+// forwardHistory is the forward with the K-1 steps before t=0 read from `history` (rows laid out
+// like x's) instead of zeros: a long sequence convolved window by window, each window's history
+// being the last K-1 rows of the window before it.
 
 const FLAT: u32 = 64u;
 const LANES: u32 = 64u;
@@ -31,6 +35,7 @@ struct ConvParams {
 @group(0) @binding(3) var<storage, read> bias: array<f32>; //      (C)
 @group(0) @binding(4) var<storage, read_write> out: array<f32>; // y, dx, dw (C, K) or db (C)
 @group(0) @binding(5) var<uniform> cp: ConvParams;
+@group(0) @binding(6) var<storage, read> history: array<f32>; // (K-1, B, x_stride) x at t = -(K-1)..-1
 
 var<workgroup> partial: array<f32, LANES>;
 
@@ -62,6 +67,30 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
     if (t + k + 1u >= cp.K) {
       acc = fma(weight[c * cp.K + k], xs[xAt(t + k + 1u - cp.K, b, c)], acc);
     }
+  }
+  out[yAt(t, b, c)] = acc;
+}
+
+@compute @workgroup_size(FLAT)
+fn forwardHistory(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = flatIndex(gid, groups);
+  if (i >= cp.T * cp.B * cp.C) {
+    return;
+  }
+  let c = i % cp.C;
+  let row = i / cp.C;
+  let t = row / cp.B;
+  let b = row % cp.B;
+  var acc = bias[c];
+  for (var k = 0u; k < cp.K; k++) {
+    // Source step s = t - (K-1) + k; before the start it is history row s + K-1 = t + k.
+    var v: f32;
+    if (t + k + 1u >= cp.K) {
+      v = xs[xAt(t + k + 1u - cp.K, b, c)];
+    } else {
+      v = history[xAt(t + k, b, c)];
+    }
+    acc = fma(weight[c * cp.K + k], v, acc);
   }
   out[yAt(t, b, c)] = acc;
 }

@@ -12,7 +12,9 @@
 // THREADS·ITEMS steps is done. Longer sequences take three passes: every chunk's total pair
 // (chunkTotals), a serial scan over the chunk totals giving each chunk's start state
 // (chunkCarries), then every chunk again from its start state (forwardParallel). Only chunk-start
-// states are stored; the backward pass recomputes the states inside each chunk.
+// states are stored; the backward pass recomputes the states inside each chunk. With
+// HAS_INITIAL the forward starts from a given state instead of zeros: a sequence too long for
+// one pass runs window by window, each window starting from the last one's final state.
 //
 // The backward pass is the same scan run backwards. With dout_t = dy_t·SiLU(z_t) and
 // g_t = ∂loss/∂h_t, g_t = dout_t·C_t + a_{t+1}·g_{t+1}, started from ∂loss/∂lastState. Writing
@@ -29,6 +31,11 @@ override THREADS: u32 = 64u;
 override DELTA_SOFTPLUS: bool = true;
 // reduceStateGrad writes dC (true) or dB (false).
 override WHICH_C: bool = false;
+// The forward starts from the state in work[w_init] (streaming a long sequence window by window)
+// instead of zeros. Forward only: no backward entry point reads it.
+override HAS_INITIAL: bool = false;
+// The forward keeps y before the gate in work[w_pre] for the backward pass; off when there is none.
+override KEEP_PRE: bool = true;
 
 const FLAT: u32 = 64u; // workgroup size of the one-thread-per-element kernels
 
@@ -58,6 +65,10 @@ struct ScanParams {
   w_part_C: u32, //     (num_groups, batch, d_state, L)
   w_hist: u32, //       (batch, L) states of one (channel, state) pair, backwardSequential only
   num_parts: u32, //    batch * num_chunks
+  w_init: u32, //       (batch, d_inner, d_state) the state before step 0, with HAS_INITIAL
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
   // Element (b, c, t) of a strided tensor is at x + b·y + c·z + t·w.
   u_at: vec4<u32>,
   delta_at: vec4<u32>,
@@ -134,6 +145,14 @@ fn deltaGrad(raw: f32) -> f32 {
 /** (b, d, n) flattened, the index of per-state workspace arrays before their chunk axis. */
 fn stateIndex(b: u32, d: u32, n: u32) -> u32 {
   return (b * sp.d_inner + d) * sp.d_state + n;
+}
+
+/** The state before step 0: zeros, or work[w_init] with HAS_INITIAL. */
+fn initialState(s: u32) -> f32 {
+  if (HAS_INITIAL) {
+    return work[sp.w_init + s];
+  }
+  return 0.0;
 }
 
 /** (b, d, t) flattened, the index of the workspace's (batch, d_inner, L) arrays. */
@@ -228,7 +247,7 @@ fn forwardSequential(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
   let d = i % sp.d_inner;
   let N = sp.d_state;
   for (var n = 0u; n < N; n++) {
-    last_state[stateIndex(b, d, n)] = 0.0;
+    last_state[stateIndex(b, d, n)] = initialState(stateIndex(b, d, n));
   }
   for (var t = 0u; t < sp.seq_len; t++) {
     let dt = deltaOf(rawDelta(b, d, t));
@@ -240,7 +259,9 @@ fn forwardSequential(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
       last_state[stateIndex(b, d, n)] = h;
       out += Cm[at(sp.C_at, b, n, t)] * h;
     }
-    work[sp.w_pre + seqIndex(b, d, t)] = out;
+    if (KEEP_PRE) {
+      work[sp.w_pre + seqIndex(b, d, t)] = out;
+    }
     y[at(sp.y_at, b, d, t)] = out * silu_(z[at(sp.z_at, b, d, t)]);
   }
 }
@@ -294,7 +315,7 @@ fn chunkCarries(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
   if (s >= states) {
     return;
   }
-  var h = 0.0;
+  var h = initialState(s);
   for (var k = 0u; k < sp.num_chunks; k++) {
     let i = s * sp.num_chunks + k;
     work[sp.w_states + i] = h;
@@ -329,7 +350,7 @@ fn forwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
       run = then_(run, steps[i]);
     }
     let before = scanExclusive(lid, run, false);
-    var h = 0.0;
+    var h = initialState(stateIndex(b, d, n));
     if (chunk > 0u) {
       h = work[sp.w_states + stateIndex(b, d, n) * sp.num_chunks + chunk];
     }
@@ -348,7 +369,9 @@ fn forwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
   for (var i = 0u; i < ITEMS; i++) {
     let t = t0 + i;
     if (t < sp.seq_len) {
-      work[sp.w_pre + seqIndex(b, d, t)] = out[i];
+      if (KEEP_PRE) {
+        work[sp.w_pre + seqIndex(b, d, t)] = out[i];
+      }
       y[at(sp.y_at, b, d, t)] = out[i] * silu_(z[at(sp.z_at, b, d, t)]);
     }
   }

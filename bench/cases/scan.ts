@@ -13,7 +13,7 @@
 // tensors (512 MiB each) are written without building them on the host, and every channel still
 // sees different values.
 
-import { runOps } from '../../src/gpu/dispatch';
+import { dispatchesOf, runOps } from '../../src/gpu/dispatch';
 import { createTensor, F32, type Tensor } from '../../src/gpu/tensor';
 import { selectiveScanOps, type ScanAlgorithm, type ScanGradTensors, type ScanShape, type ScanTensors } from '../../src/kernels/scan';
 import { relErr } from '../../src/reference/compare';
@@ -58,7 +58,7 @@ function tiledRange(t: Tiled, start: number, count: number): Float64Array {
 
 interface ScanSetup {
   shape: ScanShape;
-  io: Record<keyof ScanTensors, Tiled | { tensor: Tensor; block: null }>;
+  io: Record<Exclude<keyof ScanTensors, 'initialState'>, Tiled | { tensor: Tensor; block: null }>;
   grads: Record<keyof ScanGradTensors, Tiled | { tensor: Tensor; block: null }> | null;
 }
 
@@ -199,7 +199,7 @@ async function prepareScan(env: BenchEnv, L: number, algorithm: ScanAlgorithm, p
   const ops = scan;
   const { batch, dInner, dState } = setup.shape;
   return {
-    ops: pass === 'forward' ? ops.forward : ops.backward,
+    ops: dispatchesOf(pass === 'forward' ? ops.forward : ops.backward, 'scan bench'),
     work: { elements: batch * dInner * L },
     shape: `L=${countLabel(L)} B${batch} D${dInner} N${dState}${fallback ? ' (scaled)' : ''}`,
     note: [

@@ -35,6 +35,14 @@ export interface ClearOp {
 /** Anything a recorded step can hold. */
 export type StepOp = GpuOp | CopyOp | ClearOp;
 
+/** The ops as dispatches, for callers that time them inside one compute pass; throws on a copy or clear. */
+export function dispatchesOf(ops: readonly StepOp[], what: string): GpuOp[] {
+  return ops.map((op) => {
+    if (op.kind === 'copy' || op.kind === 'clear') throw new Error(`${what}: '${op.label}' is a ${op.kind}, not a dispatch`);
+    return op;
+  });
+}
+
 export function copyOp(label: string, src: Tensor, dst: Tensor, elements = Math.min(src.size, dst.size)): CopyOp {
   if (elements > src.size || elements > dst.size) throw new Error(`${label}: copying ${elements} values between ${src.label} (${src.size}) and ${dst.label} (${dst.size})`);
   return { kind: 'copy', label, src: src.buffer, srcOffset: src.offset, dst: dst.buffer, dstOffset: dst.offset, bytes: elements * 4 };

@@ -43,15 +43,29 @@ function uniform(ctx: KernelContext, label: string, s: ConvShape, x: RowLayout, 
   ]);
 }
 
-/** y (layout yl) = bias + causal depthwise conv of x (layout xl) with weight (C, 1, K). */
-export async function conv1dForwardOp(ctx: KernelContext, s: ConvShape, io: { x: Tensor; xl: RowLayout; weight: Tensor; bias: Tensor; y: Tensor; yl: RowLayout }): Promise<GpuOp> {
+/**
+ * y (layout yl) = bias + causal depthwise conv of x (layout xl) with weight (C, 1, K). With
+ * `history` (K-1 rows in x's layout: x at t = -(K-1)..-1), the steps before t=0 are read from it
+ * instead of being zeros.
+ */
+export async function conv1dForwardOp(
+  ctx: KernelContext,
+  s: ConvShape,
+  io: { x: Tensor; xl: RowLayout; weight: Tensor; bias: Tensor; y: Tensor; yl: RowLayout; history?: Tensor },
+): Promise<GpuOp> {
   expectSize(io.x, extent(s, io.xl), 'x');
   expectSize(io.y, extent(s, io.yl), 'y');
   expectSize(io.weight, s.channels * s.width, 'weight');
   expectSize(io.bias, s.channels, 'bias');
-  const label = `conv1d forward ${s.T}x${s.B}x${s.channels} k${s.width}`;
+  const label = `conv1d forward ${s.T}x${s.B}x${s.channels} k${s.width}${io.history ? ' (with history)' : ''}`;
+  const resources = [io.x, null, io.weight, io.bias, io.y, uniform(ctx, label, s, io.xl, io.yl)];
+  if (io.history && s.width > 1) {
+    expectSize(io.history, extent({ ...s, T: s.width - 1 }, io.xl), 'history');
+    const pipeline = await ctx.pipelines.get(KERNELS.conv1d, 'forwardHistory', {});
+    return makeOp(ctx.device, pipeline, label, [...resources, io.history], grid1d(s.T * s.B * s.channels, 64));
+  }
   const pipeline = await ctx.pipelines.get(KERNELS.conv1d, 'forward', {});
-  return makeOp(ctx.device, pipeline, label, [io.x, null, io.weight, io.bias, io.y, uniform(ctx, label, s, io.xl, io.yl)], grid1d(s.T * s.B * s.channels, 64));
+  return makeOp(ctx.device, pipeline, label, resources, grid1d(s.T * s.B * s.channels, 64));
 }
 
 export interface ConvGrads {

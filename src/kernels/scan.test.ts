@@ -268,3 +268,68 @@ describe('parallel scan equals the sequential scan', () => {
     expect(seconds).toBeLessThan(60);
   });
 });
+
+// ---------------------------------------------------------------- starting from a given state
+
+describe('selective scan from an initial state (a long sequence in windows)', () => {
+  const rng = new Random(7);
+  /** Steps [t0, t1) of a channel-major [batch, channels, L] array. */
+  const slice = (v: ArrayLike<number>, batch: number, channels: number, L: number, t0: number, t1: number) => {
+    const out = new Float64Array(batch * channels * (t1 - t0));
+    for (let r = 0; r < batch * channels; r++) for (let t = t0; t < t1; t++) out[r * (t1 - t0) + t - t0] = v[r * L + t];
+    return out;
+  };
+
+  for (const [what, options, cuts] of [
+    ['parallel, windows of several chunks of 8', { threads: 4, items: 2 }, [0, 40, 41, 77]],
+    ['parallel, default chunks', {}, [0, 3, 77]],
+    ['sequential', { algorithm: 'sequential' }, [0, 1, 50, 77]],
+  ] as Array<[string, ScanOptions, number[]]>) {
+    it(`${what}: windows [${cuts.join(', ')}) continue the state, forward only`, async () => {
+      const { device } = gpu;
+      const full: ScanShape = { batch: 2, dInner: 3, dState: 4, seqLen: cuts[cuts.length - 1], deltaSoftplus: true };
+      const { batch, dInner: E, dState: N, seqLen: L } = full;
+      const { x } = randomCase(rng, full);
+      const want = selectiveScan(full, x);
+      const lastState = createTensor(device, 'lastState', [batch * E * N], new Float64Array(batch * E * N)); // zeros: a new sequence
+      const y = new Float64Array(batch * E * L);
+      for (let w = 0; w + 1 < cuts.length; w++) {
+        const [t0, t1] = [cuts[w], cuts[w + 1]];
+        const shape = { ...full, seqLen: t1 - t0 };
+        const seq = (v: ArrayLike<number>, channels: number, name: string) => createTensor(device, name, [batch * channels * (t1 - t0)], slice(v, batch, channels, L, t0, t1));
+        const io = {
+          u: seq(x.u, E, 'u'),
+          delta: seq(x.delta, E, 'delta'),
+          z: seq(x.z, E, 'z'),
+          B: seq(x.B, N, 'B'),
+          C: seq(x.C, N, 'C'),
+          A: createTensor(device, 'A', [E * N], x.A),
+          D: createTensor(device, 'D', [E], x.D),
+          deltaBias: createTensor(device, 'deltaBias', [E], x.deltaBias),
+          y: createTensor(device, 'y', [batch * E * (t1 - t0)]),
+          lastState,
+          initialState: lastState,
+        };
+        const ops = await selectiveScanOps(ctx, shape, io, undefined, options);
+        expect(ops.plan.offsets.pre, 'no backward workspace').toBe(ops.plan.offsets.dout);
+        await runOps(device, ops.forward);
+        const part = await readTensor(device, io.y);
+        for (let r = 0; r < batch * E; r++) for (let t = t0; t < t1; t++) y[r * L + t] = part[r * (t1 - t0) + t - t0];
+        ops.destroy();
+        for (const [k, t] of Object.entries(io)) if (k !== 'lastState' && k !== 'initialState') t.buffer.destroy();
+      }
+      expect(relErr(y, want.y), 'y').toBeLessThanOrEqual(1e-5);
+      expect(relErr(await readTensor(device, lastState), want.lastState), 'last state').toBeLessThanOrEqual(1e-5);
+      lastState.buffer.destroy();
+    });
+  }
+
+  it('refuses an initial state with a backward pass (no gradient flows into it)', async () => {
+    const shape: ScanShape = { batch: 1, dInner: 1, dState: 1, seqLen: 4, deltaSoftplus: true };
+    const t = (n: number) => createTensor(gpu.device, 't', [n]);
+    const io = { u: t(4), delta: t(4), z: t(4), B: t(4), C: t(4), A: t(1), D: t(1), deltaBias: t(1), y: t(4), lastState: t(1), initialState: t(1) };
+    const grads = { dy: t(4), dLastState: t(1), du: t(4), ddelta: t(4), dz: t(4), dA: t(1), dB: t(4), dC: t(4), dD: t(1), dDeltaBias: t(1) };
+    await expect(selectiveScanOps(ctx, shape, io, grads)).rejects.toThrow('an initial state is forward only');
+    for (const v of [...Object.values(io), ...Object.values(grads)]) v.buffer.destroy();
+  });
+});

@@ -6,7 +6,7 @@
 
 import mathWgsl from '../../shaders/math.wgsl?raw';
 import scanWgsl from '../../shaders/scan.wgsl?raw';
-import { createUniform, grid1d, makeOp, type GpuOp, type Resource, type UniformField } from '../gpu/dispatch';
+import { copyOp, createUniform, grid1d, makeOp, type GpuOp, type Resource, type StepOp, type UniformField } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 import { createTensor, type Tensor } from '../gpu/tensor';
 import type { KernelContext } from './registry';
@@ -61,6 +61,12 @@ export interface ScanTensors {
   deltaBias: Tensor; //  (d_inner)
   y: Tensor; //          (batch, d_inner, L) written
   lastState: Tensor; //  (batch, d_inner, d_state) written
+  /**
+   * (batch, d_inner, d_state) the state before step 0 (zeros when absent); it may be lastState
+   * itself, so that each run continues the last (a long sequence streamed window by window).
+   * Forward only: the backward pass does not differentiate through it.
+   */
+  initialState?: Tensor;
 }
 
 /** Gradients of sum(y·dy) + sum(lastState·dLastState); every one is overwritten, not accumulated. */
@@ -88,7 +94,7 @@ export interface ScanOptions {
   layouts?: Partial<ScanLayouts>;
 }
 
-const WORKSPACE_FIELDS = ['A', 'D', 'bias', 'dlast', 'pre', 'dout', 'states', 'totals', 'carry', 'partA', 'partD', 'partBias', 'partB', 'partC', 'hist'] as const;
+const WORKSPACE_FIELDS = ['A', 'D', 'bias', 'dlast', 'pre', 'dout', 'states', 'totals', 'carry', 'partA', 'partD', 'partBias', 'partB', 'partC', 'hist', 'init'] as const;
 type WorkspaceField = (typeof WORKSPACE_FIELDS)[number];
 
 export interface ScanPlan {
@@ -115,8 +121,16 @@ function nextPow2(n: number): number {
   return p;
 }
 
+/** What the workspace must hold room for besides the forward pass's own needs. */
+export interface ScanNeeds {
+  /** The backward pass (saved pre-gate outputs, partial sums); default true. */
+  backward?: boolean;
+  /** A state before step 0 (ScanTensors.initialState); default false. */
+  initialState?: boolean;
+}
+
 /** Chunking, channel groups and the workspace layout for a shape. */
-export function planScan(shape: ScanShape, options: ScanOptions = {}, maxThreads = 256): ScanPlan {
+export function planScan(shape: ScanShape, options: ScanOptions = {}, maxThreads = 256, needs: ScanNeeds = {}): ScanPlan {
   const { batch, dInner: E, dState: N, seqLen: L } = shape;
   if ([batch, E, N, L].some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`selective scan: bad shape ${JSON.stringify(shape)}`);
   const algorithm = options.algorithm ?? 'parallel';
@@ -131,22 +145,24 @@ export function planScan(shape: ScanShape, options: ScanOptions = {}, maxThreads
   const numGroups = Math.ceil(E / groupSize);
   const numParts = batch * numChunks;
   const states = batch * E * N;
+  const back = needs.backward ?? true ? 1 : 0;
   const sizes: Record<WorkspaceField, number> = {
     A: E * N,
     D: E,
     bias: E,
-    dlast: states,
-    pre: batch * E * L,
-    dout: batch * E * L,
+    dlast: back * states,
+    pre: back * batch * E * L,
+    dout: back * batch * E * L,
     states: numChunks > 1 ? states * numChunks : 0,
     totals: numChunks > 1 ? 2 * states * numChunks : 0,
-    carry: numChunks > 1 ? states * numChunks : 0,
-    partA: numParts * E * N,
-    partD: numParts * E,
-    partBias: numParts * E,
-    partB: numGroups * batch * N * L,
-    partC: numGroups * batch * N * L,
-    hist: sequential ? batch * L : 0,
+    carry: numChunks > 1 ? back * states * numChunks : 0,
+    partA: back * numParts * E * N,
+    partD: back * numParts * E,
+    partBias: back * numParts * E,
+    partB: back * numGroups * batch * N * L,
+    partC: back * numGroups * batch * N * L,
+    hist: sequential ? back * batch * L : 0,
+    init: needs.initialState ? states : 0,
   };
   const offsets = {} as Record<WorkspaceField, number>;
   let at = 0;
@@ -180,6 +196,7 @@ function uniformFields(s: ScanShape, plan: ScanPlan, layouts: ScanLayouts): Unif
   const scalars = [
     s.batch, s.dInner, s.dState, s.seqLen, plan.chunkLen, plan.numChunks, plan.groupSize, plan.numGroups,
     o.A, o.D, o.bias, o.dlast, o.pre, o.dout, o.states, o.totals, o.carry, o.partA, o.partD, o.partBias, o.partB, o.partC, o.hist, plan.numParts,
+    o.init, 0, 0, 0,
   ];
   const fields: UniformField[] = scalars.map((v) => ['u32', v]);
   for (const name of ['u', 'delta', 'z', 'y', 'B', 'C'] as const) {
@@ -199,7 +216,7 @@ function stridedExtent(l: StridedLayout, batch: number, channels: number, seqLen
 
 export interface ScanOps {
   /** Writes y and lastState (and what the backward needs into the workspace). */
-  forward: GpuOp[];
+  forward: StepOp[];
   /** Writes every gradient; run after `forward` with the same inputs. Empty without gradient tensors. */
   backward: GpuOp[];
   plan: ScanPlan;
@@ -211,7 +228,8 @@ export interface ScanOps {
 export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io: ScanTensors, grads?: ScanGradTensors, options: ScanOptions = {}): Promise<ScanOps> {
   const { device } = ctx;
   const { batch, dInner: E, dState: N, seqLen: L } = shape;
-  const plan = planScan(shape, options, device.limits.maxComputeInvocationsPerWorkgroup);
+  if (io.initialState && grads) throw new Error('selective scan: an initial state is forward only (no gradient flows into it); record the backward without one');
+  const plan = planScan(shape, options, device.limits.maxComputeInvocationsPerWorkgroup, { backward: !!grads, initialState: !!io.initialState });
   const layouts: ScanLayouts = { ...defaultLayouts(shape), ...options.layouts };
   const seqTensors: Array<[keyof ScanLayouts, Tensor[], number]> = [
     ['u', [io.u, ...(grads ? [grads.du] : [])], E],
@@ -226,6 +244,7 @@ export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io:
   expectElements(io.D, E, 'D');
   expectElements(io.deltaBias, E, 'deltaBias');
   expectElements(io.lastState, batch * E * N, 'lastState');
+  if (io.initialState) expectElements(io.initialState, batch * E * N, 'initialState');
   if (grads) {
     expectElements(grads.dLastState, batch * E * N, 'dLastState');
     expectElements(grads.dA, E * N, 'dA');
@@ -240,7 +259,7 @@ export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io:
   }
 
   const kernel = scanKernel(plan.items);
-  const constants = { THREADS: plan.threads, DELTA_SOFTPLUS: shape.deltaSoftplus };
+  const constants = { THREADS: plan.threads, DELTA_SOFTPLUS: shape.deltaSoftplus, HAS_INITIAL: !!io.initialState, KEEP_PRE: !!grads };
   const pipeline = (entry: string, extra: Record<string, boolean> = {}) => ctx.pipelines.get(kernel, entry, { ...constants, ...extra });
   const label = `scan ${plan.algorithm} b${batch} d${E} n${N} L${L}`;
   const workspace = createTensor(device, `${label} workspace`, [plan.workspaceSize]);
@@ -258,9 +277,10 @@ export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io:
 
   const w = workspace;
   const chunkGrid = [plan.numChunks, E, batch] as const;
-  const states = batch * E * N;
 
-  const forward: GpuOp[] = [await op('packParams', { 8: w, 9: io.A, 10: io.D, 11: io.deltaBias }, grid1d(Math.max(E * N, E), FLAT))];
+  const forward: StepOp[] = [await op('packParams', { 8: w, 9: io.A, 10: io.D, 11: io.deltaBias }, grid1d(Math.max(E * N, E), FLAT))];
+  const states = batch * E * N;
+  if (io.initialState) forward.push(copyOp(`${label} initial state`, io.initialState, { ...w, offset: w.offset + plan.offsets.init * 4, size: states }, states));
   if (plan.algorithm === 'sequential') {
     forward.push(await op('forwardSequential', { 1: io.u, 2: io.delta, 3: io.z, 4: io.B, 5: io.C, 6: io.y, 7: io.lastState, 8: w }, grid1d(batch * E, FLAT)));
   } else {

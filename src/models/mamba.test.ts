@@ -35,7 +35,7 @@ import { modelConfig, Session, trainerConfig } from '../worker/session';
 import type { BatchSource } from '../worker/source';
 import { modelSpec } from '.';
 import { batchToTime, timeToBatch } from './layout';
-import { initMambaModel, MambaBlock, MambaEncoder, mambaBlockPrefix, mambaModelParameterShapes, type MambaModelConfig } from './mamba';
+import { initMambaModel, MambaBlock, MambaEncoder, mambaBlockPrefix, mambaModelParameterShapes, MambaStream, type MambaModelConfig } from './mamba';
 
 let gpu: Gpu;
 let ctx: KernelContext;
@@ -245,6 +245,65 @@ describe('Mamba encoder on the GPU vs a float64 composition', () => {
       destroy();
     });
   }
+});
+
+describe('Mamba streamed window by window (inference over long sequences)', () => {
+  // Every window continues from the last one's conv history and scan state, so the output over
+  // the whole sequence must equal one pass (the float64 composition), whatever the window.
+  const cases: Array<[string, MambaModelConfig, number, number, number, ScanOptions]> = [
+    ['one block, windows of 7 (odd, 6 windows, the last one padded)', { inputSize: 2, dModel: 5, dState: 3, dConv: 4, expand: 2, numLayers: 1 }, 2, 41, 7, {}],
+    ['one block, windows of d_conv - 1 = 3 (the shortest)', { inputSize: 3, dModel: 4, dState: 2, dConv: 4, expand: 2, numLayers: 1 }, 1, 20, 3, {}],
+    ['two blocks, windows of 16 in 2 scan chunks of 8', { inputSize: 3, dModel: 4, dState: 2, dConv: 4, expand: 2, numLayers: 2 }, 2, 45, 16, { threads: 4, items: 2 }],
+    ['two blocks, sequential scan, windows of 5', { inputSize: 2, dModel: 3, dState: 4, dConv: 3, expand: 2, numLayers: 2 }, 3, 23, 5, { algorithm: 'sequential' }],
+    ['one window longer than the sequence', { inputSize: 1, dModel: 3, dState: 2, dConv: 4, expand: 2, numLayers: 1 }, 2, 9, 32, {}],
+  ];
+  for (const [what, cfg, B, L, W, scan] of cases) {
+    it(`${what}: B=${B} L=${L}`, async () => {
+      const rng = new Random(31 + L);
+      const values: Record<string, Float64Array> = {};
+      for (const [k, v] of Object.entries(initMambaModel(cfg, rng))) values[k] = toF32Values(v);
+      for (const k of Object.keys(values)) {
+        if (k.endsWith('norm.weight') || k === 'norm_f.weight') values[k] = f32(rng, values[k].length, 0.5, 1.5);
+        if (k.endsWith('dt_proj.bias')) values[k] = f32(rng, values[k].length, -3, 1);
+      }
+      const { params, grads } = slabs(mambaModelParameterShapes(cfg), values);
+      const M = cfg.dModel;
+      const x = f32(rng, B * L * cfg.inputSize, -1, 1); // [B, L, I]
+      const want = composition(cfg, values, x, new Float64Array(B * L * M), B, L).out;
+      const input = createTensor(gpu.device, 'input', [L, B, cfg.inputSize], batchToTime(x, B, L, cfg.inputSize));
+      const output = createTensor(gpu.device, 'output', [L, B, M], new Float64Array(L * B * M).fill(NaN));
+      const stream = await MambaStream.build(ctx, cfg, W, B, { params, prefix: '' }, scan);
+      const windows = stream.sequenceOps(input, L, output);
+      expect(windows.length).toBe(Math.ceil(L / W));
+      for (const ops of windows) await runOps(gpu.device, ops);
+      expect(relErr(timeToBatch(await readTensor(gpu.device, output), B, L, M), want), 'streamed output').toBeLessThanOrEqual(TOL);
+      // A second pass starts from a reset state and gives the same output again.
+      writeTensor(gpu.device, output, new Float32Array(L * B * M).fill(NaN));
+      for (const ops of windows) await runOps(gpu.device, ops);
+      expect(relErr(timeToBatch(await readTensor(gpu.device, output), B, L, M), want), 'second pass').toBeLessThanOrEqual(TOL);
+      // Without the reset the state would leak from the end of the last pass into the start.
+      const leaked = windows.map((ops, i) => (i === 0 ? ops.filter((op) => !stream.reset.includes(op)) : ops));
+      for (const ops of leaked) await runOps(gpu.device, ops);
+      expect(relErr(timeToBatch(await readTensor(gpu.device, output), B, L, M), want), 'no reset').toBeGreaterThan(1e-3);
+      stream.destroy();
+      for (const t of [input, output]) t.buffer.destroy();
+      params.destroy();
+      grads.destroy();
+    });
+  }
+
+  it('allocates no gradient buffers, and refuses a window shorter than the conv history', async () => {
+    const cfg: MambaModelConfig = { inputSize: 2, dModel: 4, dState: 2, dConv: 4, expand: 2, numLayers: 2 };
+    const { params, grads } = slabs(mambaModelParameterShapes(cfg), Object.fromEntries(Object.entries(initMambaModel(cfg, new Random(3)))));
+    const stream = await MambaStream.build(ctx, cfg, 8, 1, { params, prefix: '' });
+    expect(stream.encoder.dStreams).toHaveLength(0);
+    expect(stream.encoder.blocks.every((b) => b.backward.length === 0)).toBe(true);
+    await expect(stream.encoder.probeViews(0, 0)).rejects.toThrow(/forward-only/);
+    stream.destroy();
+    await expect(MambaStream.build(ctx, cfg, 2, 1, { params, prefix: '' })).rejects.toThrow("a window of 2 steps is shorter than the conv's history (3 steps)");
+    params.destroy();
+    grads.destroy();
+  });
 });
 
 describe('Mamba probes', () => {
