@@ -99,6 +99,15 @@ struct ScanParams {
 @group(0) @binding(18) var<storage, read_write> dD_out: array<f32>;
 @group(0) @binding(19) var<storage, read_write> dbias_out: array<f32>;
 @group(0) @binding(20) var<storage, read_write> dBC_out: array<f32>;
+@group(0) @binding(21) var<storage, read_write> probe_out: array<f32>;
+@group(0) @binding(22) var<uniform> pp: ProbeParams;
+
+struct ProbeParams {
+  sample: u32,
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
+}
 
 var<workgroup> scan_a: array<f32, THREADS>;
 var<workgroup> scan_b: array<f32, THREADS>;
@@ -694,5 +703,38 @@ fn reduceParamGrads(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
     }
     dD_out[d] = sD;
     dbias_out[d] = sBias;
+  }
+}
+
+// ---------------------------------------------------------------- probe
+
+/**
+ * For the UI: ‖h_t[d, :]‖, the norm over the state index of channel d's state after step t, for
+ * one sample (pp.sample), into probe_out as (L, d_inner). It reruns the recurrence from the
+ * forward's inputs (one thread per channel, state by state, squares summed in place), since the
+ * parallel forward never holds a state per step.
+ */
+@compute @workgroup_size(FLAT)
+fn stateNormProbe(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let d = flatIndex(gid, groups);
+  if (d >= sp.d_inner) {
+    return;
+  }
+  let b = pp.sample;
+  let E = sp.d_inner;
+  for (var t = 0u; t < sp.seq_len; t++) {
+    probe_out[t * E + d] = 0.0;
+  }
+  for (var n = 0u; n < sp.d_state; n++) {
+    var h = initialState(stateIndex(b, d, n));
+    let A = work[sp.w_A + d * sp.d_state + n];
+    for (var t = 0u; t < sp.seq_len; t++) {
+      let dt = deltaOf(rawDelta(b, d, t));
+      h = fma(exp_(dt * A), h, dt * Bm[at(sp.B_at, b, n, t)] * u[at(sp.u_at, b, d, t)]);
+      probe_out[t * E + d] += h * h;
+    }
+  }
+  for (var t = 0u; t < sp.seq_len; t++) {
+    probe_out[t * E + d] = sqrt(probe_out[t * E + d]);
   }
 }

@@ -217,6 +217,11 @@ function stridedExtent(l: StridedLayout, batch: number, channels: number, seqLen
 export interface ScanOps {
   /** Writes y and lastState (and what the backward needs into the workspace). */
   forward: StepOp[];
+  /**
+   * For the UI: an op writing ‖h_t[d, :]‖ of one sample into `out` (L, d_inner), recomputed from
+   * the forward's inputs (run it after `forward`, before they change).
+   */
+  stateNormProbeOp(sample: number, out: Tensor): Promise<GpuOp>;
   /** Writes every gradient; run after `forward` with the same inputs. Empty without gradient tensors. */
   backward: GpuOp[];
   plan: ScanPlan;
@@ -268,7 +273,7 @@ export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io:
   /** Resources by binding number (see the bindings in scan.wgsl). */
   const bind = (byBinding: Record<number, Resource>): Array<Resource | null> => {
     const list: Array<Resource | null> = [];
-    for (let i = 0; i <= 20; i++) list.push(byBinding[i] ?? null);
+    for (let i = 0; i <= 22; i++) list.push(byBinding[i] ?? null);
     list[0] = uniform;
     return list;
   };
@@ -312,14 +317,25 @@ export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io:
     backward.push(await op('reduceParamGrads', { 8: w, 17: g.dA, 18: g.dD, 19: g.dDeltaBias }, grid1d(E * N, FLAT)));
   }
 
+  const probeUniforms: GPUBuffer[] = [];
+  const stateNormProbeOp = async (sample: number, out: Tensor): Promise<GpuOp> => {
+    if (!Number.isInteger(sample) || sample < 0 || sample >= batch) throw new Error(`selective scan probe: sample ${sample} is not in 0..${batch - 1}`);
+    expectElements(out, L * E, 'state norm probe');
+    const pp = createUniform(device, `${label} probe b${sample}`, [['u32', sample], ['u32', 0], ['u32', 0], ['u32', 0]]);
+    probeUniforms.push(pp);
+    return op('stateNormProbe', { 1: io.u, 2: io.delta, 4: io.B, 8: w, 21: out, 22: pp }, grid1d(E, FLAT));
+  };
+
   return {
     forward,
     backward,
+    stateNormProbeOp,
     plan,
     workspace,
     destroy: () => {
       workspace.buffer.destroy();
       uniform.destroy();
+      for (const b of probeUniforms) b.destroy();
     },
   };
 }

@@ -113,6 +113,7 @@ interface Composition {
   streams: Float64Array[]; // s_0 .. s_N, [B, T, M]
   dStreams: Float64Array[];
   deltas: Float64Array[]; // per block [B, T, d_inner]
+  stateNorms: Float64Array[]; // per block [B, T, d_inner], ‖h_t[d, :]‖
   dx: Float64Array;
   grads: Record<string, Float64Array>;
 }
@@ -133,11 +134,13 @@ function composition(cfg: MambaModelConfig, p: Record<string, ArrayLike<number>>
   const streams: Float64Array[] = [s0];
   const inputs: Float64Array[] = [];
   const deltas: Float64Array[] = [];
+  const stateNorms: Float64Array[] = [];
   for (let k = 0; k < N; k++) {
     const input = stacked ? rmsNorm(streams[k], p[`layers.${k}.norm.weight`], M) : streams[k];
     const f = mambaForward(cfg, block(k), input, B, T);
     inputs.push(input);
     deltas.push(f.delta);
+    stateNorms.push(f.channelStateNorm);
     streams.push(stacked ? streams[k].map((v, i) => v + f.y[i]) : f.y);
   }
   const out = stacked ? rmsNorm(streams[N], p['norm_f.weight'], M) : streams[N];
@@ -172,7 +175,7 @@ function composition(cfg: MambaModelConfig, p: Record<string, ArrayLike<number>>
     }
   grads['embed.weight'] = dW;
   grads['embed.bias'] = db;
-  return { out, streams, dStreams, deltas, dx, grads };
+  return { out, streams, dStreams, deltas, stateNorms, dx, grads };
 }
 
 describe('RMSNorm reference', () => {
@@ -307,7 +310,7 @@ describe('Mamba streamed window by window (inference over long sequences)', () =
 });
 
 describe('Mamba probes', () => {
-  it('hidden = block output, Δ = softplus(delta + bias) in (0, ∞), ∂L/∂(block input) by time', async () => {
+  it('hidden = block output, Δ = softplus(delta + bias) in (0, ∞), |h| per channel, ∂L/∂(block input) by time', async () => {
     const cfg: MambaModelConfig = { inputSize: 2, dModel: 4, dState: 3, dConv: 4, expand: 2, numLayers: 2 };
     const B = 3;
     const T = 5;
@@ -336,6 +339,10 @@ describe('Mamba probes', () => {
       const delta = await concat(views.gates.delta.views);
       expect(delta.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
       expect(relErr(delta, pick(ref.deltas[layer], E)), 'Δ').toBeLessThanOrEqual(TOL);
+      expect(views.gates['|h|'].width).toBe(E);
+      const stateNorm = await concat(views.gates['|h|'].views);
+      expect(stateNorm.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+      expect(relErr(stateNorm, pick(ref.stateNorms[layer], E)), '|h|').toBeLessThanOrEqual(TOL);
       const sumsq = await readTensor(gpu.device, views.gradNormSumsq);
       const want = Array.from({ length: T }, (_, t) => {
         let s = 0;

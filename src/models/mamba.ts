@@ -253,6 +253,11 @@ export class MambaBlock {
     return deltaProbeOp(this.ctx, { T, batch: B, channels: this.dims.dInner, sample }, this.delta, this.scanOps.workspace, bias, out);
   }
 
+  /** Op writing (T, E) ‖h_t[d, :]‖ of one sample into `out`: the size of each channel's state by step. */
+  stateNormProbeOp(sample: number, out: Tensor): Promise<StepOp> {
+    return this.scanOps.stateNormProbeOp(sample, out);
+  }
+
   destroy(): void {
     this.scanOps?.destroy();
     for (const t of this.owned) t.buffer.destroy();
@@ -284,7 +289,7 @@ export class MambaEncoder {
   /** Streaming only: the ops that start a new sequence (zero every block's carried state). */
   readonly reset: StepOp[] = [];
   private readonly owned: Tensor[] = [];
-  private readonly probes = new Map<string, { delta: Tensor; op: StepOp; norms: StepOp; sumsq: Tensor }>();
+  private readonly probes = new Map<string, { delta: Tensor; stateNorm: Tensor; ops: StepOp[]; sumsq: Tensor }>();
 
   private constructor(
     private readonly ctx: KernelContext,
@@ -397,7 +402,8 @@ export class MambaEncoder {
 
   /**
    * Probes of block `layer` for one sample: hidden = the block's output s_{layer+1} per step,
-   * gates.delta = its Δ (T, d_inner), and ‖∂L/∂s_{layer+1}‖² summed over the batch per step.
+   * gates.delta = its Δ (T, d_inner), gates['|h|'] = the norm of each channel's state
+   * ‖h_t[d, :]‖ (T, d_inner), and ‖∂L/∂s_layer‖² summed over the batch per step.
    */
   async probeViews(sample: number, layer: number): Promise<ProbeViews> {
     if (!this.backward) throw new Error('Mamba encoder: probes need the backward pass (a forward-only encoder has no gradients)');
@@ -410,23 +416,33 @@ export class MambaEncoder {
     let probe = this.probes.get(key);
     if (!probe) {
       const delta = this.alloc(`Δ probe l${l} b${b}`, [T, E]);
+      const stateNorm = this.alloc(`|h| probe l${l} b${b}`, [T, E]);
       const sumsq = this.alloc(`grad norm by time l${l} b${b}`, [T]);
       const segments = Array.from({ length: T }, (_, t) => ({ offset: t * B * M, length: B * M }));
       // ‖∂L/∂x_t‖ at the block's input: what reaches step t back through the conv and the scan
       // (the block's output gradient is only the loss at t itself, with no recurrence behind it).
-      probe = { delta, sumsq, op: await this.blocks[l].deltaProbeOp(b, delta), norms: await segmentReduceOp(this.ctx, 'sumsq', this.dStreams[l], segments, sumsq) };
+      const ops = [
+        await this.blocks[l].deltaProbeOp(b, delta),
+        await this.blocks[l].stateNormProbeOp(b, stateNorm),
+        await segmentReduceOp(this.ctx, 'sumsq', this.dStreams[l], segments, sumsq),
+      ];
+      probe = { delta, stateNorm, sumsq, ops };
       this.probes.set(key, probe);
     }
     const view = (t: Tensor, at: number, size: number, label: string): Tensor => ({ ...t, offset: t.offset + at * F32, size, label });
     const steps = Array.from({ length: T }, (_, t) => t);
     const hidden = this.streams[l + 1];
+    const { delta, stateNorm } = probe;
     return {
       T,
       units: M,
       hidden: steps.map((t) => view(hidden, (t * B + b) * M, M, 'hidden')),
-      gates: { delta: { views: steps.map((t) => view(probe.delta, t * E, E, 'Δ')), width: E } },
+      gates: {
+        delta: { views: steps.map((t) => view(delta, t * E, E, 'Δ')), width: E },
+        '|h|': { views: steps.map((t) => view(stateNorm, t * E, E, '|h|')), width: E },
+      },
       gateNames: [],
-      gradNormOps: [probe.op, probe.norms],
+      gradNormOps: probe.ops,
       gradNormSumsq: probe.sumsq,
     };
   }

@@ -303,10 +303,16 @@ export interface ProbeViews {
   units: number;
   /** One view per step: the chosen sample's layer output (all directions). */
   hidden: Tensor[];
-  /** Extra per-step views: `packed` holds the gates side by side (see gateNames), `cell` the cell state. */
+  /**
+   * Extra per-step views: `packed` holds the gates side by side (see gateNames), `cell` the cell
+   * state; Mamba's `delta` (Δ) and `|h|` (each channel's state norm).
+   */
   gates: Record<string, { views: Tensor[]; width: number }>;
   gateNames: readonly string[];
-  /** Encode these, then read `gradNormSumsq`: Σ_b ‖∂L/∂h_t‖² for each t. */
+  /**
+   * Encode these before reading the views: they write `gradNormSumsq` (Σ_b ‖∂L/∂h_t‖² for each t)
+   * and any gate map computed on request (Mamba's Δ and |h|).
+   */
   gradNormOps: StepOp[];
   gradNormSumsq: Tensor;
 }

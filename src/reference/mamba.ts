@@ -59,6 +59,8 @@ export interface ScanOutputs {
   deltaTrace: Float64Array;
   /** |h_t|, the L2 norm of the whole state over (dInner, dState), for the UI: [batch, L]. */
   stateNorm: Float64Array;
+  /** ‖h_t[d, :]‖, each channel's state norm over dState, for the UI: [batch, dInner, L]. */
+  channelStateNorm: Float64Array;
 }
 
 /** The scan forward; also returns every state (for the backward pass) as [batch, dInner, L, dState]. */
@@ -69,6 +71,7 @@ function scanWithStates(s: ScanSizes, x: ScanInputs): ScanOutputs & { states: Fl
   const lastState = new Float64Array(batch * E * N);
   const deltaTrace = new Float64Array(batch * E * L);
   const normSq = new Float64Array(batch * L);
+  const channelNormSq = new Float64Array(batch * E * L);
   const states = new Float64Array(batch * E * L * N);
   for (let b = 0; b < batch; b++) {
     for (let d = 0; d < E; d++) {
@@ -85,6 +88,7 @@ function scanWithStates(s: ScanSizes, x: ScanInputs): ScanOutputs & { states: Fl
           out += x.C[bn] * h[n];
           states[i * N + n] = h[n];
           normSq[b * L + t] += h[n] * h[n];
+          channelNormSq[i] += h[n] * h[n];
         }
         pre[i] = out;
         y[i] = out * silu(x.z[i]);
@@ -92,13 +96,13 @@ function scanWithStates(s: ScanSizes, x: ScanInputs): ScanOutputs & { states: Fl
       lastState.set(h, (b * E + d) * N);
     }
   }
-  return { y, lastState, deltaTrace, stateNorm: normSq.map(Math.sqrt), states, pre };
+  return { y, lastState, deltaTrace, stateNorm: normSq.map(Math.sqrt), channelStateNorm: channelNormSq.map(Math.sqrt), states, pre };
 }
 
 /** mamba_ssm's selective_scan_ref(u, delta, A, B, C, D, z, delta_bias, delta_softplus, return_last_state=True). */
 export function selectiveScan(s: ScanSizes, x: ScanInputs): ScanOutputs {
-  const { y, lastState, deltaTrace, stateNorm } = scanWithStates(s, x);
-  return { y, lastState, deltaTrace, stateNorm };
+  const { y, lastState, deltaTrace, stateNorm, channelStateNorm } = scanWithStates(s, x);
+  return { y, lastState, deltaTrace, stateNorm, channelStateNorm };
 }
 
 /**
@@ -232,6 +236,8 @@ export interface MambaOutputs {
   delta: Float64Array;
   /** |h_t| per step: [batch, L]. */
   stateNorm: Float64Array;
+  /** ‖h_t[d, :]‖ per step and channel: [batch, L, dInner]. */
+  channelStateNorm: Float64Array;
 }
 
 /**
@@ -315,6 +321,7 @@ export function mambaForward(cfg: MambaConfig, p: MambaParams, x: ArrayLike<numb
   const s = selectiveScan(scanSizes(cfg, batch, L), act.scan);
   const y = new Float64Array(batch * L * M);
   const delta = new Float64Array(batch * L * E);
+  const channelStateNorm = new Float64Array(batch * L * E);
   for (let b = 0; b < batch; b++)
     for (let t = 0; t < L; t++) {
       for (let m = 0; m < M; m++) {
@@ -322,9 +329,12 @@ export function mambaForward(cfg: MambaConfig, p: MambaParams, x: ArrayLike<numb
         for (let d = 0; d < E; d++) acc += p['out_proj.weight'][m * E + d] * s.y[(b * E + d) * L + t];
         y[(b * L + t) * M + m] = acc;
       }
-      for (let d = 0; d < E; d++) delta[(b * L + t) * E + d] = s.deltaTrace[(b * E + d) * L + t];
+      for (let d = 0; d < E; d++) {
+        delta[(b * L + t) * E + d] = s.deltaTrace[(b * E + d) * L + t];
+        channelStateNorm[(b * L + t) * E + d] = s.channelStateNorm[(b * E + d) * L + t];
+      }
     }
-  return { y, delta, stateNorm: s.stateNorm };
+  return { y, delta, stateNorm: s.stateNorm, channelStateNorm };
 }
 
 export interface MambaGrads {
