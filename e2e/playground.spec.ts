@@ -159,3 +159,22 @@ test('keyboard: space plays and pauses, → takes one step, neither while typing
   await page.waitForTimeout(1000);
   expect(await stepCount(page)).toBe(paused);
 });
+
+test("Mamba: Δ and |h| maps draw, and the parallel scan's schedule answers hovering", async ({ page }) => {
+  // A one-block Mamba (d_model 16, d_state 8) on the sine task, T = 32: 8 threads × 4 steps, 3 levels.
+  await page.goto('/#v=1&d=sine-mix&m=mamba.1.16.8.2.0.z&o=adam&lr=0.01&b=8&T=32&tb=0&clip=1&sp=max&ve=20&s=1');
+  await ready(page);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+  const heatmap = page.getByTestId('view-heatmap');
+  for (const map of ['delta', '|h|']) {
+    await heatmap.getByRole('tab', { name: map, exact: true }).click();
+    await expect(heatmap).toContainText('32 steps × 32 units'); // d_inner = 2 · 16
+    await expect.poll(async () => (await pixelStats(page, page.getByTestId('heatmap-canvas'))).distinct).toBeGreaterThan(20);
+  }
+  const scan = page.getByTestId('view-scan');
+  await expect(scan).toContainText('32 steps: 1 chunk of 32 = 8 threads × 4 steps');
+  await expect(scan.getByTestId('scan-thread')).toHaveCount(8);
+  await scan.getByTestId('scan-thread').nth(5).hover();
+  await expect(scan.getByTestId('scan-readout')).toHaveText('Thread 5: 3 levels gather the runs of threads 0 … 5 (steps 0 … 23 of the chunk).');
+});

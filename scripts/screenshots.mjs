@@ -15,7 +15,17 @@ const browser = await chromium.launch({ executablePath: findChromium() ?? undefi
 const runs = [
   { name: 'sine-lstm', hash: 'v=1&d=sine-mix&m=lstm.1.32.16.2.0.z&o=adam&lr=0.01&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-loss', 'view-predictions', 'view-gradtime', 'view-heatmap', 'view-norms'] },
   { name: 'adding-compare', hash: 'v=1&d=adding&dp=length:40&m=lstm.1.32.16.2.0.z~rnn_tanh.1.32.16.2.0.z&o=adam&lr=0.01&b=32&T=40&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-gradtime', 'view-loss'] },
-  { name: 'mamba-copy', hash: 'v=1&d=copy&m=mamba.2.32.8.2.0.z~lstm.1.32.16.2.0.z&o=adam&lr=0.005&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-heatmap', 'view-loss'] },
+  {
+    name: 'mamba-copy',
+    hash: 'v=1&d=copy&m=mamba.2.32.8.2.0.z~lstm.1.32.16.2.0.z&o=adam&lr=0.005&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1',
+    views: ['view-heatmap', 'view-loss', 'view-scan'],
+    // Before the shots: the state-norm map, and thread 5 of the scan diagram hovered.
+    async prepare(page) {
+      await page.getByTestId('view-heatmap').getByRole('tab', { name: '|h|', exact: true }).click();
+      await page.getByTestId('scan-thread').nth(5).hover();
+      await page.waitForTimeout(500);
+    },
+  },
 ];
 
 for (const run of runs) {
@@ -28,6 +38,7 @@ for (const run of runs) {
   await page.keyboard.press('Space');
   await page.waitForTimeout(1500);
   await page.screenshot({ path: `docs/screenshots/${run.name}.png`, fullPage: true });
+  await run.prepare?.(page);
   for (const id of run.views) {
     const el = page.getByTestId(id).first();
     if (await el.count()) await el.screenshot({ path: `docs/screenshots/${run.name}-${id.replace('view-', '')}.png` });

@@ -10,6 +10,7 @@ import { copyOp, createUniform, grid1d, makeOp, type GpuOp, type Resource, type 
 import type { KernelSource } from '../gpu/pipelines';
 import { createTensor, type Tensor } from '../gpu/tensor';
 import type { KernelContext } from './registry';
+import { DEFAULT_SCAN_ITEMS, defaultScanThreads } from './scanLevels';
 
 export type ScanAlgorithm = 'parallel' | 'sequential';
 
@@ -112,14 +113,7 @@ export interface ScanPlan {
   workspaceSize: number;
 }
 
-const DEFAULT_ITEMS = 4;
 const FLAT = 64; // workgroup size of the elementwise kernels in scan.wgsl
-
-function nextPow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}
 
 /** What the workspace must hold room for besides the forward pass's own needs. */
 export interface ScanNeeds {
@@ -134,8 +128,8 @@ export function planScan(shape: ScanShape, options: ScanOptions = {}, maxThreads
   const { batch, dInner: E, dState: N, seqLen: L } = shape;
   if ([batch, E, N, L].some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`selective scan: bad shape ${JSON.stringify(shape)}`);
   const algorithm = options.algorithm ?? 'parallel';
-  const items = options.items ?? DEFAULT_ITEMS;
-  const threads = options.threads ?? Math.min(Math.min(256, maxThreads), nextPow2(Math.ceil(L / items)));
+  const items = options.items ?? DEFAULT_SCAN_ITEMS;
+  const threads = options.threads ?? defaultScanThreads(L, items, maxThreads);
   if (threads > maxThreads) throw new Error(`selective scan: ${threads} threads per workgroup, the device allows ${maxThreads}`);
   const sequential = algorithm === 'sequential';
   const chunkLen = threads * items;

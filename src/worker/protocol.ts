@@ -129,7 +129,8 @@ export type FromWorker =
   | { type: 'data-progress'; fraction: number; rows: number }
   | { type: 'data-loaded'; summary: DataSummary }
   | { type: 'data-error'; message: string; detail: string }
-  | { type: 'configured'; models: Array<{ id: string; parameters: number; names: string[] }> }
+  /** seqLen: the steps each training window holds (the task's own length where it fixes one). */
+  | { type: 'configured'; models: Array<{ id: string; parameters: number; names: string[]; seqLen: number }> }
   | { type: 'config-error'; message: string }
   | { type: 'running'; running: boolean }
   | { type: 'steps'; modelId: string; reports: StepReport[]; msPerStep: number }

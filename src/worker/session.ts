@@ -87,7 +87,12 @@ export class Session {
     }
     this.send({
       type: 'configured',
-      models: this.models.map((m) => ({ id: m.slot.id, parameters: m.trainer.layout.fields.reduce((s, f) => s + f.size, 0), names: m.trainer.layout.fields.map((f) => f.name) })),
+      models: this.models.map((m) => ({
+        id: m.slot.id,
+        parameters: m.trainer.layout.fields.reduce((s, f) => s + f.size, 0),
+        names: m.trainer.layout.fields.map((f) => f.name),
+        seqLen: m.trainer.cfg.seqLen,
+      })),
     });
     // The untrained models' validation loss: where every validation curve starts.
     await this.validateIfDue(true);

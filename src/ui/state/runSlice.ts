@@ -8,6 +8,8 @@ export interface ConfiguredModel {
   id: string;
   parameters: number;
   names: string[];
+  /** Steps per training window. */
+  seqLen: number;
 }
 
 export interface NonFiniteAlert {

@@ -10,6 +10,7 @@ import { LossView } from './LossView';
 import { NonFiniteAlert } from './NonFiniteAlert';
 import { ParamNormView } from './ParamNormView';
 import { PredictionView } from './PredictionView';
+import { ScanView } from './ScanView';
 import { StatusLine } from './StatusLine';
 import { TextSampleView } from './TextSampleView';
 
@@ -27,6 +28,7 @@ export function Views() {
         <ForecastView />
         <GradientTimeView />
         <HeatmapView />
+        <ScanView />
         <ParamNormView />
         <BpttView />
       </div>
