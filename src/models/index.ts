@@ -7,10 +7,11 @@ import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
 import { initMambaModel, MambaEncoder, mambaModelParameterShapes, type MambaModelConfig } from './mamba';
 import { RecurrentStack, initRecurrent, recurrentParameterShapes, type ProbeViews, type RecurrentConfig, type RecurrentIO, type StepThrough } from './recurrent';
+import { initSeq2Seq, seq2seqParameterShapes, Seq2SeqModel, type Seq2SeqConfig } from './seq2seq';
 
-export type { MambaModelConfig, ProbeViews, StepThrough };
+export type { MambaModelConfig, ProbeViews, Seq2SeqConfig, StepThrough };
 
-export type ModelConfig = ({ kind: 'recurrent' } & RecurrentConfig) | ({ kind: 'mamba' } & MambaModelConfig);
+export type ModelConfig = ({ kind: 'recurrent' } & RecurrentConfig) | ({ kind: 'mamba' } & MambaModelConfig) | ({ kind: 'seq2seq' } & Seq2SeqConfig);
 
 export interface Encoder {
   /** (T, B, outputSize) features for the head; `dOut` receives their gradient. */
@@ -50,6 +51,14 @@ export function modelSpec(cfg: ModelConfig): ModelSpec {
         // No carried state: every window starts from h = 0 (truncated BPTT does not apply).
         stateShape: () => null,
         build: (ctx, T, B, io, tape) => MambaEncoder.build(ctx, cfg, T, B, io, tape),
+      };
+    case 'seq2seq':
+      return {
+        parameterShapes: () => seq2seqParameterShapes(cfg),
+        init: (rng) => initSeq2Seq(cfg, rng),
+        // Each window is one source and its target: no state carries over between windows.
+        stateShape: () => null,
+        build: (ctx, T, B, io, tape) => Seq2SeqModel.build(ctx, cfg, T, B, io, tape),
       };
   }
 }

@@ -59,6 +59,33 @@ describe('trainer guarantees', () => {
     trainer.destroy();
   });
 
+  it("cross-entropy averages over the targets that are not ignored (-1), as PyTorch's ignore_index", async () => {
+    // A head over fixed features: read the logits back, recompute the mean in float64.
+    const B = 3;
+    const T = 4;
+    const C = 5;
+    const trainer = await Trainer.create(ctx, config('rnn_tanh', { batch: B, seqLen: T, outputSize: C, loss: 'cross_entropy', optimizer: defaultOptimizer('sgd', 0) }));
+    const x = Float32Array.from({ length: B * T * 2 }, (_, i) => Math.sin(i));
+    for (const ignored of [0, 5, 11]) {
+      const y = Float32Array.from({ length: B * T }, (_, i) => (i < ignored ? -1 : (i * 7) % C)); // batch-first (b, t)
+      const { loss, pred } = await trainer.evaluate(x, y);
+      let sum = 0;
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < T; t++) {
+          const target = y[b * T + t];
+          if (target < 0) continue;
+          const row = Array.from(pred.subarray((t * B + b) * C, (t * B + b + 1) * C)); // time-major logits
+          const max = Math.max(...row);
+          const lse = max + Math.log(row.reduce((a, v) => a + Math.exp(v - max), 0));
+          sum += lse - row[target];
+        }
+      expect(loss).toBeCloseTo(sum / (B * T - ignored), 5);
+    }
+    const allIgnored = await trainer.evaluate(x, new Float32Array(B * T).fill(-1));
+    expect(allIgnored.loss).toBe(0);
+    trainer.destroy();
+  });
+
   it('allocates no GPU memory per step (10,000 steps)', async () => {
     const trainer = await Trainer.create(ctx, config('gru', { batch: 2, seqLen: 3, optimizer: defaultOptimizer('sgd', 0.01) }));
     trainer.setBatch(new Float32Array(2 * 3 * 2).fill(0.1), new Float32Array(2 * 3).fill(0.2));

@@ -8,7 +8,7 @@ import { AsyncReader, readTensor } from '../gpu/readback';
 import { createTensor, F32, packSlab, Slab, slabLayout, unpackSlab, writeTensor, type SlabLayout, type Tensor } from '../gpu/tensor';
 import { Random } from '../data/random';
 import { biasAddOp, biasGradOp, matmulOp } from '../kernels/linear';
-import { lossOp, type LossKind } from '../kernels/loss';
+import { inverseTargetCount, lossOp, type LossKind } from '../kernels/loss';
 import { totalReduceOps } from '../kernels/reduce';
 import type { KernelContext } from '../kernels/registry';
 import { modelSpec, type Encoder, type ModelConfig } from '../models';
@@ -68,6 +68,9 @@ export class Trainer {
   private readonly reader: AsyncReader;
   private readonly owned: Tensor[];
   private readonly state: { h: Tensor; c: Tensor | null } | null;
+  /** Cross-entropy: the mean is over the targets that are not ignored, counted per batch. */
+  private readonly setLossCount: ((inverseCount: number) => void) | null;
+  private lossInverseCount = NaN;
   private pending = 0;
 
   private constructor(
@@ -89,8 +92,10 @@ export class Trainer {
       carryOps: StepOp[];
       owned: Tensor[];
       state: { h: Tensor; c: Tensor | null } | null;
+      lossCount: ((inverseCount: number) => void) | null;
     },
   ) {
+    this.setLossCount = parts.lossCount;
     this.layout = parts.layout;
     this.params = parts.params;
     this.grads = parts.grads;
@@ -185,10 +190,11 @@ export class Trainer {
     tape.record('head', headForward, headBackward);
     const inverseCount = cfg.loss === 'mse' ? 1 / (rows * O) : 1 / rows;
     const lossCompute = await lossOp(ctx, cfg.loss, { pred, target, grad: dPred, terms }, { rows, classes: O }, inverseCount);
+    const lossCount = cfg.loss === 'cross_entropy' ? lossCompute.setInverseCount : null;
     const lossSum = await totalReduceOps(ctx, 'sum', terms, loss);
     owned.push(lossSum.partials);
     // The loss op writes ∂L/∂pred as it goes, so the backward of the loss is already done.
-    tape.record(cfg.loss, [lossCompute, ...lossSum.ops]);
+    tape.record(cfg.loss, [lossCompute.op, ...lossSum.ops]);
 
     const optimizer = await Optimizer.create(ctx, layout, params, grads, cfg.optimizer, cfg.clipNorm);
     const carry: StepOp[] = [];
@@ -198,7 +204,7 @@ export class Trainer {
     }
     const forwardOps = tape.forwardOps();
     const stepOps = [...forwardOps, ...tape.backwardOps(), ...optimizer.ops, ...carry];
-    return new Trainer(ctx, cfg, { layout, params, grads, x, target, pred, loss, encoder, optimizer, tape, forwardOps, stepOps, carryOps: carry, owned, state });
+    return new Trainer(ctx, cfg, { layout, params, grads, x, target, pred, loss, encoder, optimizer, tape, forwardOps, stepOps, carryOps: carry, owned, state, lossCount });
   }
 
   /**
@@ -211,6 +217,11 @@ export class Trainer {
     writeTensor(this.ctx.device, this.x, batchToTime(x, B, T, I));
     const perStep = this.cfg.loss === 'mse' ? O : 1;
     writeTensor(this.ctx.device, this.target, this.cfg.task === 'many-to-many' ? batchToTime(y, B, T, perStep) : y);
+    if (this.setLossCount) {
+      const inv = inverseTargetCount(y);
+      if (inv !== this.lossInverseCount) this.setLossCount(inv);
+      this.lossInverseCount = inv;
+    }
   }
 
   /** Zeroes the carried state (the start of a new sequence under truncated BPTT). */
@@ -297,5 +308,6 @@ export class Trainer {
 
 export function encoderOutputSize(model: ModelConfig): number {
   if (model.kind === 'mamba') return model.dModel;
+  if (model.kind === 'seq2seq') return model.hiddenSize;
   return model.hiddenSize * (model.bidirectional ? 2 : 1);
 }

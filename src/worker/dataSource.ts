@@ -37,9 +37,7 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
   } else {
     prepared = prepare(ds, { trainFraction: 1 - choice.validationFraction });
   }
-  if (prepared.task === 'seq2seq') {
-    throw new Error(`${ds.name} is a sequence-to-sequence task: it needs an encoder-decoder, which the playground does not train yet. Pick another dataset.`);
-  }
+  if (prepared.task === 'seq2seq') return seq2seqSource(prepared);
   const train = prepared.train;
   const classes = prepared.targetKind === 'class';
   const fixedT = ds.kind === 'sequences' ? train.seqLen : seqLen;
@@ -73,6 +71,59 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     validation(B) {
       if (!valSet || valSet.count === 0) return null;
       // A fixed, evenly spread validation batch, so successive losses are comparable.
+      valCache ??= toBatch(valSet, Array.from({ length: B }, (_, i) => Math.floor((i * valSet.count) / B) % valSet.count));
+      return valCache;
+    },
+  };
+}
+
+/**
+ * A sequence-to-sequence task as one many-to-many window of S + U steps (see src/models/seq2seq.ts):
+ * rows [0, S) the source tokens (one-hot), row S a start token, rows S+1 .. S+U-1 the target
+ * shifted right (teacher forcing: the decoder reads the true previous token); targets -1 (ignored
+ * by the loss) on the source steps, then the U target tokens. Input width: max(source vocabulary,
+ * target classes + 1); the start token is index `classes`.
+ */
+function seq2seqSource(prepared: Prepared): BatchSource {
+  const train = prepared.train;
+  const classes = prepared.classNames?.length ?? 0;
+  if (prepared.targetKind !== 'class' || classes === 0) throw new Error('A sequence-to-sequence task needs class (token) targets: the decoder reads its previous output token.');
+  const S = train.seqLen;
+  const U = train.targetLen;
+  const V = train.inputSize;
+  const I = Math.max(V, classes + 1);
+  const T = S + U;
+  const toBatch = (set: SampleSet, samples: ArrayLike<number>): Batch => {
+    const b = makeBatch(set, samples, false);
+    const B = b.size;
+    const x = new Float32Array(B * T * I);
+    const y = new Float32Array(B * T).fill(-1);
+    for (let i = 0; i < B; i++) {
+      for (let t = 0; t < S; t++) x.set(b.x.subarray((i * S + t) * V, (i * S + t + 1) * V), (i * T + t) * I);
+      for (let k = 0; k < U; k++) {
+        const id = b.yIds![i * U + k];
+        const previous = k === 0 ? classes : b.yIds![i * U + k - 1];
+        x[(i * T + S + k) * I + previous] = 1;
+        if (!b.mask || b.mask[i * U + k] !== 0) y[i * T + S + k] = id;
+      }
+    }
+    return { x, y };
+  };
+  const valSet = prepared.val;
+  let valCache: Batch | null = null;
+  return {
+    seqLen: T,
+    inputSize: I,
+    outputSize: classes,
+    loss: 'cross_entropy',
+    task: 'many-to-many',
+    seq2seq: { sourceLength: S, targetLength: U },
+    forecastable: false,
+    targetNames: prepared.targetNames,
+    denormalize: (_j, values) => Float32Array.from(values),
+    train: (B, rng) => toBatch(train, Array.from({ length: B }, () => rng.int(train.count))),
+    validation(B) {
+      if (!valSet || valSet.count === 0) return null;
       valCache ??= toBatch(valSet, Array.from({ length: B }, (_, i) => Math.floor((i * valSet.count) / B) % valSet.count));
       return valCache;
     },

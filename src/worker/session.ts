@@ -356,9 +356,17 @@ export class Session {
   }
 }
 
-export function modelConfig(slot: ModelSlot, inputSize: number): ModelConfig {
+/**
+ * The model a slot trains. On a sequence-to-sequence task the recurrent kinds become an
+ * encoder-decoder; Mamba reads the same window as one sequence (the source, then the shifted
+ * target: a decoder-only model, causal, so each output sees the source and the targets before it).
+ */
+export function modelConfig(slot: ModelSlot, inputSize: number, source?: Pick<BatchSource, 'seq2seq'>): ModelConfig {
   if (slot.kind === 'mamba') {
     return { kind: 'mamba', inputSize, dModel: slot.hidden, dState: slot.dState, dConv: 4, expand: slot.expand, numLayers: slot.layers };
+  }
+  if (source?.seq2seq) {
+    return { kind: 'seq2seq', cell: slot.kind, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: source.seq2seq.sourceLength };
   }
   return {
     kind: 'recurrent',
@@ -380,12 +388,16 @@ export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSour
   const { training } = run;
   const T = source.seqLen;
   const k = chunkLength(training.tbptt, T);
+  if (source.seq2seq && slot.kind !== 'mamba') {
+    if (slot.bidirectional) throw new Error("An encoder-decoder's encoder reads the source one way here: the decoder starts from the encoder's final state. Untick Bidirectional.");
+    if (k < T) throw new Error('An encoder-decoder reads the whole source before the decoder starts: truncated BPTT does not apply. Set the BPTT length to 0.');
+  }
   if (slot.kind === 'mamba' && k < T) throw new Error('Mamba carries no state from one window to the next: truncated BPTT does not apply. Set the BPTT length to the window length (or 0).');
   if (source.task === 'many-to-one' && k < T) throw new Error('Truncated BPTT needs a target at every step: it does not apply to many-to-one tasks.');
   if (slot.bidirectional && k < T) throw new Error('A bidirectional model reads the whole window: truncated BPTT does not apply.');
   if (slot.initialState === 'learned' && k < T) throw new Error('With truncated BPTT each chunk starts from the state carried over, so a learned initial state does not apply: choose zeros.');
   return {
-    model: modelConfig(slot, source.inputSize),
+    model: modelConfig(slot, source.inputSize, source),
     inputSize: source.inputSize,
     outputSize: source.outputSize,
     task: source.task,

@@ -17,6 +17,11 @@ export interface BatchSource {
   outputSize: number;
   loss: 'mse' | 'cross_entropy';
   task: 'many-to-many' | 'many-to-one';
+  /**
+   * A sequence-to-sequence task laid out as one many-to-many window: the first `sourceLength`
+   * steps are the source (targets ignored), the rest the decoder's (src/models/seq2seq.ts).
+   */
+  seq2seq?: { sourceLength: number; targetLength: number };
   /** Token strings when inputs are one-hot tokens (character-level text), for sampling. */
   vocab?: string[];
   /** Targets are the input columns (a forecaster can feed its predictions back in). */
