@@ -178,3 +178,27 @@ test("Mamba: Δ and |h| maps draw, and the parallel scan's schedule answers hove
   await scan.getByTestId('scan-thread').nth(5).hover();
   await expect(scan.getByTestId('scan-readout')).toHaveText('Thread 5: 3 levels gather the runs of threads 0 … 5 (steps 0 … 23 of the chunk).');
 });
+
+test('an encoder-decoder learns to reverse digits with teacher forcing', async ({ page }) => {
+  test.setTimeout(240_000);
+  // Reverse 4 digits: an LSTM encoder-decoder, hidden 32, batch 32, T = 4 source + 4 target steps.
+  await page.goto('/#v=1&d=digits&dp=mode:reverse,length:4,count:2000&m=lstm.1.32.16.2.0.z&o=adam&lr=0.02&b=32&T=8&tb=0&clip=1&sp=max&ve=10&s=1');
+  await ready(page);
+  await expect(page.getByTestId('seq2seq-note')).toContainText('teacher forcing');
+  await page.keyboard.press('Space');
+  const span = page.getByTestId('loss-span');
+  const validation = async () => {
+    const first = Number(await span.getAttribute('data-val-first'));
+    const last = Number(await span.getAttribute('data-val-last'));
+    return first > 0 && last > 0 ? first / last : 0;
+  };
+  // From chance (ln 10 = 2.30) to a third of it.
+  await expect.poll(validation, { timeout: 200_000, intervals: [1000] }).toBeGreaterThanOrEqual(3);
+  expect(Number(await span.getAttribute('data-val-first'))).toBeCloseTo(Math.log(10), 0);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+  // The predictions: the source steps are ignored ('·' for target and guesses), the 4 target steps scored.
+  const predictions = page.getByTestId('token-predictions');
+  await expect(predictions.locator('.token-row').first()).toContainText(/^target····\d{4}/);
+  await expect(predictions.locator('.token-row').nth(1).locator('.token.right, .token.wrong')).toHaveCount(4);
+});

@@ -9,8 +9,16 @@ export function ModelPanel() {
   const addModel = useStore((s) => s.addModel);
   const seed = useStore((s) => s.seed);
   const setSeed = useStore((s) => s.setSeed);
+  const seq2seq = useStore((s) => s.summary?.task === 'seq2seq');
   return (
     <Panel title="Model" id="model-panel">
+      {seq2seq && (
+        <p className="hint" data-testid="seq2seq-note">
+          Sequence to sequence: an RNN, LSTM or GRU trains as an encoder–decoder. The encoder reads the source; its final state starts the decoder, which is fed
+          the true previous target token at every step (teacher forcing) and predicts the next. Mamba reads the source and then the shifted target as one
+          sequence.
+        </p>
+      )}
       {models.map((m) => (
         <ModelCard key={m.id} slot={m} removable={models.length > 1} />
       ))}

@@ -1,6 +1,7 @@
 // Class predictions shown as symbols (characters, notes, copy-task letters): the target and,
 // under each stretch of it, every model's guesses, right ones green and wrong ones red. A '·'
-// target is a step the loss ignores.
+// target is a step the loss ignores (the copy task's waiting steps, a sequence-to-sequence
+// task's source): its guesses are shown as '·' too, since nothing asks the model for them.
 
 import type { RunModel } from './runModels';
 
@@ -40,9 +41,13 @@ export function TokenPredictions({ rows, vocab, models }: { rows: Array<Record<s
           {models.map((m) => (
             <div key={m.id} className="token-row">
               <span className="token-label" style={{ color: m.color }}>{m.label}</span>
-              {line.map((r) => (
-                <span key={r.t} className={`token${r[m.id] === r.target ? ' right' : ' wrong'}`}>{show(vocab, r[m.id])}</span>
-              ))}
+              {line.map((r) =>
+                r.target === undefined ? (
+                  <span key={r.t} className="token">·</span>
+                ) : (
+                  <span key={r.t} className={`token${r[m.id] === r.target ? ' right' : ' wrong'}`}>{show(vocab, r[m.id])}</span>
+                ),
+              )}
             </div>
           ))}
         </div>
