@@ -1,5 +1,6 @@
 // What the worker made of the data: a line, a chart, the first rows and per-column statistics.
 
+import { useDeferredValue } from 'react';
 import { NumberField, SelectField } from '../fields';
 import { useStore } from '../store';
 import { ColumnTable } from './ColumnTable';
@@ -9,6 +10,9 @@ export function DataPreview() {
   const summary = useStore((s) => s.summary);
   const choice = useStore((s) => s.choice);
   const setChoice = useStore((s) => s.setChoice);
+  // The chart is the costly part: drawn in a deferred (interruptible) render, so a new dataset's
+  // message from the worker does not hold the main thread while recharts lays out its lines.
+  const chartSummary = useDeferredValue(summary);
   if (!summary) return null;
   const { header, rows } = summary.preview;
   return (
@@ -21,7 +25,7 @@ export function DataPreview() {
       {summary.warnings.map((w) => (
         <p key={w} className="warn small">⚠ {w}</p>
       ))}
-      {summary.kind === 'tokens' ? <pre className="text-preview" data-testid="text-preview">{summary.preview.rows[0]?.[0]?.slice(0, 400)}</pre> : <SeriesChart summary={summary} />}
+      {summary.kind === 'tokens' ? <pre className="text-preview" data-testid="text-preview">{summary.preview.rows[0]?.[0]?.slice(0, 400)}</pre> : chartSummary && chartSummary.kind !== 'tokens' && <SeriesChart summary={chartSummary} />}
       {rows.length > 0 && summary.kind !== 'tokens' && (
         <details>
           <summary>First rows</summary>

@@ -1,6 +1,6 @@
 // The loaded data as a line chart (the worker sends up to 2,000 points per column).
 
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DataSummary } from '../../worker/protocol';
 import { AXIS, GRID, TOOLTIP_STYLE, formatTick, seriesColor } from '../views/palette';
@@ -8,9 +8,9 @@ import { AXIS, GRID, TOOLTIP_STYLE, formatTick, seriesColor } from '../views/pal
 const MAX_POINTS = 600;
 const MAX_SERIES = 6;
 
-export function SeriesChart({ summary }: { summary: DataSummary }) {
-  const series = summary.series.slice(0, MAX_SERIES);
+export const SeriesChart = memo(function SeriesChart({ summary }: { summary: DataSummary }) {
   const data = useMemo(() => {
+    const series = summary.series.slice(0, MAX_SERIES);
     const n = Math.max(0, ...series.map((s) => s.values.length));
     const stride = Math.max(1, Math.ceil(n / MAX_POINTS));
     const rows: Array<Record<string, number>> = [];
@@ -20,7 +20,8 @@ export function SeriesChart({ summary }: { summary: DataSummary }) {
       rows.push(row);
     }
     return rows;
-  }, [series]);
+  }, [summary]);
+  const series = summary.series.slice(0, MAX_SERIES);
   if (data.length === 0) return null;
   return (
     <div className="series-chart" data-testid="data-chart">
@@ -38,4 +39,4 @@ export function SeriesChart({ summary }: { summary: DataSummary }) {
       </ResponsiveContainer>
     </div>
   );
-}
+});

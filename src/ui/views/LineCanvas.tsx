@@ -76,8 +76,11 @@ function extent(series: LineSeries[], log: boolean): { x: [number, number]; y: [
 
 function draw(canvas: HTMLCanvasElement, width: number, p: LineCanvasProps): void {
   const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * dpr);
-  canvas.height = Math.round(p.height * dpr);
+  // Resizing reallocates the canvas's backing store: only when the size changed.
+  const pixelWidth = Math.round(width * dpr);
+  const pixelHeight = Math.round(p.height * dpr);
+  if (canvas.width !== pixelWidth) canvas.width = pixelWidth;
+  if (canvas.height !== pixelHeight) canvas.height = pixelHeight;
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

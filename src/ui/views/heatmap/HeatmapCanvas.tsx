@@ -49,8 +49,11 @@ export function HeatmapCanvas({ map }: { map: MapRef }) {
       if (!el) return;
       const width = el.clientWidth || 600;
       const dpr = window.devicePixelRatio || 1;
-      el.width = Math.round(width * dpr);
-      el.height = Math.round(HEIGHT * dpr);
+      // Resizing reallocates the backing store: only when the size changed.
+      const w = Math.round(width * dpr);
+      const h = Math.round(HEIGHT * dpr);
+      if (el.width !== w) el.width = w;
+      if (el.height !== h) el.height = h;
       const ctx = el.getContext('2d');
       if (!ctx) return;
       ctx.clearRect(0, 0, el.width, el.height);
