@@ -15,6 +15,7 @@ const browser = await chromium.launch({ executablePath: findChromium() ?? undefi
 const runs = [
   { name: 'sine-lstm', hash: 'v=1&d=sine-mix&m=lstm.1.32.16.2.0.z&o=adam&lr=0.01&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-loss', 'view-predictions', 'view-gradtime', 'view-heatmap', 'view-norms'] },
   { name: 'adding-compare', hash: 'v=1&d=adding&dp=length:40&m=lstm.1.32.16.2.0.z~rnn_tanh.1.32.16.2.0.z&o=adam&lr=0.01&b=32&T=40&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-gradtime', 'view-loss'] },
+  { name: 'reverse-digits', hash: 'v=1&d=digits&dp=mode:reverse,length:8,count:5000&m=lstm.1.64.16.2.0.z~rnn_tanh.1.64.16.2.0.z&o=adam&lr=0.01&b=32&T=8&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-predictions', 'view-gradtime'] },
   {
     name: 'mamba-copy',
     hash: 'v=1&d=copy&m=mamba.2.32.8.2.0.z~lstm.1.32.16.2.0.z&o=adam&lr=0.005&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1',
