@@ -16,6 +16,7 @@ import { relErr } from '../reference/compare';
 import { recurrentBackward, recurrentForward } from '../reference/recurrent';
 import { defaultOptimizer } from '../train/optimizers';
 import { Tape } from '../train/tape';
+import { BpttStepper } from '../train/stepThrough';
 import { Trainer } from '../train/trainer';
 import { defaultChoice, makeBatchSource } from '../worker/dataSource';
 import type { ModelSlot, RunConfig } from '../worker/protocol';
@@ -127,6 +128,36 @@ describe('encoder-decoder on the GPU vs a float64 composition', () => {
     const hidden = (await Promise.all(views.hidden.map((t) => readTensor(gpu.device, t)))).flatMap((v) => Array.from(v));
     expect(relErr(hidden, r.out)).toBeLessThan(1e-5);
     r.destroy();
+  });
+
+  it('steps through BPTT in the decoder: ∂L/∂h_t as the full backward computes it', async () => {
+    const cfg: Seq2SeqConfig = { cell: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2, initialState: 'zeros', sourceLength: 3 };
+    const trainer = await Trainer.create(ctx, {
+      model: { kind: 'seq2seq', ...cfg },
+      inputSize: 3,
+      outputSize: 3,
+      task: 'many-to-many',
+      loss: 'cross_entropy',
+      batch: 2,
+      seqLen: 7,
+      optimizer: defaultOptimizer('sgd', 0),
+      clipNorm: 0,
+      carryState: false,
+      seed: 4,
+    });
+    const x = Float32Array.from({ length: 2 * 7 * 3 }, (_, i) => Math.cos(i));
+    const y = Float32Array.from({ length: 2 * 7 }, (_, i) => (i % 7 < 3 ? -1 : i % 3));
+    trainer.setBatch(x, y);
+    const stepper = await BpttStepper.begin(trainer, 1);
+    const walked: Array<{ t: number; dh: Float32Array }> = [];
+    for (let st = await stepper.step(); st; st = await stepper.step()) walked.push(st);
+    expect(walked.map((w) => w.t)).toEqual([3, 2, 1, 0]);
+    await runOps(gpu.device, [...trainer.tape.forwardOps(), ...trainer.tape.backwardOps()]);
+    const model = trainer.encoder as Seq2SeqModel;
+    const top = model.decoder.directions.find((d) => d.layer === 1)!;
+    const probe = await readTensor(gpu.device, top.dhProbe);
+    for (const w of walked) expect(relErr(w.dh, probe.subarray((w.t * 2 + 1) * 4, (w.t * 2 + 2) * 4)), `t=${w.t}`).toBeLessThan(1e-5);
+    trainer.destroy();
   });
 
   it('refuses a window with no room for the target, and a carried state', async () => {

@@ -21,7 +21,7 @@ import { createTensor, F32, type Tensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
 import type { Random } from '../data/random';
 import type { Tape } from '../train/tape';
-import { initRecurrent, recurrentParameterShapes, RecurrentStack, type CellKind, type ProbeViews, type RecurrentConfig, type RecurrentIO } from './recurrent';
+import { initRecurrent, recurrentParameterShapes, RecurrentStack, type CellKind, type ProbeViews, type RecurrentConfig, type RecurrentIO, type StepThrough } from './recurrent';
 
 export interface Seq2SeqConfig {
   cell: CellKind;
@@ -73,6 +73,8 @@ export class Seq2SeqModel {
     readonly out: Tensor,
     readonly dOut: Tensor,
     private readonly owned: Tensor[],
+    /** Hands the output gradient's target steps to the decoder (the first op of its backward). */
+    private readonly toDecoder: StepOp,
   ) {}
 
   get outputSize(): number {
@@ -89,6 +91,7 @@ export class Seq2SeqModel {
     const U = T - S;
     if (!Number.isInteger(S) || S < 1 || U < 1) throw new Error(`encoder-decoder: ${T} steps cannot hold a source of ${S} steps and at least one target step`);
     if (io.h0 || io.c0) throw new Error('encoder-decoder: the decoder starts from the encoder; there is no carried state to give it');
+    if (io.dx) throw new Error('encoder-decoder: the gradient with respect to the input is not computed');
     const { encoder: encCfg, decoder: decCfg } = seq2seqParts(cfg);
     const H = cfg.hiddenSize;
     const I = cfg.inputSize;
@@ -125,12 +128,19 @@ export class Seq2SeqModel {
     );
     bridgeBackward.push(copyOp('d h_0 → encoder d h_n', decoder.dh0, dhBridge));
     if (dcBridge && decoder.dc0) bridgeBackward.push(copyOp('d c_0 → encoder d c_n', decoder.dc0, dcBridge));
+    const toDecoder = copyOp('d decoder out', rows(dOut, H, S, U), decoder.dOut);
     tape.record(
       'outputs',
       [copyOp('encoder out', encoder.out, rows(out, H, 0, S)), copyOp('decoder out', decoder.out, rows(out, H, S, U))],
-      [copyOp('d decoder out', rows(dOut, H, S, U), decoder.dOut), copyOp('d encoder out', rows(dOut, H, 0, S), encoder.dOut)],
+      [toDecoder, copyOp('d encoder out', rows(dOut, H, 0, S), encoder.dOut)],
     );
-    return new Seq2SeqModel(ctx, cfg, T, B, encoder, decoder, out, dOut, owned);
+    return new Seq2SeqModel(ctx, cfg, T, B, encoder, decoder, out, dOut, owned, toDecoder);
+  }
+
+  /** BPTT one step at a time through the decoder's top layer: the U steps the loss sees, last to first. */
+  stepThrough(): StepThrough {
+    const walk = this.decoder.stepThrough();
+    return { ...walk, begin: [this.toDecoder, ...walk.begin] };
   }
 
   /**
