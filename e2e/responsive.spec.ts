@@ -3,14 +3,15 @@
 // trains for 30 s, and while a 7 MB, 300,000-row CSV is uploaded, parsed and previewed.
 //
 // On the 2-core CI machine SwiftShader runs the GPU's work on the same CPUs as the page. With the
-// per-step views drawn by recharts there were ~44 tasks of 50-150 ms in 30 s; drawn on canvas
-// (LineCanvas, resized only when its size changes) and with the data chart rendered deferred,
-// traces of 30 s of training show none in most runs, and in some one task of 50-60 ms: the first
-// render after play, when every view swaps its placeholder for a canvas (DOM and layout, no
-// script to speak of). The upload shows none after the file arrives, or one of ~50 ms. The bars:
-// at most MAX_LONG_TASKS over 50 ms, and none over FREEZE_MS.
-const FREEZE_MS = 200;
-const MAX_LONG_TASKS = 1;
+// per-step views drawn by recharts there were ~44 tasks of 50-150 ms in 30 s. Drawn on canvas
+// (LineCanvas, resized only when its size changes), with the canvas font warmed up at startup
+// (the page's first canvas text costs 50-60 ms on Linux) and the data chart rendered deferred,
+// traces of 30 s of training show none: the bar is the issue's, no task over 50 ms while training.
+// The upload mounts the data preview's recharts chart once (40-70 ms): at most one task over
+// 50 ms there, and none over UPLOAD_FREEZE_MS.
+const TRAINING_LONG_TASKS = 0;
+const UPLOAD_LONG_TASKS = 1;
+const UPLOAD_FREEZE_MS = 200;
 
 import { expect, test, type Page } from '@playwright/test';
 
@@ -49,8 +50,7 @@ test('30 s of training: steps keep coming and the page never freezes', async ({ 
   const tasks = await longTasks(page);
   expect(await stepCount(page)).toBeGreaterThan(20);
   console.log(`long tasks during training: ${tasks.length}, longest ${Math.max(0, ...tasks)} ms`);
-  expect(tasks.length).toBeLessThanOrEqual(MAX_LONG_TASKS);
-  expect(Math.max(0, ...tasks)).toBeLessThan(FREEZE_MS);
+  expect(tasks, 'main-thread tasks over 50 ms while training').toHaveLength(TRAINING_LONG_TASKS);
 });
 
 test('a 7 MB, 300,000-row CSV shows progress and a preview within seconds, without freezing the page', async ({ page }) => {
@@ -79,6 +79,6 @@ test('a 7 MB, 300,000-row CSV shows progress and a preview within seconds, witho
   const tasks = await longTasks(page);
   console.log(`upload to preview: ${seconds.toFixed(1)} s; long tasks: ${JSON.stringify(tasks)}`);
   expect(seconds).toBeLessThan(10);
-  expect(tasks.length).toBeLessThanOrEqual(MAX_LONG_TASKS);
-  expect(Math.max(0, ...tasks)).toBeLessThan(FREEZE_MS);
+  expect(tasks.length).toBeLessThanOrEqual(UPLOAD_LONG_TASKS);
+  expect(Math.max(0, ...tasks)).toBeLessThan(UPLOAD_FREEZE_MS);
 });
