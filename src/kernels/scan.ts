@@ -139,7 +139,7 @@ export function planScan(shape: ScanShape, options: ScanOptions = {}, maxThreads
   const numGroups = Math.ceil(E / groupSize);
   const numParts = batch * numChunks;
   const states = batch * E * N;
-  const back = needs.backward ?? true ? 1 : 0;
+  const back = (needs.backward ?? true) ? 1 : 0;
   const sizes: Record<WorkspaceField, number> = {
     A: E * N,
     D: E,
