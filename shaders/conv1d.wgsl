@@ -51,6 +51,17 @@ fn flatIndex(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
   return gid.x + gid.y * groups.x * FLAT;
 }
 
+/** bias + the taps of output (t, b, c) that read x itself (source steps t - (K-1) + k >= 0). */
+fn causalTaps(t: u32, b: u32, c: u32) -> f32 {
+  var acc = bias[c];
+  for (var k = 0u; k < cp.K; k++) {
+    if (t + k + 1u >= cp.K) {
+      acc = fma(weight[c * cp.K + k], xs[xAt(t + k + 1u - cp.K, b, c)], acc);
+    }
+  }
+  return acc;
+}
+
 @compute @workgroup_size(FLAT)
 fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = flatIndex(gid, groups);
@@ -59,16 +70,7 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   }
   let c = i % cp.C;
   let row = i / cp.C;
-  let t = row / cp.B;
-  let b = row % cp.B;
-  var acc = bias[c];
-  for (var k = 0u; k < cp.K; k++) {
-    // Source step t - (K-1) + k, skipped while it is before the start.
-    if (t + k + 1u >= cp.K) {
-      acc = fma(weight[c * cp.K + k], xs[xAt(t + k + 1u - cp.K, b, c)], acc);
-    }
-  }
-  out[yAt(t, b, c)] = acc;
+  out[yAt(row / cp.B, row % cp.B, c)] = causalTaps(row / cp.B, row % cp.B, c);
 }
 
 @compute @workgroup_size(FLAT)
@@ -81,16 +83,10 @@ fn forwardHistory(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
   let row = i / cp.C;
   let t = row / cp.B;
   let b = row % cp.B;
-  var acc = bias[c];
-  for (var k = 0u; k < cp.K; k++) {
-    // Source step s = t - (K-1) + k; before the start it is history row s + K-1 = t + k.
-    var v: f32;
-    if (t + k + 1u >= cp.K) {
-      v = xs[xAt(t + k + 1u - cp.K, b, c)];
-    } else {
-      v = history[xAt(t + k, b, c)];
-    }
-    acc = fma(weight[c * cp.K + k], v, acc);
+  var acc = causalTaps(t, b, c);
+  // The taps before the start: source step s = t - (K-1) + k < 0 is history row s + K-1 = t + k.
+  for (var k = 0u; t + k + 1u < cp.K; k++) {
+    acc = fma(weight[c * cp.K + k], history[xAt(t + k, b, c)], acc);
   }
   out[yAt(t, b, c)] = acc;
 }
