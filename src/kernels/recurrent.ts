@@ -5,10 +5,11 @@ import { createUniform, makeOp, writeUniform, type GpuOp, type UniformField } fr
 import type { Tensor } from '../gpu/tensor';
 import { KERNELS, type KernelContext } from './registry';
 
-export type CellKind = 'rnn_tanh' | 'lstm' | 'gru';
+import type { CellKind } from '../reference/recurrent';
+
+export { GATE_COUNT, type CellKind } from '../reference/recurrent';
 
 export const CELL_CODE: Record<CellKind, number> = { rnn_tanh: 0, lstm: 1, gru: 2 };
-export const GATE_COUNT: Record<CellKind, number> = { rnn_tanh: 1, lstm: 4, gru: 3 };
 
 export interface RecurrentShape {
   cell: CellKind;

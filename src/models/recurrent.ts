@@ -16,17 +16,15 @@ import { biasAddOp, biasGradOp, matmulOp } from '../kernels/linear';
 import { broadcastRowsOp, transposeOp } from '../kernels/layout';
 import { segmentReduceOp } from '../kernels/reduce';
 import { carryCellOffset, GATE_COUNT, recurrentBackwardOp, recurrentForwardOp, type CellKind, type StepRangeOp } from '../kernels/recurrent';
+import type { Random } from '../data/random';
+import { initParameters, parameterShapes, suffix, type RecurrentConfig as ReferenceConfig } from '../reference/recurrent';
 import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
 
 export type { CellKind };
 
-export interface RecurrentConfig {
-  cell: CellKind;
-  inputSize: number;
-  hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
+/** The float64 reference's configuration, with the initial state always stated. */
+export interface RecurrentConfig extends ReferenceConfig {
   /** 'learned': a trainable initial state per layer and direction, shared by the batch. */
   initialState: 'zeros' | 'learned';
 }
@@ -37,32 +35,9 @@ export const GATE_NAMES: Record<CellKind, readonly string[]> = {
   gru: ['reset', 'update', 'new'],
 };
 
-function suffix(layer: number, direction: number): string {
-  return `_l${layer}${direction === 1 ? '_reverse' : ''}`;
-}
-
-/** Parameters in PyTorch's state_dict order (learned initial states last, named h0_l{k}, c0_l{k}). */
+/** Parameters in PyTorch's state_dict order (learned initial states last, named h0_l{k}, c0_l{k}): the reference's. */
 export function recurrentParameterShapes(cfg: RecurrentConfig): Array<[string, number[]]> {
-  const G = GATE_COUNT[cfg.cell];
-  const H = cfg.hiddenSize;
-  const D = cfg.bidirectional ? 2 : 1;
-  const out: Array<[string, number[]]> = [];
-  for (let l = 0; l < cfg.numLayers; l++) {
-    const inSize = l === 0 ? cfg.inputSize : D * H;
-    for (let d = 0; d < D; d++) {
-      const s = suffix(l, d);
-      out.push([`weight_ih${s}`, [G * H, inSize]], [`weight_hh${s}`, [G * H, H]], [`bias_ih${s}`, [G * H]], [`bias_hh${s}`, [G * H]]);
-    }
-  }
-  if (cfg.initialState === 'learned') {
-    for (let l = 0; l < cfg.numLayers; l++) {
-      for (let d = 0; d < D; d++) {
-        out.push([`h0${suffix(l, d)}`, [H]]);
-        if (cfg.cell === 'lstm') out.push([`c0${suffix(l, d)}`, [H]]);
-      }
-    }
-  }
-  return out;
+  return parameterShapes(cfg);
 }
 
 export interface RecurrentIO {
@@ -321,14 +296,6 @@ export interface ProbeViews {
  * PyTorch's initialisation of nn.RNN/LSTM/GRU: every weight and bias U(-1/√H, 1/√H), drawn in
  * state_dict order from the seeded generator. Learned initial states start at zero.
  */
-export function initRecurrent(cfg: RecurrentConfig, rng: { uniform(lo: number, hi: number): number }): Record<string, Float32Array> {
-  const bound = 1 / Math.sqrt(cfg.hiddenSize);
-  const out: Record<string, Float32Array> = {};
-  for (const [name, shape] of recurrentParameterShapes(cfg)) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const v = new Float32Array(n);
-    if (!/^[hc]0_/.test(name)) for (let i = 0; i < n; i++) v[i] = rng.uniform(-bound, bound);
-    out[name] = v;
-  }
-  return out;
+export function initRecurrent(cfg: RecurrentConfig, rng: Random): Record<string, Float32Array> {
+  return Object.fromEntries(Object.entries(initParameters(cfg, rng)).map(([name, v]) => [name, Float32Array.from(v)]));
 }
