@@ -2,25 +2,10 @@
 // uploads that fail without losing the loaded data, uploads that work, comparison runs,
 // settings the worker rejects, and a run that blows up.
 
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { expectNoPageErrors, ready, stepCount } from './helpers';
 
-let errors: string[] = [];
-test.beforeEach(({ page }) => {
-  errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-});
-test.afterEach(() => {
-  expect(errors).toEqual([]);
-});
-
-async function ready(page: Page): Promise<void> {
-  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 90_000 });
-}
-
-async function stepCount(page: Page): Promise<number> {
-  return Number((await page.getByTestId('step-count').innerText()).replace(/[^0-9]/g, ''));
-}
+expectNoPageErrors();
 
 test('a link restores the run: data, models, training settings and seed', async ({ page }) => {
   await page.goto('/#d=adding&dp=length:30&m=gru.1.16~rnn_tanh.1.24&o=sgd&lr=0.05&b=8&s=7');

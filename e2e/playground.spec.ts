@@ -3,6 +3,7 @@
 // its screenshot rather than by the presence of an element.
 
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectNoPageErrors, ready, stepCount } from './helpers';
 
 const LSTM_ORANGE: [number, number, number] = [0xf5, 0xa5, 0x24];
 
@@ -41,24 +42,7 @@ async function pixelStats(page: Page, target: Locator, color = LSTM_ORANGE): Pro
   );
 }
 
-async function stepCount(page: Page): Promise<number> {
-  return Number((await page.getByTestId('step-count').innerText()).replace(/[^0-9]/g, ''));
-}
-
-/** The run is built and waiting: data loaded, models configured on the GPU. */
-async function ready(page: Page): Promise<void> {
-  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 90_000 });
-}
-
-let errors: string[] = [];
-test.beforeEach(({ page }) => {
-  errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-});
-test.afterEach(() => {
-  expect(errors).toEqual([]);
-});
+expectNoPageErrors();
 
 test('an LSTM learns the sine task: the validation loss falls tenfold and every view draws', async ({ page }) => {
   test.setTimeout(300_000);

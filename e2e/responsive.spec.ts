@@ -14,6 +14,7 @@ const UPLOAD_LONG_TASKS = 1;
 const UPLOAD_FREEZE_MS = 200;
 
 import { expect, test, type Page } from '@playwright/test';
+import { stepCount } from './helpers';
 
 /**
  * Starts collecting main-thread long tasks from now on, or (`afterChange`) from the moment the file
@@ -33,10 +34,6 @@ async function watchLongTasks(page: Page, afterChange = false): Promise<void> {
 
 function longTasks(page: Page): Promise<number[]> {
   return page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-}
-
-async function stepCount(page: Page): Promise<number> {
-  return Number((await page.getByTestId('step-count').innerText()).replace(/[^0-9]/g, ''));
 }
 
 test('30 s of training: steps keep coming and the page never freezes', async ({ page }) => {
