@@ -81,10 +81,6 @@ export class Seq2SeqModel {
     return this.cfg.hiddenSize;
   }
 
-  get sourceLength(): number {
-    return this.cfg.sourceLength;
-  }
-
   /** Records both stacks and the copies between them on the tape (see the header). The input gradient is not computed. */
   static async build(ctx: KernelContext, cfg: Seq2SeqConfig, T: number, B: number, io: RecurrentIO, tape: Tape): Promise<Seq2SeqModel> {
     const S = cfg.sourceLength;

@@ -50,8 +50,6 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     for (let i = 0; i < y.length; i++) y[i] = b.mask && b.mask[i] === 0 ? -1 : b.yIds![i];
     return { x: b.x, y };
   };
-  const valSet = prepared.val;
-  let valCache: Batch | null = null;
   const norm = prepared.normalizer;
   const sameColumns = ds.kind === 'table' && prepared.inputNames.length === prepared.targetNames.length && prepared.inputNames.every((n, i) => n === prepared.targetNames[i]);
   return {
@@ -64,14 +62,19 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     forecastable: sameColumns && !classes,
     targetNames: prepared.targetNames,
     denormalize: (j, values) => Float32Array.from(norm && norm.kind !== 'none' ? denormalize(norm, prepared.targetNames[j], values) : values),
-    train(B, rng) {
-      const samples = Array.from({ length: B }, () => rng.int(train.count));
-      return toBatch(train, samples);
-    },
+    ...samplers(prepared, toBatch),
+  };
+}
+
+/** Random training batches, and one fixed, evenly spread validation batch (so successive losses compare). */
+function samplers(prepared: Prepared, toBatch: (set: SampleSet, samples: ArrayLike<number>) => Batch): Pick<BatchSource, 'train' | 'validation'> {
+  const { train, val } = prepared;
+  let valCache: Batch | null = null;
+  return {
+    train: (B, rng) => toBatch(train, Array.from({ length: B }, () => rng.int(train.count))),
     validation(B) {
-      if (!valSet || valSet.count === 0) return null;
-      // A fixed, evenly spread validation batch, so successive losses are comparable.
-      valCache ??= toBatch(valSet, Array.from({ length: B }, (_, i) => Math.floor((i * valSet.count) / B) % valSet.count));
+      if (!val || val.count === 0) return null;
+      valCache ??= toBatch(val, Array.from({ length: B }, (_, i) => Math.floor((i * val.count) / B) % val.count));
       return valCache;
     },
   };
@@ -109,8 +112,6 @@ function seq2seqSource(prepared: Prepared): BatchSource {
     }
     return { x, y };
   };
-  const valSet = prepared.val;
-  let valCache: Batch | null = null;
   return {
     seqLen: T,
     inputSize: I,
@@ -121,12 +122,7 @@ function seq2seqSource(prepared: Prepared): BatchSource {
     forecastable: false,
     targetNames: prepared.targetNames,
     denormalize: (_j, values) => Float32Array.from(values),
-    train: (B, rng) => toBatch(train, Array.from({ length: B }, () => rng.int(train.count))),
-    validation(B) {
-      if (!valSet || valSet.count === 0) return null;
-      valCache ??= toBatch(valSet, Array.from({ length: B }, (_, i) => Math.floor((i * valSet.count) / B) % valSet.count));
-      return valCache;
-    },
+    ...samplers(prepared, toBatch),
   };
 }
 
