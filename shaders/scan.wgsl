@@ -216,6 +216,30 @@ fn workgroupSum(lid: u32, v: f32) -> f32 {
   return total;
 }
 
+/** Δ of the ITEMS steps of a thread's run from t0 (0 past the end: the identity step). */
+fn runDelta(b: u32, d: u32, t0: u32) -> array<f32, ITEMS> {
+  var dt: array<f32, ITEMS>;
+  for (var i = 0u; i < ITEMS; i++) {
+    dt[i] = 0.0;
+    if (t0 + i < sp.seq_len) {
+      dt[i] = deltaOf(rawDelta(b, d, t0 + i));
+    }
+  }
+  return dt;
+}
+
+/** u of the ITEMS steps of a thread's run from t0 (0 past the end). */
+fn runU(b: u32, d: u32, t0: u32) -> array<f32, ITEMS> {
+  var ut: array<f32, ITEMS>;
+  for (var i = 0u; i < ITEMS; i++) {
+    ut[i] = 0.0;
+    if (t0 + i < sp.seq_len) {
+      ut[i] = u[at(sp.u_at, b, d, t0 + i)];
+    }
+  }
+  return ut;
+}
+
 fn flatIndex(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
   return gid.x + gid.y * groups.x * FLAT;
 }
@@ -291,16 +315,8 @@ fn chunkTotals(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   let d = wg.y;
   let b = wg.z;
   let t0 = chunk * sp.chunk_len + lid * ITEMS;
-  var dt: array<f32, ITEMS>;
-  var ut: array<f32, ITEMS>;
-  for (var i = 0u; i < ITEMS; i++) {
-    dt[i] = 0.0;
-    ut[i] = 0.0;
-    if (t0 + i < sp.seq_len) {
-      dt[i] = deltaOf(rawDelta(b, d, t0 + i));
-      ut[i] = u[at(sp.u_at, b, d, t0 + i)];
-    }
-  }
+  let dt = runDelta(b, d, t0);
+  let ut = runU(b, d, t0);
   for (var n = 0u; n < sp.d_state; n++) {
     var run = IDENTITY;
     for (var i = 0u; i < ITEMS; i++) {
@@ -339,16 +355,10 @@ fn forwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
   let d = wg.y;
   let b = wg.z;
   let t0 = chunk * sp.chunk_len + lid * ITEMS;
-  var dt: array<f32, ITEMS>;
-  var ut: array<f32, ITEMS>;
+  let dt = runDelta(b, d, t0);
+  let ut = runU(b, d, t0);
   var out: array<f32, ITEMS>;
   for (var i = 0u; i < ITEMS; i++) {
-    dt[i] = 0.0;
-    ut[i] = 0.0;
-    if (t0 + i < sp.seq_len) {
-      dt[i] = deltaOf(rawDelta(b, d, t0 + i));
-      ut[i] = u[at(sp.u_at, b, d, t0 + i)];
-    }
     out[i] = work[sp.w_D + d] * ut[i];
   }
   for (var n = 0u; n < sp.d_state; n++) {
@@ -485,13 +495,11 @@ fn chunkTotalsBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invo
   let d = wg.y;
   let b = wg.z;
   let t0 = chunk * sp.chunk_len + lid * ITEMS;
-  var dt: array<f32, ITEMS>;
+  let dt = runDelta(b, d, t0);
   var dout: array<f32, ITEMS>;
   for (var i = 0u; i < ITEMS; i++) {
-    dt[i] = 0.0;
     dout[i] = 0.0;
     if (t0 + i < sp.seq_len) {
-      dt[i] = deltaOf(rawDelta(b, d, t0 + i));
       dout[i] = work[sp.w_dout + seqIndex(b, d, t0 + i)];
     }
   }
