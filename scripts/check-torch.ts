@@ -1,18 +1,36 @@
-// npm run check:torch -- FILE...
+// npm run check:torch -- [--schedule=persistent|stepwise] FILE...
 // Runs PyTorch fixture files through the WGSL kernels (Dawn; SwiftShader without a GPU) and prints
 // one line per file: PASS|FAIL <name> <worst tensor> err=<x>. Exits non-zero if any file fails
-// or cannot be read.
+// or cannot be read. --schedule runs the recurrent models in that GPU schedule instead of the one
+// training would choose for the size.
 
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { nodeGpu } from '../src/gpu/node';
 import { kernelContext } from '../src/kernels/registry';
 import { parseFixture } from '../src/reference/fixtures';
-import { checkFixture, UnsupportedFixture } from '../src/train/checkFixture';
+import { checkFixture, UnsupportedFixture, type CheckOptions } from '../src/train/checkFixture';
 
-async function main(files: string[]): Promise<number> {
+const USAGE = 'usage: npm run check:torch -- [--schedule=persistent|stepwise] FILE.json [FILE.json ...]';
+
+async function main(args: string[]): Promise<number> {
+  const options: CheckOptions = {};
+  const files: string[] = [];
+  for (const arg of args) {
+    const schedule = /^--schedule=(.*)$/.exec(arg);
+    if (schedule) {
+      if (schedule[1] !== 'persistent' && schedule[1] !== 'stepwise') {
+        console.error(`--schedule=${schedule[1]}: the schedules are persistent and stepwise\n${USAGE}`);
+        return 2;
+      }
+      options.schedule = schedule[1];
+    } else if (arg.startsWith('--')) {
+      console.error(`unknown option ${arg}\n${USAGE}`);
+      return 2;
+    } else files.push(arg);
+  }
   if (files.length === 0) {
-    console.error('usage: npm run check:torch -- FILE.json [FILE.json ...]');
+    console.error(USAGE);
     return 2;
   }
   const gpu = await nodeGpu();
@@ -23,7 +41,7 @@ async function main(files: string[]): Promise<number> {
     try {
       // npm runs scripts from the package root; paths are the user's, relative to where they typed.
       const fx = parseFixture(readFileSync(resolve(process.env.INIT_CWD ?? '.', file), 'utf8'), name);
-      const r = await checkFixture(ctx, fx);
+      const r = await checkFixture(ctx, fx, options);
       console.log(`${r.pass ? 'PASS' : 'FAIL'} ${r.name} ${r.worst.tensor.replace(/\s+/g, '_')} err=${r.worst.err.toExponential(2)}`);
       if (!r.pass) failed++;
     } catch (error) {

@@ -2,9 +2,19 @@
 // one direction per dispatch. The input projection x·W_ihᵀ + b_ih for all timesteps is a matmul
 // done before (shaders/matmul.wgsl); the weight gradients are matmuls done after.
 //
-// Schedule: one workgroup per batch element runs steps s_begin .. s_begin+s_count-1 in a loop.
-// Batch elements never interact in a recurrence, so no workgroup waits on another: a whole
-// sequence is one dispatch, and the same kernel with s_count = 1 steps through time.
+// Two schedules of the same cells (src/kernels/recurrent.ts picks one by size):
+//  - persistent (`forward`, `backward`): one workgroup per batch element runs steps
+//    s_begin .. s_begin+s_count-1 in a loop. Batch elements never interact in a recurrence, so
+//    no workgroup waits on another: a whole sequence is one dispatch, with no per-step launch
+//    cost. But only B workgroups work, and each reads all of W_hh at every step.
+//  - stepwise (`forwardStep`, `backwardStep`): one dispatch per step, a grid of (64 units) x
+//    (TILE_B batch rows) tiles, so large batch x hidden fills the GPU and each W_hh value read
+//    serves TILE_B rows. The dispatch boundary is the barrier between steps. The backward
+//    dispatch for step t also finishes step t+1: it folds W_hhᵀ·∂L/∂(W_hh h + b_hh) of step t+1
+//    into ∂L/∂h_t (which needs every unit of t+1, so it could not happen in t+1's dispatch),
+//    then turns ∂L/∂h_t into step t's gate gradients.
+// Both write the same buffers, so probes, step-through and the weight-gradient matmuls do not
+// care which ran.
 //
 // Cells (PyTorch's definitions and gate order):
 //   CELL 0, tanh RNN:  h' = tanh(xw + W_hh h + b_hh)
@@ -33,7 +43,14 @@ struct StepParams {
   out_stride: u32, // row length of `out` / `d_out`: H, or 2H when bidirectional
   out_offset: u32, // this direction's first column in those rows
   carry_c: u32,    // backward: where ∂L/∂c starts in `carry` (aligned so it can be bound alone)
+  fold_s: u32,     // backwardStep: the processing step whose W_hhᵀ term to fold first (NO_STEP: none)
 }
+
+const NO_STEP: u32 = 0xffffffffu;
+// Stepwise tiles: WG (64) units by TILE_B batch rows per workgroup; the operand shared by the
+// tile's rows (h_{t-1} forward, the recurrent gate gradients backward) is staged TILE_K at a time.
+const TILE_B: u32 = 8u;
+const TILE_K: u32 = 64u;
 
 fn time_of(p: StepParams, s: u32) -> u32 {
   if (REVERSE) {
@@ -75,11 +92,74 @@ fn c_at(p: StepParams, slot: u32, b: u32, j: u32) -> u32 {
 @group(0) @binding(6) var<uniform> fp: StepParams;
 
 var<workgroup> h_shared: array<f32, HIDDEN>;
+var<workgroup> tile: array<f32, TILE_B * TILE_K>;
+
+/** b_hh of unit j's gate rows (j, H+j, 2H+j, 3H+j), zero past GATES. */
+fn recurrentBias(j: u32) -> vec4<f32> {
+  var r = vec4<f32>(b_hh[j], 0.0, 0.0, 0.0);
+  if (GATES > 1u) {
+    r.y = b_hh[HIDDEN + j];
+    r.z = b_hh[2u * HIDDEN + j];
+  }
+  if (GATES > 3u) {
+    r.w = b_hh[3u * HIDDEN + j];
+  }
+  return r;
+}
+
+/** Row k of W_hhᵀ at unit j's gate columns, zero past GATES. */
+fn recurrentWeights(k: u32, j: u32) -> vec4<f32> {
+  let w = k * GATES * HIDDEN + j;
+  var r = vec4<f32>(w_hh_t[w], 0.0, 0.0, 0.0);
+  if (GATES > 1u) {
+    r.y = w_hh_t[w + HIDDEN];
+    r.z = w_hh_t[w + 2u * HIDDEN];
+  }
+  if (GATES > 3u) {
+    r.w = w_hh_t[w + 3u * HIDDEN];
+  }
+  return r;
+}
+
+/**
+ * The cell of unit j, sample b, time t, given W_hh h_{t-1} + b_hh of its gate rows (`rec`) and
+ * h_{t-1} of the unit: writes h_t (and c_t), the saved gates and the output.
+ */
+fn cellForward(p: StepParams, t: u32, b: u32, j: u32, rec: vec4<f32>, h_prev: f32) {
+  let x = (t * p.B + b) * GATES * HIDDEN + j;
+  let saved = (t * p.B + b) * 4u * HIDDEN + j;
+  var h_new: f32;
+  if (CELL == 0u) {
+    h_new = tanh_(xw[x] + rec.x);
+  } else if (CELL == 1u) {
+    let i = sigmoid_(xw[x] + rec.x);
+    let f = sigmoid_(xw[x + HIDDEN] + rec.y);
+    let g = tanh_(xw[x + 2u * HIDDEN] + rec.z);
+    let o = sigmoid_(xw[x + 3u * HIDDEN] + rec.w);
+    let c = f * states[c_at(p, slot_in(t), b, j)] + i * g;
+    states[c_at(p, slot_out(t), b, j)] = c;
+    h_new = o * tanh_(c);
+    gates[saved] = i;
+    gates[saved + HIDDEN] = f;
+    gates[saved + 2u * HIDDEN] = g;
+    gates[saved + 3u * HIDDEN] = o;
+  } else {
+    let r = sigmoid_(xw[x] + rec.x);
+    let z = sigmoid_(xw[x + HIDDEN] + rec.y);
+    let n = tanh_(xw[x + 2u * HIDDEN] + r * rec.z);
+    h_new = (1.0 - z) * n + z * h_prev;
+    gates[saved] = r;
+    gates[saved + HIDDEN] = z;
+    gates[saved + 2u * HIDDEN] = n;
+    gates[saved + 3u * HIDDEN] = rec.z;
+  }
+  states[h_at(p, slot_out(t), b, j)] = h_new;
+  out[(t * p.B + b) * p.out_stride + p.out_offset + j] = h_new;
+}
 
 @compute @workgroup_size(WG)
 fn forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
   let b = wg.x;
-  let gh = GATES * HIDDEN;
   for (var s = fp.s_begin; s < fp.s_begin + fp.s_count; s++) {
     let t = time_of(fp, s);
     for (var k = lane; k < HIDDEN; k += WG) {
@@ -87,63 +167,60 @@ fn forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
     }
     workgroupBarrier();
     for (var j = lane; j < HIDDEN; j += WG) {
-      // Recurrent pre-activations W_hh h + b_hh of this unit's gate rows (j, H+j, 2H+j, 3H+j).
-      var r0 = b_hh[j];
-      var r1 = 0.0;
-      var r2 = 0.0;
-      var r3 = 0.0;
-      if (GATES > 1u) {
-        r1 = b_hh[HIDDEN + j];
-        r2 = b_hh[2u * HIDDEN + j];
-      }
-      if (GATES > 3u) {
-        r3 = b_hh[3u * HIDDEN + j];
-      }
+      var rec = recurrentBias(j);
       for (var k = 0u; k < HIDDEN; k++) {
-        let h = h_shared[k];
-        let w = k * gh + j;
-        r0 = fma(w_hh_t[w], h, r0);
-        if (GATES > 1u) {
-          r1 = fma(w_hh_t[w + HIDDEN], h, r1);
-          r2 = fma(w_hh_t[w + 2u * HIDDEN], h, r2);
-        }
-        if (GATES > 3u) {
-          r3 = fma(w_hh_t[w + 3u * HIDDEN], h, r3);
-        }
+        rec = fma(recurrentWeights(k, j), vec4<f32>(h_shared[k]), rec);
       }
-      let x = (t * fp.B + b) * gh + j;
-      let saved = (t * fp.B + b) * 4u * HIDDEN + j;
-      var h_new: f32;
-      if (CELL == 0u) {
-        h_new = tanh_(xw[x] + r0);
-      } else if (CELL == 1u) {
-        let i = sigmoid_(xw[x] + r0);
-        let f = sigmoid_(xw[x + HIDDEN] + r1);
-        let g = tanh_(xw[x + 2u * HIDDEN] + r2);
-        let o = sigmoid_(xw[x + 3u * HIDDEN] + r3);
-        let c = f * states[c_at(fp, slot_in(t), b, j)] + i * g;
-        states[c_at(fp, slot_out(t), b, j)] = c;
-        h_new = o * tanh_(c);
-        gates[saved] = i;
-        gates[saved + HIDDEN] = f;
-        gates[saved + 2u * HIDDEN] = g;
-        gates[saved + 3u * HIDDEN] = o;
-      } else {
-        let r = sigmoid_(xw[x] + r0);
-        let z = sigmoid_(xw[x + HIDDEN] + r1);
-        let n = tanh_(xw[x + 2u * HIDDEN] + r * r2);
-        h_new = (1.0 - z) * n + z * h_shared[j];
-        gates[saved] = r;
-        gates[saved + HIDDEN] = z;
-        gates[saved + 2u * HIDDEN] = n;
-        gates[saved + 3u * HIDDEN] = r2;
-      }
-      states[h_at(fp, slot_out(t), b, j)] = h_new;
-      out[(t * fp.B + b) * fp.out_stride + fp.out_offset + j] = h_new;
+      cellForward(fp, t, b, j, rec, h_shared[j]);
     }
     // The next step reads the states every lane of this workgroup just wrote.
     storageBarrier();
     workgroupBarrier();
+  }
+}
+
+/** Stepwise: step s_begin for units wg.x·WG + lane of batch rows wg.y·TILE_B .. +TILE_B. */
+@compute @workgroup_size(WG)
+fn forwardStep(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
+  let j = wg.x * WG + lane;
+  let b0 = wg.y * TILE_B;
+  let t = time_of(fp, fp.s_begin);
+  let unit = j < HIDDEN;
+  var rec: array<vec4<f32>, TILE_B>;
+  if (unit) {
+    let bias = recurrentBias(j);
+    for (var r = 0u; r < TILE_B; r++) {
+      rec[r] = bias;
+    }
+  }
+  for (var k0 = 0u; k0 < HIDDEN; k0 += TILE_K) {
+    for (var e = lane; e < TILE_B * TILE_K; e += WG) {
+      let b = b0 + e / TILE_K;
+      let k = k0 + e % TILE_K;
+      var h = 0.0;
+      if (b < fp.B && k < HIDDEN) {
+        h = states[h_at(fp, slot_in(t), b, k)];
+      }
+      tile[e] = h;
+    }
+    workgroupBarrier();
+    if (unit) {
+      for (var kk = 0u; kk < min(TILE_K, HIDDEN - k0); kk++) {
+        let w = recurrentWeights(k0 + kk, j);
+        for (var r = 0u; r < TILE_B; r++) {
+          rec[r] = fma(w, vec4<f32>(tile[r * TILE_K + kk]), rec[r]);
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+  if (unit) {
+    for (var r = 0u; r < TILE_B; r++) {
+      let b = b0 + r;
+      if (b < fp.B) {
+        cellForward(fp, t, b, j, rec[r], states[h_at(fp, slot_in(t), b, j)]);
+      }
+    }
   }
 }
 
@@ -165,69 +242,83 @@ fn forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
 // ∂L/∂(W_hh h + b_hh) of the current step, for W_hhᵀ · (that) in phase 2.
 var<workgroup> d_rec: array<f32, HIDDEN4>;
 
+/**
+ * Step t of unit j, sample b: ∂L/∂h_t (the loss's share plus `carry`) into gate pre-activation
+ * gradients. Leaves in `carry` what flows to h_{t-1} and c_{t-1} other than through W_hh, and
+ * returns ∂L/∂(W_hh h + b_hh) of the unit's gate rows (zero past GATES).
+ */
+fn cellBackward(p: StepParams, t: u32, b: u32, j: u32) -> vec4<f32> {
+  let gh = GATES * HIDDEN;
+  let row = (t * p.B + b) * gh;
+  let saved = (t * p.B + b) * 4u * HIDDEN;
+  let dh_at = b * HIDDEN;
+  let dc_at = p.carry_c + b * HIDDEN;
+  let dh = d_out[(t * p.B + b) * p.out_stride + p.out_offset + j] + carry[dh_at + j];
+  dh_probe[(t * p.B + b) * HIDDEN + j] = dh;
+  if (CELL == 0u) {
+    let h = saved_states[h_at(p, slot_out(t), b, j)];
+    let da = dh * (1.0 - h * h);
+    d_gi[row + j] = da;
+    carry[dh_at + j] = 0.0;
+    return vec4<f32>(da, 0.0, 0.0, 0.0);
+  } else if (CELL == 1u) {
+    let i = saved_gates[saved + j];
+    let f = saved_gates[saved + HIDDEN + j];
+    let g = saved_gates[saved + 2u * HIDDEN + j];
+    let o = saved_gates[saved + 3u * HIDDEN + j];
+    let c = saved_states[c_at(p, slot_out(t), b, j)];
+    let c_prev = saved_states[c_at(p, slot_in(t), b, j)];
+    let tc = tanh_(c);
+    // The cell state's constant error carousel: ∂L/∂c flows back through f alone.
+    let dc = carry[dc_at + j] + dh * o * (1.0 - tc * tc);
+    let da = vec4<f32>(dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f), dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o));
+    d_gi[row + j] = da.x;
+    d_gi[row + HIDDEN + j] = da.y;
+    d_gi[row + 2u * HIDDEN + j] = da.z;
+    d_gi[row + 3u * HIDDEN + j] = da.w;
+    carry[dc_at + j] = dc * f;
+    carry[dh_at + j] = 0.0;
+    return da;
+  }
+  let r = saved_gates[saved + j];
+  let z = saved_gates[saved + HIDDEN + j];
+  let n = saved_gates[saved + 2u * HIDDEN + j];
+  let hn = saved_gates[saved + 3u * HIDDEN + j];
+  let h_prev = saved_states[h_at(p, slot_in(t), b, j)];
+  let da_n = dh * (1.0 - z) * (1.0 - n * n);
+  let da_r = da_n * hn * r * (1.0 - r);
+  let da_z = dh * (h_prev - n) * z * (1.0 - z);
+  d_gi[row + j] = da_r;
+  d_gi[row + HIDDEN + j] = da_z;
+  d_gi[row + 2u * HIDDEN + j] = da_n;
+  d_gh[row + j] = da_r;
+  d_gh[row + HIDDEN + j] = da_z;
+  d_gh[row + 2u * HIDDEN + j] = da_n * r;
+  carry[dh_at + j] = dh * z; // the direct path h -> h'; the W_hhᵀ term is added after
+  return vec4<f32>(da_r, da_z, da_n * r, 0.0);
+}
+
+/** ∂L/∂(W_hh h + b_hh) at row r of step t, sample b: as cellBackward wrote it. */
+fn recurrentGrad(p: StepParams, t: u32, b: u32, r: u32) -> f32 {
+  let i = (t * p.B + b) * GATES * HIDDEN + r;
+  if (CELL == 2u) {
+    return d_gh[i];
+  }
+  return d_gi[i];
+}
+
 @compute @workgroup_size(WG)
 fn backward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
   let b = wg.x;
   let gh = GATES * HIDDEN;
   let dh_at = b * HIDDEN;
-  let dc_at = bp.carry_c + b * HIDDEN;
   for (var q = 0u; q < bp.s_count; q++) {
     let t = time_of(bp, bp.s_begin + bp.s_count - 1u - q);
-    let row = (t * bp.B + b) * gh;
-    let saved = (t * bp.B + b) * 4u * HIDDEN;
     // Phase 1: each lane turns ∂L/∂h_t of its units into gate pre-activation gradients.
     for (var j = lane; j < HIDDEN; j += WG) {
-      let dh = d_out[(t * bp.B + b) * bp.out_stride + bp.out_offset + j] + carry[dh_at + j];
-      dh_probe[(t * bp.B + b) * HIDDEN + j] = dh;
-      if (CELL == 0u) {
-        let h = saved_states[h_at(bp, slot_out(t), b, j)];
-        let da = dh * (1.0 - h * h);
-        d_gi[row + j] = da;
-        d_rec[j] = da;
-        carry[dh_at + j] = 0.0;
-      } else if (CELL == 1u) {
-        let i = saved_gates[saved + j];
-        let f = saved_gates[saved + HIDDEN + j];
-        let g = saved_gates[saved + 2u * HIDDEN + j];
-        let o = saved_gates[saved + 3u * HIDDEN + j];
-        let c = saved_states[c_at(bp, slot_out(t), b, j)];
-        let c_prev = saved_states[c_at(bp, slot_in(t), b, j)];
-        let tc = tanh_(c);
-        // The cell state's constant error carousel: ∂L/∂c flows back through f alone.
-        let dc = carry[dc_at + j] + dh * o * (1.0 - tc * tc);
-        let da_i = dc * g * i * (1.0 - i);
-        let da_f = dc * c_prev * f * (1.0 - f);
-        let da_g = dc * i * (1.0 - g * g);
-        let da_o = dh * tc * o * (1.0 - o);
-        d_gi[row + j] = da_i;
-        d_gi[row + HIDDEN + j] = da_f;
-        d_gi[row + 2u * HIDDEN + j] = da_g;
-        d_gi[row + 3u * HIDDEN + j] = da_o;
-        d_rec[j] = da_i;
-        d_rec[HIDDEN + j] = da_f;
-        d_rec[2u * HIDDEN + j] = da_g;
-        d_rec[3u * HIDDEN + j] = da_o;
-        carry[dc_at + j] = dc * f;
-        carry[dh_at + j] = 0.0;
-      } else {
-        let r = saved_gates[saved + j];
-        let z = saved_gates[saved + HIDDEN + j];
-        let n = saved_gates[saved + 2u * HIDDEN + j];
-        let hn = saved_gates[saved + 3u * HIDDEN + j];
-        let h_prev = saved_states[h_at(bp, slot_in(t), b, j)];
-        let da_n = dh * (1.0 - z) * (1.0 - n * n);
-        let da_r = da_n * hn * r * (1.0 - r);
-        let da_z = dh * (h_prev - n) * z * (1.0 - z);
-        d_gi[row + j] = da_r;
-        d_gi[row + HIDDEN + j] = da_z;
-        d_gi[row + 2u * HIDDEN + j] = da_n;
-        d_gh[row + j] = da_r;
-        d_gh[row + HIDDEN + j] = da_z;
-        d_gh[row + 2u * HIDDEN + j] = da_n * r;
-        d_rec[j] = da_r;
-        d_rec[HIDDEN + j] = da_z;
-        d_rec[2u * HIDDEN + j] = da_n * r;
-        carry[dh_at + j] = dh * z; // the direct path h -> h'; phase 2 adds the rest
+      let da = cellBackward(bp, t, b, j);
+      for (var g = 0u; g < GATES; g++) {
+        d_rec[g * HIDDEN + j] = da[g];
       }
     }
     workgroupBarrier();
@@ -241,5 +332,60 @@ fn backward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
     }
     storageBarrier();
     workgroupBarrier();
+  }
+}
+
+/**
+ * Stepwise: for units wg.x·WG + lane of batch rows wg.y·TILE_B .. +TILE_B, first adds
+ * W_hhᵀ·∂L/∂(W_hh h + b_hh) of step fold_s to ∂L/∂h in `carry` (unless NO_STEP), then runs
+ * cellBackward for step s_begin (when s_count is 1).
+ */
+@compute @workgroup_size(WG)
+fn backwardStep(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
+  let j = wg.x * WG + lane;
+  let b0 = wg.y * TILE_B;
+  let unit = j < HIDDEN;
+  let gh = GATES * HIDDEN;
+  if (bp.fold_s != NO_STEP) {
+    let tf = time_of(bp, bp.fold_s);
+    var acc: array<f32, TILE_B>;
+    for (var r0 = 0u; r0 < gh; r0 += TILE_K) {
+      for (var e = lane; e < TILE_B * TILE_K; e += WG) {
+        let b = b0 + e / TILE_K;
+        let r = r0 + e % TILE_K;
+        var v = 0.0;
+        if (b < bp.B && r < gh) {
+          v = recurrentGrad(bp, tf, b, r);
+        }
+        tile[e] = v;
+      }
+      workgroupBarrier();
+      if (unit) {
+        for (var rr = 0u; rr < min(TILE_K, gh - r0); rr++) {
+          let w = w_hh[(r0 + rr) * HIDDEN + j];
+          for (var q = 0u; q < TILE_B; q++) {
+            acc[q] = fma(w, tile[q * TILE_K + rr], acc[q]);
+          }
+        }
+      }
+      workgroupBarrier();
+    }
+    if (unit) {
+      for (var q = 0u; q < TILE_B; q++) {
+        let b = b0 + q;
+        if (b < bp.B) {
+          carry[b * HIDDEN + j] += acc[q];
+        }
+      }
+    }
+  }
+  if (unit && bp.s_count > 0u) {
+    let t = time_of(bp, bp.s_begin);
+    for (var q = 0u; q < TILE_B; q++) {
+      let b = b0 + q;
+      if (b < bp.B) {
+        cellBackward(bp, t, b, j);
+      }
+    }
   }
 }

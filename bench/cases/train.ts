@@ -11,10 +11,16 @@
 // previous step's input, so the loss has something to learn. On a software adapter (the fallback
 // profiles) every configuration is scaled down so that a step takes well under a second on the
 // CPU; the row says "scaled" and from what. `--full` runs the real sizes anyway.
+//
+// `lstm-train` and `gru-train` run the recurrence in the schedule the app chooses for the size
+// (named in the note); `*-train-persistent` and `*-train-stepwise` force one, so that a run on a
+// GPU shows where each wins (src/kernels/recurrent.ts, chooseSchedule). A plain run on a
+// software adapter leaves the forced ones out; naming them or `train` in --only runs them.
 
 import { Trainer, type TrainerConfig } from '../../src/train/trainer';
 import { defaultOptimizer } from '../../src/train/optimizers';
 import type { StepStats } from '../../src/train/trainer';
+import { chooseSchedule, type RecurrentSchedule } from '../../src/kernels/recurrent';
 import type { BenchCase, BenchEnv, PreparedCase } from '../suite';
 import { uniformF32 } from './data';
 
@@ -81,11 +87,12 @@ function stepWithStats(trainer: Trainer): Promise<StepStats> {
   });
 }
 
-async function prepareTraining(env: BenchEnv, cell: TrainCell, size: number): Promise<PreparedCase> {
+async function prepareTraining(env: BenchEnv, cell: TrainCell, size: number, forced?: RecurrentSchedule): Promise<PreparedCase> {
   const { shape, scaledFrom } = trainShapeFor(env, size);
   const { batch: B, seqLen: T, input: I, hidden: H } = shape;
+  const schedule = forced ?? chooseSchedule(B, H);
   const cfg: TrainerConfig = {
-    model: { kind: 'recurrent', cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, initialState: 'zeros' },
+    model: { kind: 'recurrent', cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, initialState: 'zeros', schedule },
     inputSize: I,
     outputSize: I,
     task: 'many-to-many',
@@ -102,7 +109,7 @@ async function prepareTraining(env: BenchEnv, cell: TrainCell, size: number): Pr
   trainer.setBatch(x, y);
   // The first step compiles nothing (pipelines are built in create) but touches every buffer.
   const first = await stepWithStats(trainer);
-  const scaledNote = scaledFrom ? `scaled from ${trainShapeLabel(scaledFrom)}` : '';
+  const scaledNote = [`${schedule}${forced ? '' : ' (chosen)'}`, scaledFrom ? `scaled from ${trainShapeLabel(scaledFrom)}` : ''].filter(Boolean).join('; ');
   const prepared: PreparedCase = {
     submit(count) {
       for (let i = 0; i < count; i++) trainer.step();
@@ -134,10 +141,22 @@ const TRAIN_SIZES: BenchCase['sizes'] = {
 /** In a run of every case on a software adapter: two of the four (--only=train runs all four). */
 const TRAIN_DEFAULT_SIZES: BenchCase['defaultSizes'] = { fallback: [128, 64], 'fallback-quick': [128] };
 
-export const trainCases: BenchCase[] = (['lstm', 'gru'] as const).map((cell) => ({
-  id: `${cell}-train`,
-  group: 'train',
-  sizes: TRAIN_SIZES,
-  defaultSizes: TRAIN_DEFAULT_SIZES,
-  prepare: (env: BenchEnv, size: number) => prepareTraining(env, cell, size),
-}));
+/** The forced-schedule cases run only when named (or their group) in --only. */
+const NOT_BY_DEFAULT: BenchCase['defaultSizes'] = { full: [], quick: [], fallback: [], 'fallback-quick': [] };
+
+export const trainCases: BenchCase[] = (['lstm', 'gru'] as const).flatMap((cell) => [
+  {
+    id: `${cell}-train`,
+    group: 'train',
+    sizes: TRAIN_SIZES,
+    defaultSizes: TRAIN_DEFAULT_SIZES,
+    prepare: (env: BenchEnv, size: number) => prepareTraining(env, cell, size),
+  },
+  ...(['persistent', 'stepwise'] as const).map((schedule) => ({
+    id: `${cell}-train-${schedule}`,
+    group: 'train',
+    sizes: TRAIN_SIZES,
+    defaultSizes: NOT_BY_DEFAULT,
+    prepare: (env: BenchEnv, size: number) => prepareTraining(env, cell, size, schedule),
+  })),
+]);

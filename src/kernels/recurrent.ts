@@ -1,7 +1,7 @@
 // Host side of shaders/recurrent.wgsl: one layer, one direction, forward or BPTT over a range of
-// processing steps.
+// processing steps, in one of two schedules chosen by size.
 
-import { createUniform, makeOp, writeUniform, type GpuOp, type UniformField } from '../gpu/dispatch';
+import { makeOp, packUniform, type StepOp, type UniformField } from '../gpu/dispatch';
 import type { Tensor } from '../gpu/tensor';
 import { KERNELS, type KernelContext } from './registry';
 
@@ -10,6 +10,29 @@ import type { CellKind } from '../reference/recurrent';
 export { GATE_COUNT, type CellKind } from '../reference/recurrent';
 
 export const CELL_CODE: Record<CellKind, number> = { rnn_tanh: 0, lstm: 1, gru: 2 };
+
+/**
+ * 'persistent': one workgroup per sequence runs every step in one dispatch. 'stepwise': one
+ * dispatch per step over tiles of units and batch rows. See shaders/recurrent.wgsl.
+ */
+export type RecurrentSchedule = 'persistent' | 'stepwise';
+
+/** Units and batch rows of a stepwise tile (WG and TILE_B in recurrent.wgsl). */
+export const STEPWISE_UNITS = 64;
+export const STEPWISE_ROWS = 8;
+
+/**
+ * The schedule for B sequences of H units. A dispatch costs about 9 µs to launch (measured on
+ * the H200 in the recurrent-models issue), so stepwise pays ~2T launches per training step; the
+ * persistent kernel pays none, but runs only B workgroups, each reading all G·H² values of W_hh
+ * and doing G·H²/lanes multiply-adds per lane at every step. That work outgrows the launch cost
+ * once H passes the 256 lanes of one workgroup and there are enough rows to share each weight
+ * read: by this estimate (32, 128) and (1, 64) stay persistent and (128, 512) goes stepwise.
+ * `npm run bench` times both schedules (the *-stepwise cases) so a GPU run can move the line.
+ */
+export function chooseSchedule(B: number, H: number): RecurrentSchedule {
+  return H >= 256 && B >= 32 ? 'stepwise' : 'persistent';
+}
 
 export interface RecurrentShape {
   cell: CellKind;
@@ -20,6 +43,7 @@ export interface RecurrentShape {
   /** Row length of the layer output (H, or 2H when bidirectional) and this direction's column. */
   outStride: number;
   outOffset: number;
+  schedule: RecurrentSchedule;
 }
 
 /** Where ∂L/∂c starts in the backward's carry buffer: after ∂L/∂h, on a 256-byte boundary. */
@@ -27,7 +51,7 @@ export function carryCellOffset(B: number, H: number): number {
   return Math.ceil((B * H) / 64) * 64;
 }
 
-/** Lanes per workgroup: enough for the hidden units, at most 256 (the portable limit). */
+/** Lanes per persistent workgroup: enough for the hidden units, at most 256 (the portable limit). */
 export function lanesFor(H: number, maxInvocations = 256): number {
   let lanes = 32;
   while (lanes < H && lanes < Math.min(256, maxInvocations)) lanes *= 2;
@@ -39,11 +63,17 @@ function constants(ctx: KernelContext, s: RecurrentShape) {
     CELL: CELL_CODE[s.cell],
     HIDDEN: s.H,
     REVERSE: s.reverse,
-    WG: lanesFor(s.H, ctx.device.limits.maxComputeInvocationsPerWorkgroup),
+    WG: s.schedule === 'stepwise' ? STEPWISE_UNITS : lanesFor(s.H, ctx.device.limits.maxComputeInvocationsPerWorkgroup),
   };
 }
 
-function fields(s: RecurrentShape, sBegin: number, sCount: number): UniformField[] {
+/** `fold_s` of a dispatch that folds no step's W_hhᵀ term (NO_STEP in the shader). */
+const NO_STEP = 0xffffffff;
+
+/** One dispatch's StepParams: processing steps [sBegin, sBegin + sCount), and the step to fold first. */
+type Entry = readonly [sBegin: number, sCount: number, foldS: number];
+
+function fields(s: RecurrentShape, [sBegin, sCount, foldS]: Entry): UniformField[] {
   return [
     ['u32', s.T],
     ['u32', s.B],
@@ -52,35 +82,114 @@ function fields(s: RecurrentShape, sBegin: number, sCount: number): UniformField
     ['u32', s.outStride],
     ['u32', s.outOffset],
     ['u32', carryCellOffset(s.B, s.H)],
+    ['u32', foldS],
   ];
 }
 
-export interface StepRangeOp {
-  op: GpuOp;
-  /** Points the op at processing steps [begin, begin + count) (written before the next submit). */
-  setRange(begin: number, count: number): void;
+/** The forward or backward recurrence of one layer and direction. */
+export interface RecurrentPass {
+  readonly schedule: RecurrentSchedule;
+  /**
+   * The ops that run processing steps [begin, begin + count) (all T steps for training; one for
+   * BPTT step-through), encoded in order. Recorded once per range and cached: each range has
+   * its own parameters, so ranges never disturb one another.
+   */
+  range(begin: number, count: number): StepOp[];
+  destroy(): void;
 }
 
-function rangeOp(ctx: KernelContext, pipeline: GPUComputePipeline, label: string, s: RecurrentShape, resources: Array<Tensor | GPUBuffer>): StepRangeOp {
-  const uniform = createUniform(ctx.device, label, fields(s, 0, s.T));
-  const op = makeOp(ctx.device, pipeline, label, [...resources, uniform], [s.B]);
-  return { op, setRange: (begin, count) => writeUniform(ctx.device, uniform, fields(s, begin, count)) };
+class Pass implements RecurrentPass {
+  private readonly ranges = new Map<string, StepOp[]>();
+  private readonly buffers: GPUBuffer[] = [];
+
+  constructor(
+    private readonly ctx: KernelContext,
+    private readonly pipeline: GPUComputePipeline,
+    private readonly label: string,
+    private readonly shape: RecurrentShape,
+    private readonly resources: Tensor[],
+    private readonly entries: (begin: number, count: number) => Entry[],
+    private readonly grid: readonly [number, number],
+  ) {}
+
+  get schedule(): RecurrentSchedule {
+    return this.shape.schedule;
+  }
+
+  range(begin: number, count: number): StepOp[] {
+    const { T } = this.shape;
+    if (!Number.isInteger(begin) || !Number.isInteger(count) || begin < 0 || count < 1 || begin + count > T) {
+      throw new Error(`${this.label}: steps [${begin}, ${begin + count}) are not within the ${T} steps of the sequence`);
+    }
+    const key = `${begin}+${count}`;
+    let ops = this.ranges.get(key);
+    if (!ops) {
+      ops = this.record(begin, count);
+      this.ranges.set(key, ops);
+    }
+    return ops;
+  }
+
+  /** One uniform buffer per range, an entry per dispatch at the device's uniform offset alignment. */
+  private record(begin: number, count: number): StepOp[] {
+    const { device } = this.ctx;
+    const list = this.entries(begin, count);
+    const bytes = packUniform(fields(this.shape, list[0])).byteLength;
+    const stride = Math.ceil(bytes / device.limits.minUniformBufferOffsetAlignment) * device.limits.minUniformBufferOffsetAlignment;
+    const label = `${this.label} [${begin}, ${begin + count})`;
+    const buffer = device.createBuffer({ label, size: list.length * stride, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.buffers.push(buffer);
+    const data = new Uint8Array(list.length * stride);
+    list.forEach((e, i) => data.set(new Uint8Array(packUniform(fields(this.shape, e))), i * stride));
+    device.queue.writeBuffer(buffer, 0, data);
+    return list.map((_, i) => {
+      const params: Tensor = { label: `${label} params ${i}`, buffer, offset: i * stride, shape: [bytes / 4], size: bytes / 4 };
+      return makeOp(device, this.pipeline, label, [...this.resources, params], this.grid);
+    });
+  }
+
+  destroy(): void {
+    for (const b of this.buffers) b.destroy();
+    this.buffers.length = 0;
+    this.ranges.clear();
+  }
+}
+
+function stepwiseGrid(s: RecurrentShape): [number, number] {
+  return [Math.ceil(s.H / STEPWISE_UNITS), Math.ceil(s.B / STEPWISE_ROWS)];
 }
 
 export async function recurrentForwardOp(
   ctx: KernelContext,
   s: RecurrentShape,
   t: { xw: Tensor; wHhT: Tensor; bHh: Tensor; states: Tensor; gates: Tensor; out: Tensor },
-): Promise<StepRangeOp> {
-  const pipeline = await ctx.pipelines.get(KERNELS.recurrent, 'forward', constants(ctx, s));
-  return rangeOp(ctx, pipeline, `${s.cell} forward${s.reverse ? ' reverse' : ''}`, s, [t.xw, t.wHhT, t.bHh, t.states, t.gates, t.out]);
+): Promise<RecurrentPass> {
+  const stepwise = s.schedule === 'stepwise';
+  const pipeline = await ctx.pipelines.get(KERNELS.recurrent, stepwise ? 'forwardStep' : 'forward', constants(ctx, s));
+  const label = `${s.cell} forward${s.reverse ? ' reverse' : ''} (${s.schedule})`;
+  const resources = [t.xw, t.wHhT, t.bHh, t.states, t.gates, t.out];
+  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], [s.B, 1]);
+  const entries = (begin: number, count: number): Entry[] => Array.from({ length: count }, (_, i) => [begin + i, 1, NO_STEP]);
+  return new Pass(ctx, pipeline, label, s, resources, entries, stepwiseGrid(s));
 }
 
 export async function recurrentBackwardOp(
   ctx: KernelContext,
   s: RecurrentShape,
   t: { wHh: Tensor; states: Tensor; gates: Tensor; dOut: Tensor; dGi: Tensor; dGh: Tensor; carry: Tensor; dhProbe: Tensor },
-): Promise<StepRangeOp> {
-  const pipeline = await ctx.pipelines.get(KERNELS.recurrent, 'backward', constants(ctx, s));
-  return rangeOp(ctx, pipeline, `${s.cell} backward${s.reverse ? ' reverse' : ''}`, s, [t.wHh, t.states, t.gates, t.dOut, t.dGi, t.dGh, t.carry, t.dhProbe]);
+): Promise<RecurrentPass> {
+  const stepwise = s.schedule === 'stepwise';
+  const pipeline = await ctx.pipelines.get(KERNELS.recurrent, stepwise ? 'backwardStep' : 'backward', constants(ctx, s));
+  const label = `${s.cell} backward${s.reverse ? ' reverse' : ''} (${s.schedule})`;
+  const resources = [t.wHh, t.states, t.gates, t.dOut, t.dGi, t.dGh, t.carry, t.dhProbe];
+  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], [s.B, 1]);
+  // Last step first; each dispatch folds the W_hhᵀ term of the step it follows, and a last one
+  // folds that of the range's first step, so `carry` ends as ∂L/∂h before the range.
+  const entries = (begin: number, count: number): Entry[] => {
+    const list: Entry[] = [];
+    for (let q = count - 1; q >= 0; q--) list.push([begin + q, 1, q === count - 1 ? NO_STEP : begin + q + 1]);
+    list.push([begin, 0, begin]);
+    return list;
+  };
+  return new Pass(ctx, pipeline, label, s, resources, entries, stepwiseGrid(s));
 }

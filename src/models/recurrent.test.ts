@@ -43,9 +43,10 @@ async function build(cfg: RecurrentConfig, B: number, T: number, seed: number) {
 }
 
 describe('learned initial state', () => {
-  for (const cell of ['rnn_tanh', 'lstm', 'gru'] as const) {
-    it(`${cell}: h0 (and c0) broadcast over the batch, gradient summed over it`, async () => {
-      const cfg: RecurrentConfig = { cell, inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, initialState: 'learned' };
+  const cases = (['rnn_tanh', 'lstm', 'gru'] as const).flatMap((cell) => (['persistent', 'stepwise'] as const).map((schedule) => [cell, schedule] as const));
+  for (const [cell, schedule] of cases) {
+    it(`${cell} (${schedule}): h0 (and c0) broadcast over the batch, gradient summed over it`, async () => {
+      const cfg: RecurrentConfig = { cell, inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, initialState: 'learned', schedule };
       const B = 4;
       const T = 6;
       const { values, xb, dy, stack, grads } = await build(cfg, B, T, 3);

@@ -15,7 +15,7 @@ import { createTensor, F32, type Slab, type Tensor } from '../gpu/tensor';
 import { biasAddOp, biasGradOp, matmulOp } from '../kernels/linear';
 import { broadcastRowsOp, transposeOp } from '../kernels/layout';
 import { segmentReduceOp } from '../kernels/reduce';
-import { carryCellOffset, GATE_COUNT, recurrentBackwardOp, recurrentForwardOp, type CellKind, type StepRangeOp } from '../kernels/recurrent';
+import { carryCellOffset, chooseSchedule, GATE_COUNT, recurrentBackwardOp, recurrentForwardOp, type CellKind, type RecurrentPass, type RecurrentSchedule } from '../kernels/recurrent';
 import type { Random } from '../data/random';
 import { initParameters, parameterShapes, suffix, type RecurrentConfig as ReferenceConfig } from '../reference/recurrent';
 import type { KernelContext } from '../kernels/registry';
@@ -27,6 +27,8 @@ export type { CellKind };
 export interface RecurrentConfig extends ReferenceConfig {
   /** 'learned': a trainable initial state per layer and direction, shared by the batch. */
   initialState: 'zeros' | 'learned';
+  /** The recurrence's GPU schedule; by default chosen from batch and hidden size (chooseSchedule). */
+  schedule?: RecurrentSchedule;
 }
 
 export const GATE_NAMES: Record<CellKind, readonly string[]> = {
@@ -67,8 +69,8 @@ export interface DirectionState {
   carry: Tensor;
   /** Zeroes `carry` (∂L/∂h, ∂L/∂c from after the last step) before a step-through. */
   carryInit: StepOp[];
-  forward: StepRangeOp;
-  backward: StepRangeOp;
+  forward: RecurrentPass;
+  backward: RecurrentPass;
 }
 
 /** The top layer's forward-direction BPTT, one step at a time (see src/train/stepThrough.ts). */
@@ -78,7 +80,7 @@ export interface StepThrough {
   H: number;
   /** Ops that prepare the walk (zero the carried gradient). */
   begin: StepOp[];
-  backward: StepRangeOp;
+  backward: RecurrentPass;
   /** (T, B, H) ∂L/∂h_t in total, written as the walk reaches t. */
   dhProbe: Tensor;
   /** ∂L/∂h flowing into the step before (B, H): what vanishes or explodes. */
@@ -96,6 +98,7 @@ export class RecurrentStack {
   readonly dh0: Tensor;
   readonly dc0: Tensor | null;
   private readonly owned: Tensor[] = [];
+  private readonly passes: RecurrentPass[] = [];
 
   private constructor(
     readonly cfg: RecurrentConfig,
@@ -174,7 +177,7 @@ export class RecurrentStack {
       const carry = this.alloc(`carry${s}`, [cOff + B * H]);
       const dhProbe = this.alloc(`dh_probe${s}`, [T, B, H]);
       const reverse = d === 1;
-      const shape = { cell: cfg.cell, T, B, H, reverse, outStride: D * H, outOffset: d * H };
+      const shape = { cell: cfg.cell, T, B, H, reverse, outStride: D * H, outOffset: d * H, schedule: cfg.schedule ?? chooseSchedule(B, H) };
       const firstSlot = reverse ? T : 0;
       const lastSlot = reverse ? 0 : T;
       const cBase = (T + 1) * B * H;
@@ -192,7 +195,7 @@ export class RecurrentStack {
       forward.push(await initial(io.h0, 'h0', 0, `h0${s}`));
       if (lstm) forward.push(await initial(io.c0, 'c0', cBase, `c0${s}`));
       const fwd = await recurrentForwardOp(ctx, shape, { xw, wHhT, bHh: p('bias_hh'), states, gates, out });
-      forward.push(fwd.op);
+      forward.push(...fwd.range(0, T));
       forward.push(copyOp(`h_n${s}`, slot(0, lastSlot), { ...this.hN, offset: row * B * H * F32, size: B * H }));
       if (lstm && this.cN) forward.push(copyOp(`c_n${s}`, slot(cBase, lastSlot), { ...this.cN, offset: row * B * H * F32, size: B * H }));
 
@@ -202,7 +205,7 @@ export class RecurrentStack {
       backward.push(io.dhN ? copyOp(`dh_n${s}`, { ...io.dhN, offset: io.dhN.offset + row * B * H * F32, size: B * H }, carryH) : clearOp(`dh_n${s}`, carryH));
       if (lstm) backward.push(io.dcN ? copyOp(`dc_n${s}`, { ...io.dcN, offset: io.dcN.offset + row * B * H * F32, size: B * H }, carryC) : clearOp(`dc_n${s}`, carryC));
       const bwd = await recurrentBackwardOp(ctx, shape, { wHh: p('weight_hh'), states, gates, dOut, dGi, dGh: dGhBinding, carry, dhProbe });
-      backward.push(bwd.op);
+      backward.push(...bwd.range(0, T));
       backward.push(await matmulOp(ctx, { A: dGi, B: input, C: g('weight_ih'), M: GH, N: inSize, K: TB, transA: true, label: `dW_ih${s}` }));
       backward.push(await biasGradOp(ctx, dGi, g('bias_ih'), TB, GH));
       // States read by step t are rows 0..T-1 (forward) or 1..T (reverse) of hs.
@@ -216,6 +219,7 @@ export class RecurrentStack {
       backward.push(copyOp(`dh0${s}`, carryH, { ...this.dh0, offset: row * B * H * F32, size: B * H }));
       if (lstm && this.dc0) backward.push(copyOp(`dc0${s}`, carryC, { ...this.dc0, offset: row * B * H * F32, size: B * H }));
 
+      this.passes.push(fwd, bwd);
       const carryInit = [clearOp(`carry${s}`, { ...carry, size: carry.size })];
       this.directions.push({ layer: l, direction: d, states, gates, dhProbe, carry, carryInit, forward: fwd, backward: bwd });
     }
@@ -270,6 +274,7 @@ export class RecurrentStack {
 
   destroy(): void {
     for (const t of this.owned) t.buffer.destroy();
+    for (const p of this.passes) p.destroy();
   }
 }
 

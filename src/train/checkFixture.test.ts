@@ -12,12 +12,14 @@ import { Random, toF32Values } from '../data/random';
 import type { Gpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/node';
 import { kernelContext, type KernelContext } from '../kernels/registry';
+import type { RecurrentSchedule } from '../kernels/recurrent';
 import { parseFixture } from '../reference/fixtures';
 import { initMambaParams, mambaBackward, mambaForward, mambaParameterShapes, selectiveScan, selectiveScanBackward, type MambaConfig } from '../reference/mamba';
 import { initParameters, parameterShapes, recurrentBackward, recurrentForward, type CellKind } from '../reference/recurrent';
 import { checkFixture } from './checkFixture';
 
 const root = resolve(import.meta.dirname, '../..');
+const SCHEDULES: RecurrentSchedule[] = ['persistent', 'stepwise'];
 const dir = process.env.TIMESTEP_FIXTURES ?? resolve(root, '../shared/fixtures/torch');
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^((train_)?(rnn_tanh|lstm|gru|mamba)|selective_scan|mamba_block)(_.*)?\.json$/.test(f)) : [];
 
@@ -35,11 +37,15 @@ describe('PyTorch fixtures through the WGSL kernels', () => {
     for (const kind of ['selective_scan', 'mamba_block', 'train_mamba']) expect(files.some((f) => f.startsWith(kind))).toBe(true);
   });
   for (const file of files) {
-    it(file, async () => {
-      const r = await checkFixture(ctx, parseFixture(readFileSync(join(dir, file), 'utf8'), file));
-      expect(r.pass, `${file}: ${r.worst.tensor} err=${r.worst.err}`).toBe(true);
-      expect(r.measures.length).toBeGreaterThan(3);
-    });
+    // The recurrent models run in both GPU schedules; the default picks by size.
+    const schedules = /^(train_)?(rnn_tanh|lstm|gru)/.test(file) ? SCHEDULES : [undefined];
+    for (const schedule of schedules) {
+      it(`${file}${schedule ? ` (${schedule})` : ''}`, async () => {
+        const r = await checkFixture(ctx, parseFixture(readFileSync(join(dir, file), 'utf8'), file), { schedule });
+        expect(r.pass, `${file}: ${r.worst.tensor} err=${r.worst.err}`).toBe(true);
+        expect(r.measures.length).toBeGreaterThan(3);
+      });
+    }
   }
 });
 
@@ -87,19 +93,23 @@ const sizes: Dims[] = [
   { batch: 3, steps: 9, input: 5, hidden: 7, layers: 2, bidirectional: true, scale: 1 },
   { batch: 2, steps: 33, input: 3, hidden: 33, layers: 1, bidirectional: true, scale: 1 },
   { batch: 5, steps: 4, input: 2, hidden: 257, layers: 1, bidirectional: false, scale: 1 },
+  // Partial stepwise tiles on both axes: 17 rows (8 + 8 + 1), 65 units (64 + 1).
+  { batch: 17, steps: 5, input: 3, hidden: 65, layers: 2, bidirectional: true, scale: 1 },
   // |x| up to 30 saturates every gate: the kernels must stay finite and still agree.
   { batch: 2, steps: 6, input: 3, hidden: 5, layers: 3, bidirectional: false, scale: 30 },
 ];
 
 describe('fixtures of the same format at other sizes', () => {
   for (const cell of ['rnn_tanh', 'lstm', 'gru'] as const) {
-    sizes.forEach((d, i) => {
-      it(`${cell} B=${d.batch} T=${d.steps} I=${d.input} H=${d.hidden} L=${d.layers}${d.bidirectional ? ' bidirectional' : ''}${d.scale > 1 ? ' |x|≤30' : ''}`, async () => {
-        const fx = parseFixture(makeFixture(cell, d, 100 + i), `${cell}_${i}.json`);
-        const r = await checkFixture(ctx, fx);
-        expect(r.pass, `${r.worst.tensor} err=${r.worst.err}`).toBe(true);
+    for (const schedule of SCHEDULES) {
+      sizes.forEach((d, i) => {
+        it(`${cell} ${schedule} B=${d.batch} T=${d.steps} I=${d.input} H=${d.hidden} L=${d.layers}${d.bidirectional ? ' bidirectional' : ''}${d.scale > 1 ? ' |x|≤30' : ''}`, async () => {
+          const fx = parseFixture(makeFixture(cell, d, 100 + i), `${cell}_${i}.json`);
+          const r = await checkFixture(ctx, fx, { schedule });
+          expect(r.pass, `${r.worst.tensor} err=${r.worst.err}`).toBe(true);
+        });
       });
-    });
+    }
   }
 });
 
@@ -234,6 +244,17 @@ describe('npm run check:torch', () => {
     const r = run(good);
     expect(r.stdout).toMatch(/^PASS lstm_generated_7 \S+ err=\d\.\d\de-\d+$/m);
     expect(r.status).toBe(0);
+  });
+
+  it('runs the recurrent models in the schedule asked for, and refuses one that does not exist', () => {
+    const good = join(tmp, 'gru_generated.json');
+    writeFileSync(good, makeFixture('gru', sizes[2], 10));
+    const r = run('--schedule=stepwise', good);
+    expect(r.stdout).toMatch(/^PASS gru_generated_10 \S+ err=/m);
+    expect(r.status).toBe(0);
+    const bad = run('--schedule=fast', good);
+    expect(bad.stderr).toMatch(/--schedule=fast: the schedules are persistent and stepwise/);
+    expect(bad.status).toBe(2);
   });
 
   it('prints FAIL for a wrong reference value and exits 1', () => {

@@ -10,6 +10,7 @@ import { batchToTime, timeToBatch } from '../models/layout';
 import { MambaBlock, type MambaModelConfig } from '../models/mamba';
 import { RecurrentStack, recurrentParameterShapes } from '../models/recurrent';
 import { selectiveScanOps } from '../kernels/scan';
+import type { RecurrentSchedule } from '../kernels/recurrent';
 import { relErr } from '../reference/compare';
 import { configInt, FixtureError, recurrentSetup, trainSetup, type Fixture, type FixtureTensor, type TensorMap } from '../reference/fixtures';
 import { mambaDims, mambaParameterShapes, type MambaConfig } from '../reference/mamba';
@@ -43,11 +44,17 @@ export class UnsupportedFixture extends Error {
   override name = 'UnsupportedFixture';
 }
 
-export async function checkFixture(ctx: KernelContext, fx: Fixture): Promise<CheckResult> {
-  if (['rnn_tanh', 'lstm', 'gru'].includes(fx.kind)) return checkRecurrent(ctx, fx);
+export interface CheckOptions {
+  /** The recurrent models' GPU schedule; by default the one training would choose for the size. */
+  schedule?: RecurrentSchedule;
+}
+
+export async function checkFixture(ctx: KernelContext, fx: Fixture, options: CheckOptions = {}): Promise<CheckResult> {
+  if (['rnn_tanh', 'lstm', 'gru'].includes(fx.kind)) return checkRecurrent(ctx, fx, options.schedule);
   if (/^train_(rnn_tanh|lstm|gru)$/.test(fx.kind)) {
     const setup = trainSetup(fx);
-    return checkTraining(ctx, fx, { kind: 'recurrent', ...setup.config, initialState: 'zeros' }, { ...setup, inputSize: setup.config.inputSize });
+    const model: ModelConfig = { kind: 'recurrent', ...setup.config, initialState: 'zeros', schedule: options.schedule };
+    return checkTraining(ctx, fx, model, { ...setup, inputSize: setup.config.inputSize });
   }
   if (fx.kind === 'selective_scan') return checkScan(ctx, fx);
   if (fx.kind === 'mamba_block') return checkMambaBlock(ctx, fx);
@@ -55,10 +62,10 @@ export async function checkFixture(ctx: KernelContext, fx: Fixture): Promise<Che
   throw new UnsupportedFixture(`${fx.file}: no GPU implementation checks kind "${fx.kind}" yet`);
 }
 
-async function checkRecurrent(ctx: KernelContext, fx: Fixture): Promise<CheckResult> {
+async function checkRecurrent(ctx: KernelContext, fx: Fixture, schedule?: RecurrentSchedule): Promise<CheckResult> {
   const { device } = ctx;
   const { config, batch: B, steps: T } = recurrentSetup(fx);
-  const cfg = { ...config, initialState: 'zeros' as const };
+  const cfg = { ...config, initialState: 'zeros' as const, schedule };
   const D = cfg.bidirectional ? 2 : 1;
   const L = cfg.numLayers;
   const H = cfg.hiddenSize;

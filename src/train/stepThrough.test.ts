@@ -1,4 +1,4 @@
-// Step-through BPTT reveals, one timestep at a time, exactly what the one-dispatch backward computes.
+// Step-through BPTT reveals, one timestep at a time, exactly what the whole-sequence backward computes.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
@@ -9,6 +9,7 @@ import { readTensor } from '../gpu/readback';
 import { kernelContext, type KernelContext } from '../kernels/registry';
 import { relErr } from '../reference/compare';
 import type { RecurrentStack } from '../models/recurrent';
+import type { RecurrentSchedule } from '../kernels/recurrent';
 import { defaultOptimizer } from './optimizers';
 import { BpttStepper } from './stepThrough';
 import { Trainer, type StepStats, type TrainerConfig } from './trainer';
@@ -21,8 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => gpu?.device.destroy());
 
-const cfg = (cell: 'lstm' | 'gru' | 'rnn_tanh'): TrainerConfig => ({
-  model: { kind: 'recurrent', cell, inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: false, initialState: 'zeros' },
+const cfg = (cell: 'lstm' | 'gru' | 'rnn_tanh', schedule: RecurrentSchedule): TrainerConfig => ({
+  model: { kind: 'recurrent', cell, inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: false, initialState: 'zeros', schedule },
   inputSize: 3,
   outputSize: 2,
   task: 'many-to-many',
@@ -36,12 +37,13 @@ const cfg = (cell: 'lstm' | 'gru' | 'rnn_tanh'): TrainerConfig => ({
 });
 
 describe('BPTT step-through', () => {
-  for (const cell of ['rnn_tanh', 'lstm', 'gru'] as const) {
-    it(`${cell}: each step's ∂L/∂h_t equals the full backward's, then training resumes unchanged`, async () => {
+  const cases = (['rnn_tanh', 'lstm', 'gru'] as const).flatMap((cell) => (['persistent', 'stepwise'] as const).map((schedule) => [cell, schedule] as const));
+  for (const [cell, schedule] of cases) {
+    it(`${cell} (${schedule}): each step's ∂L/∂h_t equals the full backward's, then training resumes unchanged`, async () => {
       const rng = new Random(9);
       const x = Float32Array.from(rng.uniformArray(3 * 7 * 3, -1, 1));
       const y = Float32Array.from(rng.uniformArray(3 * 7 * 2, -1, 1));
-      const trainer = await Trainer.create(ctx, cfg(cell));
+      const trainer = await Trainer.create(ctx, cfg(cell, schedule));
       trainer.setBatch(x, y);
       const stepper = await BpttStepper.begin(trainer, 1);
       const walked: Array<{ t: number; dh: Float32Array; norm: number }> = [];
@@ -62,7 +64,7 @@ describe('BPTT step-through', () => {
       }
 
       // Training after a walk matches a model that never walked.
-      const fresh = await Trainer.create(ctx, cfg(cell));
+      const fresh = await Trainer.create(ctx, cfg(cell, schedule));
       fresh.setBatch(x, y);
       const a = await new Promise<StepStats>((r) => trainer.step(r));
       const b = await new Promise<StepStats>((r) => fresh.step(r));

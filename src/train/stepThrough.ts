@@ -1,7 +1,7 @@
 // BPTT, one timestep at a time: the forward pass, the loss and the head's backward run at once;
 // then each call walks the top recurrent layer's backward one step further back in time and
-// reads ∂L/∂h_t for the chosen sample. The same WGSL kernel that trains in one dispatch per
-// sequence runs here with a one-step range. Training resumes with the full range restored.
+// reads ∂L/∂h_t for the chosen sample. The same WGSL kernels that train run here over a one-step
+// range, recorded apart from the training step's whole-sequence range, which it leaves as it is.
 
 import { encodeOps, runOps } from '../gpu/dispatch';
 import { readTensor } from '../gpu/readback';
@@ -46,21 +46,14 @@ export class BpttStepper {
     if (this.done) return null;
     const { T, B, H } = this.walk;
     const s = T - 1 - this.next;
-    this.walk.backward.setRange(s, 1);
     const { device } = this.trainer.ctx;
     const encoder = device.createCommandEncoder({ label: `bptt step ${s}` });
-    encodeOps(encoder, [this.walk.backward.op]);
+    encodeOps(encoder, this.walk.backward.range(s, 1));
     device.queue.submit([encoder.finish()]);
     this.next++;
-    if (this.done) this.finish();
     const all = await readTensor(device, { ...this.walk.dhProbe, offset: this.walk.dhProbe.offset + s * B * H * F32, size: B * H });
     let sq = 0;
     for (const v of all) sq += v * v;
     return { t: s, T, dh: all.slice(this.sample * H, (this.sample + 1) * H), norm: Math.sqrt(sq) };
-  }
-
-  /** Restores the full-sequence range so training steps are whole again. */
-  finish(): void {
-    this.walk.backward.setRange(0, this.walk.T);
   }
 }

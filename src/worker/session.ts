@@ -316,9 +316,8 @@ export class Session {
     this.send({ type: 'bptt', modelId: m.slot.id, t: s.t, T: s.T, norm: s.norm, dh: s.dh, done });
   }
 
-  /** Abandons a walk in progress (training needs the whole-sequence range back). */
+  /** Abandons a walk in progress (the next walk starts again from the last step). */
   stopWalk(): void {
-    this.stepper?.finish();
     this.stepper = null;
   }
 
