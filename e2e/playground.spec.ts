@@ -185,4 +185,16 @@ test('an encoder-decoder learns to reverse digits with teacher forcing', async (
   const predictions = page.getByTestId('token-predictions');
   await expect(predictions.locator('.token-row').first()).toContainText(/^target····\d{4}/);
   await expect(predictions.locator('.token-row').nth(1).locator('.token.right, .token.wrong')).toHaveCount(4);
+  // Decoding on its own outputs: both scores, and per shown sequence the target, the teacher-forced
+  // guesses and the free-running ones (4 tokens each, each marked right or wrong).
+  const decode = page.getByTestId('view-decode');
+  await decode.getByTestId('decode').click();
+  await expect(decode.getByTestId('decode-scores')).toHaveText(/^LSTM 32 at step \d+: teacher-forced \d+% of tokens, \d+% of sequences right; on its own \d+% of tokens, \d+% of sequences\.$/);
+  const forcedTokens = Number(/teacher-forced (\d+)%/.exec((await decode.getByTestId('decode-scores').textContent()) ?? '')![1]);
+  expect(forcedTokens).toBeGreaterThan(50);
+  const first = decode.locator('.token-block').first();
+  await expect(first.locator('.token-row').nth(0)).toHaveText(/^target\d{4}$/);
+  await expect(first.locator('.token-row').nth(2)).toHaveText(/^on its own\d{4}$/);
+  await expect(first.locator('.token-row').nth(2).locator('.token.right, .token.wrong')).toHaveCount(4);
+  await expect(decode.locator('.token-block')).toHaveCount(6);
 });

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Screenshots of the playground for the README: serves the built app, trains a few runs in
 // headless Chromium (WebGPU; SwiftShader without a GPU) and saves each view to docs/screenshots.
-// Usage: npm run build && node scripts/screenshots.mjs [seconds per run]
+// Usage: npm run build && node scripts/screenshots.mjs [seconds per run] [run name ...]
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './browser.mjs';
 
 const seconds = Number(process.argv[2] ?? 40);
+const only = process.argv.slice(3);
 const port = 4191;
 const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 2500));
@@ -15,7 +16,17 @@ const browser = await chromium.launch({ executablePath: findChromium() ?? undefi
 const runs = [
   { name: 'sine-lstm', hash: 'v=1&d=sine-mix&m=lstm.1.32.16.2.0.z&o=adam&lr=0.01&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-loss', 'view-predictions', 'view-gradtime', 'view-heatmap', 'view-norms'] },
   { name: 'adding-compare', hash: 'v=1&d=adding&dp=length:40&m=lstm.1.32.16.2.0.z~rnn_tanh.1.32.16.2.0.z&o=adam&lr=0.01&b=32&T=40&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-gradtime', 'view-loss'] },
-  { name: 'reverse-digits', hash: 'v=1&d=digits&dp=mode:reverse,length:8,count:5000&m=lstm.1.64.16.2.0.z~rnn_tanh.1.64.16.2.0.z&o=adam&lr=0.01&b=32&T=8&tb=0&clip=1&sp=max&ve=20&s=1', views: ['view-predictions', 'view-gradtime'] },
+  {
+    name: 'reverse-digits',
+    hash: 'v=1&d=digits&dp=mode:reverse,length:8,count:5000&m=lstm.1.64.16.2.0.z~rnn_tanh.1.64.16.2.0.z&o=adam&lr=0.01&b=32&T=8&tb=0&clip=1&sp=max&ve=20&s=1',
+    views: ['view-predictions', 'view-gradtime', 'view-decode'],
+    // Before the shots: the validation batch decoded on the models' own outputs.
+    async prepare(page) {
+      await page.getByTestId('decode').click();
+      await page.getByTestId('decode-scores').nth(1).waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(500);
+    },
+  },
   {
     name: 'mamba-copy',
     hash: 'v=1&d=copy&m=mamba.2.32.8.2.0.z~lstm.1.32.16.2.0.z&o=adam&lr=0.005&b=16&T=32&tb=0&clip=1&sp=max&ve=20&s=1',
@@ -29,7 +40,7 @@ const runs = [
   },
 ];
 
-for (const run of runs) {
+for (const run of runs.filter((r) => only.length === 0 || only.includes(r.name))) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   await page.goto(`http://localhost:${port}/#${run.hash}`);
   await page.getByTestId('play').waitFor({ state: 'visible', timeout: 90_000 });

@@ -89,3 +89,52 @@ export function sampleLogits(logits: ArrayLike<number>, temperature: number, rng
   }
   return p.length - 1;
 }
+
+/** What a sequence-to-sequence model answers on one window, with and without teacher forcing. */
+export interface Decoded {
+  /** (B, U) the class chosen at each target step reading the true previous targets. */
+  forced: Int32Array;
+  /** (B, U) the class chosen reading its own previous choices (greedy, free-running). */
+  free: Int32Array;
+}
+
+/**
+ * Greedy decoding without teacher forcing. `x` (B, S + U, I) is a sequence-to-sequence window as
+ * src/worker/dataSource.ts lays it out: the source in rows [0, S), a start token in row S, the
+ * targets shifted right after it, one-hot at the class index. The first pass reads it as trained
+ * (teacher forcing); then row S + k + 1 becomes the model's own choice at step S + k, one step at
+ * a time. Each pass is the whole window, which is exact: an output depends on no row after its
+ * step (the encoder reads only the source, the decoder and Mamba are causal). U passes.
+ */
+export async function decodeFreeRunning(trained: Trainer, x: ArrayLike<number>, sourceLength: number): Promise<Decoded> {
+  const { batch: B, seqLen: T, inputSize: I, outputSize: O } = trained.cfg;
+  const S = sourceLength;
+  const U = T - S;
+  if (trained.cfg.loss !== 'cross_entropy' || trained.cfg.task !== 'many-to-many' || S < 0 || U < 1 || O > I) {
+    throw new Error('Free-running decoding needs a sequence-to-sequence model: class targets after the source, fed back as one-hot inputs.');
+  }
+  if (x.length !== B * T * I) throw new Error(`decodeFreeRunning: x holds ${x.length} values, expected (${B}, ${T}, ${I})`);
+  const window = Float32Array.from(x);
+  const forced = new Int32Array(B * U);
+  const free = new Int32Array(B * U);
+  const choice = (pred: Float32Array, t: number, b: number) => {
+    const row = pred.subarray((t * B + b) * O, (t * B + b + 1) * O); // time-major rows
+    let best = 0;
+    for (let c = 1; c < O; c++) if (row[c] > row[best]) best = c;
+    return best;
+  };
+  for (let k = 0; k < U; k++) {
+    const pred = await trained.infer(window);
+    for (let b = 0; b < B; b++) {
+      if (k === 0) for (let j = 0; j < U; j++) forced[b * U + j] = choice(pred, S + j, b);
+      const id = choice(pred, S + k, b);
+      free[b * U + k] = id;
+      if (k + 1 < U) {
+        const row = (b * T + S + k + 1) * I;
+        window.fill(0, row, row + I);
+        window[row + id] = 1;
+      }
+    }
+  }
+  return { forced, free };
+}

@@ -162,6 +162,11 @@ export function requestForecast(modelId: string, horizon: number): void {
   send({ type: 'forecast', modelId, horizon });
 }
 
+/** Sequence-to-sequence: every model decodes the validation batch on its own outputs (pauses training). */
+export function requestDecode(): void {
+  send({ type: 'decode' });
+}
+
 export function sampleText(modelId: string, prompt: string, length: number, temperature: number): void {
   send({ type: 'sample-text', modelId, prompt, length, temperature });
 }

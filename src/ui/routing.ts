@@ -70,6 +70,12 @@ export function handleMessage(message: FromWorker): void {
       telemetry.model(message.modelId).forecast = { column: message.column, context: message.context, fit: message.fit, forecast: message.forecast };
       telemetry.changed();
       break;
+    case 'decode': {
+      const { type: _type, modelId, ...decoded } = message;
+      telemetry.model(modelId).decoded = decoded;
+      telemetry.changed();
+      break;
+    }
     default: {
       // A message the protocol gained but this router does not handle yet fails to compile here.
       const unhandled: never = message;

@@ -103,6 +103,14 @@ export interface StepReport {
  */
 export type ProbeReport = ProbeData & { modelId: string };
 
+/** Fractions of target tokens, and of whole target sequences, decoded right. */
+export interface DecodeScores {
+  forcedTokens: number;
+  freeTokens: number;
+  forcedSequences: number;
+  freeSequences: number;
+}
+
 export type ToWorker =
   | { type: 'init' }
   | { type: 'self-test' }
@@ -120,6 +128,8 @@ export type ToWorker =
   | { type: 'bptt-stop' }
   /** Continue a validation window past its end, feeding predictions back in. */
   | { type: 'forecast'; modelId: string; horizon: number }
+  /** Sequence-to-sequence: decode the validation batch on the models' own outputs (no teacher forcing). */
+  | { type: 'decode' }
   /** Destroys the GPU device as a driver reset would (tests the recovery path). */
   | { type: 'debug-lose-device' };
 
@@ -140,6 +150,12 @@ export type FromWorker =
   | { type: 'text-sample'; modelId: string; text: string }
   /** In the data's own units (normalisation inverted): the window, the model's one-step fit of it, and the forecast past its end; first target column. */
   | { type: 'forecast'; modelId: string; column: string; context: Float32Array; fit: Float32Array; forecast: Float32Array }
+  /**
+   * Free-running decoding of the validation batch: the first `samples` sequences' targets and
+   * the model's choices with and without teacher forcing (each samples x U), and the scores
+   * over the whole batch.
+   */
+  | { type: 'decode'; modelId: string; step: number; samples: number; targetLength: number; target: Int32Array; forced: Int32Array; free: Int32Array; scores: DecodeScores }
   /** ∂L/∂h_t of the sample (H values) and ‖∂L/∂h_t‖ over the batch, at the timestep just walked. */
   | { type: 'bptt'; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
 

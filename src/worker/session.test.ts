@@ -8,7 +8,7 @@ import { nodeGpu } from '../gpu/node';
 import { kernelContext, type KernelContext } from '../kernels/registry';
 import { defaultChoice } from './dataSource';
 import type { FromWorker, ModelSlot, RunConfig } from './protocol';
-import { Session } from './session';
+import { decodeScores, Session } from './session';
 
 let gpu: Gpu;
 let ctx: KernelContext;
@@ -139,4 +139,44 @@ describe('training session', () => {
     for (let t = 0; t < 16; t++) expect(f.context[t]).toBeCloseTo(values[at + t], 3);
     session.destroy();
   }, 120_000);
+
+  it('decodes a sequence-to-sequence validation batch with and without teacher forcing, every model', async () => {
+    const { messages, send } = collect();
+    const session = new Session(ctx, send);
+    const data = generateBuiltin('digits', { mode: 'reverse', length: 4, count: 300 }, 1);
+    session.setDataset(data);
+    await session.configure(run([slot('e', 'gru', { hidden: 8 }), slot('m', 'mamba', { hidden: 8 })], { batch: 8, seqLen: 8 }, defaultChoice(data)));
+    for (let k = 0; k < 2; k++) await session.stepOnce();
+    await session.decode();
+    const decoded = messages.flatMap((m) => (m.type === 'decode' ? [m] : []));
+    expect(decoded.map((d) => d.modelId)).toEqual(['e', 'm']);
+    for (const d of decoded) {
+      expect(d.step).toBe(2);
+      expect(d.samples).toBe(6);
+      expect(d.targetLength).toBe(4);
+      for (const a of [d.target, d.forced, d.free]) expect(a).toHaveLength(24);
+      expect(Array.from(d.target).every((id) => id >= 0 && id < 10)).toBe(true);
+      // The first target step reads the start token either way.
+      for (let b = 0; b < 6; b++) expect(d.free[b * 4]).toBe(d.forced[b * 4]);
+      for (const v of Object.values(d.scores)) expect(v).toBeGreaterThanOrEqual(0);
+    }
+    await expect(
+      (async () => {
+        session.setDataset(generateBuiltin('sine-mix', { length: 1200 }, 1));
+        await session.configure(run([slot('l', 'lstm', { hidden: 8 })]));
+        await session.decode();
+      })(),
+    ).rejects.toThrow(/needs a sequence-to-sequence task/);
+    session.destroy();
+  }, 120_000);
+});
+
+describe('decode scores', () => {
+  it('count tokens and whole sequences right, skipping ignored targets', () => {
+    const target = Int32Array.from([1, 2, 3, 4, -1, 6, -1, -1, -1]);
+    const forced = Int32Array.from([1, 2, 3, 4, 0, 6, 7, 7, 7]);
+    const free = Int32Array.from([1, 0, 3, 4, 9, 6, 7, 7, 7]);
+    // Sequence 3 has no target that counts: it is left out of both measures.
+    expect(decodeScores(target, { forced, free }, 3)).toEqual({ forcedTokens: 1, freeTokens: 4 / 5, forcedSequences: 1, freeSequences: 1 / 2 });
+  });
 });

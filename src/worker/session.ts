@@ -9,10 +9,10 @@ import type { KernelContext } from '../kernels/registry';
 import type { ModelConfig } from '../models';
 import { defaultOptimizer } from '../train/optimizers';
 import { probeTrainer } from '../train/probes';
-import { forecast, sampleText } from '../train/sampling';
+import { decodeFreeRunning, forecast, sampleText, type Decoded } from '../train/sampling';
 import { BpttStepper } from '../train/stepThrough';
 import { Trainer, type StepStats, type TrainerConfig } from '../train/trainer';
-import type { FromWorker, ModelSlot, RunConfig, StepReport } from './protocol';
+import type { DecodeScores, FromWorker, ModelSlot, RunConfig, StepReport } from './protocol';
 import { makeBatchSource } from './dataSource';
 import { sliceSteps, type BatchSource } from './source';
 
@@ -344,6 +344,36 @@ export class Session {
     });
   }
 
+  /** Decodes the validation batch of a sequence-to-sequence task with and without teacher forcing, every model. */
+  async decode(): Promise<void> {
+    await this.pause();
+    const source = this.source;
+    const run = this.run;
+    if (!source || !run || this.models.length === 0) throw new Error('Configure a run before decoding.');
+    if (!source.seq2seq) throw new Error('Decoding on the model\'s own outputs needs a sequence-to-sequence task (reverse or sort digits).');
+    const B = run.training.batch;
+    const batch = source.validation(B) ?? source.train(B, this.rng);
+    const { sourceLength: S, targetLength: U } = source.seq2seq;
+    const T = S + U;
+    const target = Int32Array.from({ length: B * U }, (_, i) => batch.y[Math.floor(i / U) * T + S + (i % U)]);
+    const shown = Math.min(B, DECODE_SHOWN);
+    for (const m of this.models) {
+      if (m.halted) continue;
+      const d = await decodeFreeRunning(m.trainer, batch.x, S);
+      this.send({
+        type: 'decode',
+        modelId: m.slot.id,
+        step: m.trainer.optimizer.stepCount,
+        samples: shown,
+        targetLength: U,
+        target: target.slice(0, shown * U),
+        forced: d.forced.slice(0, shown * U),
+        free: d.free.slice(0, shown * U),
+        scores: decodeScores(target, d, U),
+      });
+    }
+  }
+
   setSpeed(speed: number | 'max'): void {
     if (this.run) this.run = { ...this.run, training: { ...this.run.training, speed } };
   }
@@ -353,6 +383,44 @@ export class Session {
     for (const m of this.models) m.trainer.destroy();
     this.models = [];
   }
+}
+
+/** Sequences of the validation batch whose decodings the page shows. */
+const DECODE_SHOWN = 6;
+
+/** Token and whole-sequence accuracy over the targets that count (a target below 0 is ignored). */
+export function decodeScores(target: Int32Array, d: Decoded, U: number): DecodeScores {
+  let tokens = 0;
+  let forcedTokens = 0;
+  let freeTokens = 0;
+  let sequences = 0;
+  let forcedSequences = 0;
+  let freeSequences = 0;
+  for (let b = 0; b < target.length / U; b++) {
+    let counted = 0;
+    let forcedRight = 0;
+    let freeRight = 0;
+    for (let k = b * U; k < (b + 1) * U; k++) {
+      if (target[k] < 0) continue;
+      counted++;
+      if (d.forced[k] === target[k]) forcedRight++;
+      if (d.free[k] === target[k]) freeRight++;
+    }
+    if (counted === 0) continue;
+    tokens += counted;
+    forcedTokens += forcedRight;
+    freeTokens += freeRight;
+    sequences++;
+    if (forcedRight === counted) forcedSequences++;
+    if (freeRight === counted) freeSequences++;
+  }
+  const frac = (n: number, of: number) => (of > 0 ? n / of : 0);
+  return {
+    forcedTokens: frac(forcedTokens, tokens),
+    freeTokens: frac(freeTokens, tokens),
+    forcedSequences: frac(forcedSequences, sequences),
+    freeSequences: frac(freeSequences, sequences),
+  };
 }
 
 /**

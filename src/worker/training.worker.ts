@@ -136,6 +136,13 @@ async function handle(message: ToWorker): Promise<void> {
         send({ type: 'config-error', message: (error as Error).message });
       }
       return;
+    case 'decode':
+      try {
+        await session.decode();
+      } catch (error) {
+        send({ type: 'config-error', message: (error as Error).message });
+      }
+      return;
     case 'bptt-stop':
       session.stopWalk();
       return;

@@ -10,7 +10,7 @@ const PER_LINE = 48;
 const PER_LINE_WIDE = 10;
 const LINES = 2;
 
-function show(vocab: string[], id: number | undefined): string {
+export function show(vocab: string[], id: number | undefined): string {
   if (id === undefined || !Number.isInteger(id) || id < 0 || id >= vocab.length) return '·';
   const ch = vocab[id];
   return ch === '\n' ? '↵' : ch === ' ' ? '␣' : ch;

@@ -2,6 +2,7 @@
 
 import { BpttView } from './BpttView';
 import { ConfigAlert } from './ConfigAlert';
+import { DecodeView } from './DecodeView';
 import { ForecastView } from './ForecastView';
 import { GpuAlert } from './GpuAlert';
 import { GradientTimeView } from './GradientTimeView';
@@ -24,6 +25,7 @@ export function Views() {
       <div className="view-grid">
         <LossView />
         <PredictionView />
+        <DecodeView />
         <TextSampleView />
         <ForecastView />
         <GradientTimeView />
