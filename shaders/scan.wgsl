@@ -8,24 +8,42 @@
 // The recurrence is linear, so steps compose as pairs: doing (a1, b1) then (a2, b2) is
 // (a2·a1, a2·b1 + b2). That composition is associative, which lets the parallel kernels split a
 // sequence into runs: each thread scans ITEMS steps serially, the workgroup combines the runs
-// through workgroup memory (a Hillis-Steele scan over THREADS pairs) and a chunk of
-// THREADS·ITEMS steps is done. Longer sequences take three passes: every chunk's total pair
-// (chunkTotals), a serial scan over the chunk totals giving each chunk's start state
-// (chunkCarries), then every chunk again from its start state (forwardParallel). Only chunk-start
-// states are stored; the backward pass recomputes the states inside each chunk. With
-// HAS_INITIAL the forward starts from a given state instead of zeros: a sequence too long for
-// one pass runs window by window, each window starting from the last one's final state.
+// (scanExclusive, below) and a chunk of THREADS·ITEMS steps is done. Longer sequences take three
+// passes: every chunk's total pair (chunkTotals), a serial scan over the chunk totals giving each
+// chunk's start state (chunkCarries), then every chunk again from its start state
+// (forwardParallel). Only chunk-start states are stored; the backward pass recomputes the states
+// inside each chunk. With HAS_INITIAL the forward starts from a given state instead of zeros: a
+// sequence too long for one pass runs window by window, each window starting from the last one's
+// final state.
 //
 // The backward pass is the same scan run backwards. With dout_t = dy_t·SiLU(z_t) and
 // g_t = ∂loss/∂h_t, g_t = dout_t·C_t + a_{t+1}·g_{t+1}, started from ∂loss/∂lastState. Writing
 // r_t = a_t·g_t (what step t hands back to step t-1), r_t = a_t·r_{t+1} + a_t·dout_t·C_t: pairs
 // (a_t, a_t·dout_t·C_t) composed from the last step to the first.
 //
+// Two combines of the threads' runs. The composition is not commutative, so runs must combine in
+// time order; a thread's place in that order is its slot (placeThread), and its run covers steps
+// chunk·chunk_len + slot·ITEMS onwards.
+//   - Workgroup memory: a Hillis-Steele scan over THREADS pairs in scan_a/scan_b, log2(THREADS)
+//     levels of two barriers each; the slot is local_invocation_index.
+//   - Subgroups: a Hillis-Steele scan within each subgroup through subgroupShuffleUp (Down for the
+//     reverse scan), log2(subgroup size) levels without barriers, then each thread composes the
+//     totals of the subgroups before its own, passed through workgroup memory. WGSL relates
+//     subgroup_invocation_id to no other index and does not promise full subgroups, so each
+//     subgroup takes a range of consecutive slots from a workgroup counter, its lanes in lane
+//     order, and the workgroup falls back to the first combine (slots by invocation index) when
+//     any subgroup is partial or the sizes differ.
+// Both are below, between "// #combine <name>" and "// #end combine" lines. The host keeps the
+// block of the combine it picked and drops the other (a module naming subgroup builtins compiles
+// only with `enable subgroups;`, which only a device with the feature accepts); the blocks define
+// the same Invocation, placeThread and scanExclusive.
+//
 // Reductions without float atomics: dB and dC sum over channels, dA, dD and dbias over batch and
 // time. Each workgroup writes its partial sums into the workspace and small reduce kernels add the
 // partials up, so no two invocations ever write one address.
 //
-// The host prepends `const ITEMS: u32 = ...;` (steps per thread, sizes private arrays) and math.wgsl.
+// The host prepends `enable subgroups;` (with the subgroup combine), `const ITEMS: u32 = ...;`
+// (steps per thread, sizes private arrays) and math.wgsl.
 
 override THREADS: u32 = 64u;
 override DELTA_SOFTPLUS: bool = true;
@@ -170,33 +188,144 @@ fn seqIndex(b: u32, d: u32, t: u32) -> u32 {
 }
 
 /**
- * Exclusive scan of one pair per thread: the composition of the runs of every thread before this
- * one (after it, when `reverse`). Call from uniform control flow; the arrays are free on return.
+ * The workgroup-memory combine: an exclusive scan of one pair per thread, giving the composition
+ * of the runs in the slots before this one (after it, when `reverse`). Call from uniform control
+ * flow; the arrays are free on return.
  */
-fn scanExclusive(lid: u32, run: Pair, reverse: bool) -> Pair {
-  let slot = select(lid, THREADS - 1u - lid, reverse);
+fn scanInWorkgroupMemory(slot: u32, run: Pair, reverse: bool) -> Pair {
+  let pos = select(slot, THREADS - 1u - slot, reverse);
   var mine = run;
-  scan_a[slot] = mine.a;
-  scan_b[slot] = mine.b;
+  scan_a[pos] = mine.a;
+  scan_b[pos] = mine.b;
   for (var offset = 1u; offset < THREADS; offset = offset * 2u) {
     workgroupBarrier();
     var earlier = IDENTITY;
-    if (slot >= offset) {
-      earlier = Pair(scan_a[slot - offset], scan_b[slot - offset]);
+    if (pos >= offset) {
+      earlier = Pair(scan_a[pos - offset], scan_b[pos - offset]);
     }
     workgroupBarrier();
     mine = then_(earlier, mine);
-    scan_a[slot] = mine.a;
-    scan_b[slot] = mine.b;
+    scan_a[pos] = mine.a;
+    scan_b[pos] = mine.b;
   }
   workgroupBarrier();
   var before = IDENTITY;
-  if (slot > 0u) {
-    before = Pair(scan_a[slot - 1u], scan_b[slot - 1u]);
+  if (pos > 0u) {
+    before = Pair(scan_a[pos - 1u], scan_b[pos - 1u]);
   }
   workgroupBarrier();
   return before;
 }
+
+// #combine subgroups
+
+struct Invocation {
+  @builtin(local_invocation_index) index: u32,
+  @builtin(subgroup_invocation_id) lane: u32,
+  @builtin(subgroup_size) lanes: u32,
+}
+
+var<workgroup> slots_taken: atomic<u32>;
+// OR of every subgroup's size, plus PARTIAL when one is not full: a single bit set when all
+// subgroups are full and of one size (sizes are powers of two).
+var<workgroup> sizes_seen: atomic<u32>;
+// That size when the subgroup combine applies, 0 for the workgroup-memory fallback.
+var<workgroup> combine_width: u32;
+
+const PARTIAL = 0x80000000u; // above any subgroup size
+
+/**
+ * This thread's slot. Each subgroup takes `lanes` consecutive slots from the counter, its lanes
+ * in lane order. They are handed out from the top down: devices that form subgroups in invocation
+ * order would otherwise give slot == local_invocation_index, and the tests would not notice an
+ * entry point using the one for the other. Call first thing, from uniform control flow.
+ */
+fn placeThread(inv: Invocation) -> u32 {
+  let count = subgroupAdd(1u);
+  var taken = 0u;
+  if (subgroupElect()) {
+    taken = atomicAdd(&slots_taken, count);
+    atomicOr(&sizes_seen, select(inv.lanes, inv.lanes | PARTIAL, count != inv.lanes));
+  }
+  let first = THREADS - subgroupBroadcastFirst(taken) - count;
+  workgroupBarrier();
+  if (inv.index == 0u) {
+    let seen = atomicLoad(&sizes_seen);
+    combine_width = select(0u, seen, countOneBits(seen) == 1u);
+  }
+  return select(first + inv.lane, inv.index, workgroupUniformLoad(&combine_width) == 0u);
+}
+
+/** `p` of the lane `delta` places earlier in the scan's order (an indeterminate value where there is none). */
+fn shuffleEarlier(p: Pair, delta: u32, reverse: bool) -> Pair {
+  if (reverse) {
+    return Pair(subgroupShuffleDown(p.a, delta), subgroupShuffleDown(p.b, delta));
+  }
+  return Pair(subgroupShuffleUp(p.a, delta), subgroupShuffleUp(p.b, delta));
+}
+
+/**
+ * Exclusive scan of one pair per thread: the composition of the runs in the slots before this one
+ * (after it, when `reverse`). Within a subgroup through shuffles, across subgroups through their
+ * totals in scan_a/scan_b: one barrier to publish them, one before the arrays are free again. The
+ * width comes through workgroupUniformLoad (a barrier too) because the branch on it and the
+ * shuffles in the loop it bounds need uniform control flow. Call from uniform control flow, with
+ * the slot placeThread gave.
+ */
+fn scanExclusive(slot: u32, run: Pair, reverse: bool) -> Pair {
+  let width = workgroupUniformLoad(&combine_width);
+  if (width == 0u) {
+    return scanInWorkgroupMemory(slot, run, reverse);
+  }
+  // Position in the scan's order. A subgroup holds `width` consecutive positions, a multiple of
+  // `width` onwards, so the position within it follows the lane (reversed when `reverse`).
+  let pos = select(slot, THREADS - 1u - slot, reverse);
+  let rank = pos % width;
+  var mine = run;
+  for (var delta = 1u; delta < width; delta = delta * 2u) {
+    let earlier = shuffleEarlier(mine, delta, reverse);
+    if (rank >= delta) {
+      mine = then_(earlier, mine);
+    }
+  }
+  var before = shuffleEarlier(mine, 1u, reverse);
+  if (rank == 0u) {
+    before = IDENTITY;
+  }
+  if (rank == width - 1u) {
+    scan_a[pos / width] = mine.a;
+    scan_b[pos / width] = mine.b;
+  }
+  workgroupBarrier();
+  var earlierGroups = IDENTITY;
+  for (var k = 0u; k < pos / width; k++) {
+    earlierGroups = then_(earlierGroups, Pair(scan_a[k], scan_b[k]));
+  }
+  workgroupBarrier();
+  return then_(earlierGroups, before);
+}
+
+// #end combine
+// #combine workgroup
+
+struct Invocation {
+  @builtin(local_invocation_index) index: u32,
+}
+
+/** This thread's slot: its invocation index. */
+fn placeThread(inv: Invocation) -> u32 {
+  return inv.index;
+}
+
+/**
+ * Exclusive scan of one pair per thread: the composition of the runs in the slots before this one
+ * (after it, when `reverse`). Call from uniform control flow; the arrays are free on return.
+ */
+fn scanExclusive(slot: u32, run: Pair, reverse: bool) -> Pair {
+  return scanInWorkgroupMemory(slot, run, reverse);
+}
+
+// #end combine
 
 /** Sum over the workgroup, returned to every thread. Call from uniform control flow. */
 fn workgroupSum(lid: u32, v: f32) -> f32 {
@@ -310,11 +439,12 @@ fn forwardStep(b: u32, d: u32, n: u32, t: u32, dt: f32, ut: f32) -> Pair {
 
 /** Pass 1 of 3 for sequences over one chunk: every chunk's total pair, per (b, d, n). */
 @compute @workgroup_size(THREADS)
-fn chunkTotals(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn chunkTotals(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
+  let slot = placeThread(inv);
   let chunk = wg.x;
   let d = wg.y;
   let b = wg.z;
-  let t0 = chunk * sp.chunk_len + lid * ITEMS;
+  let t0 = chunk * sp.chunk_len + slot * ITEMS;
   let dt = runDelta(b, d, t0);
   let ut = runU(b, d, t0);
   for (var n = 0u; n < sp.d_state; n++) {
@@ -322,8 +452,8 @@ fn chunkTotals(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
     for (var i = 0u; i < ITEMS; i++) {
       run = then_(run, forwardStep(b, d, n, t0 + i, dt[i], ut[i]));
     }
-    let before = scanExclusive(lid, run, false);
-    if (lid == THREADS - 1u) {
+    let before = scanExclusive(slot, run, false);
+    if (slot == THREADS - 1u) {
       let total = then_(before, run);
       let k = stateIndex(b, d, n) * sp.num_chunks + chunk;
       work[sp.w_totals + k] = total.a;
@@ -350,11 +480,12 @@ fn chunkCarries(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
 
 /** Pass 3 of 3 (the only one for a single chunk): y and the last state, one workgroup per (chunk, d, b). */
 @compute @workgroup_size(THREADS)
-fn forwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn forwardParallel(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
+  let slot = placeThread(inv);
   let chunk = wg.x;
   let d = wg.y;
   let b = wg.z;
-  let t0 = chunk * sp.chunk_len + lid * ITEMS;
+  let t0 = chunk * sp.chunk_len + slot * ITEMS;
   let dt = runDelta(b, d, t0);
   let ut = runU(b, d, t0);
   var out: array<f32, ITEMS>;
@@ -368,7 +499,7 @@ fn forwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
       steps[i] = forwardStep(b, d, n, t0 + i, dt[i], ut[i]);
       run = then_(run, steps[i]);
     }
-    let before = scanExclusive(lid, run, false);
+    let before = scanExclusive(slot, run, false);
     var h = initialState(stateIndex(b, d, n));
     if (chunk > 0u) {
       h = work[sp.w_states + stateIndex(b, d, n) * sp.num_chunks + chunk];
@@ -380,8 +511,8 @@ fn forwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
         out[i] += Cm[at(sp.C_at, b, n, t0 + i)] * h;
       }
     }
-    // Steps past the end are the identity, so the chunk's last thread ends on the final state.
-    if (chunk == sp.num_chunks - 1u && lid == THREADS - 1u) {
+    // Steps past the end are the identity, so the thread in the chunk's last slot ends on the final state.
+    if (chunk == sp.num_chunks - 1u && slot == THREADS - 1u) {
       last_state[stateIndex(b, d, n)] = h;
     }
   }
@@ -490,11 +621,12 @@ fn backwardStep(a: f32, c: f32) -> Pair {
 
 /** Pass 1 of 3 backwards: every chunk's total pair of the reverse recurrence. */
 @compute @workgroup_size(THREADS)
-fn chunkTotalsBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn chunkTotalsBackward(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
+  let slot = placeThread(inv);
   let chunk = wg.x;
   let d = wg.y;
   let b = wg.z;
-  let t0 = chunk * sp.chunk_len + lid * ITEMS;
+  let t0 = chunk * sp.chunk_len + slot * ITEMS;
   let dt = runDelta(b, d, t0);
   var dout: array<f32, ITEMS>;
   for (var i = 0u; i < ITEMS; i++) {
@@ -514,8 +646,8 @@ fn chunkTotalsBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invo
       }
       run = then_(run, backwardStep(exp_(dt[i] * An), c));
     }
-    let after = scanExclusive(lid, run, true);
-    if (lid == 0u) {
+    let after = scanExclusive(slot, run, true);
+    if (slot == 0u) {
       let total = then_(after, run);
       let k = stateIndex(b, d, n) * sp.num_chunks + chunk;
       work[sp.w_totals + k] = total.a;
@@ -547,12 +679,13 @@ fn chunkCarriesBackward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(
  * dC over the group's channels in registers, dA, dD and dbias as per-workgroup partial sums.
  */
 @compute @workgroup_size(THREADS)
-fn backwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn backwardParallel(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
+  let slot = placeThread(inv);
   let chunk = wg.x;
   let group = wg.y;
   let b = wg.z;
   let N = sp.d_state;
-  let t0 = chunk * sp.chunk_len + lid * ITEMS;
+  let t0 = chunk * sp.chunk_len + slot * ITEMS;
   let d0 = group * sp.group_size;
   let d1 = min(d0 + sp.group_size, sp.d_inner);
   let part = b * sp.num_chunks + chunk;
@@ -593,7 +726,7 @@ fn backwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
         run = then_(run, steps[i]);
       }
       // Forward within the chunk, from the stored chunk-start state.
-      let before = scanExclusive(lid, run, false);
+      let before = scanExclusive(slot, run, false);
       var h = 0.0;
       if (chunk > 0u) {
         h = work[sp.w_states + stateIndex(b, d, n) * sp.num_chunks + chunk];
@@ -609,7 +742,7 @@ fn backwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
       for (var ii = ITEMS; ii > 0u; ii--) {
         runBack = then_(runBack, backwardStep(steps[ii - 1u].a, c[ii - 1u]));
       }
-      let after = scanExclusive(lid, runBack, true);
+      let after = scanExclusive(slot, runBack, true);
       var r = work[sp.w_dlast + stateIndex(b, d, n)];
       if (chunk < sp.num_chunks - 1u) {
         r = work[sp.w_carry + stateIndex(b, d, n) * sp.num_chunks + chunk];
@@ -635,8 +768,8 @@ fn backwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
         }
         r = a * g;
       }
-      let total = workgroupSum(lid, dA);
-      if (lid == 0u) {
+      let total = workgroupSum(inv.index, dA);
+      if (inv.index == 0u) {
         work[sp.w_part_A + (part * sp.d_inner + d) * N + n] = total;
       }
     }
@@ -660,9 +793,9 @@ fn backwardParallel(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
         dbias += ddelta[at(sp.delta_at, b, d, t)];
       }
     }
-    let totalD = workgroupSum(lid, dD);
-    let totalBias = workgroupSum(lid, dbias);
-    if (lid == 0u) {
+    let totalD = workgroupSum(inv.index, dD);
+    let totalBias = workgroupSum(inv.index, dbias);
+    if (inv.index == 0u) {
       work[sp.w_part_D + part * sp.d_inner + d] = totalD;
       work[sp.w_part_bias + part * sp.d_inner + d] = totalBias;
     }

@@ -203,7 +203,7 @@ async function prepareScan(env: BenchEnv, L: number, algorithm: ScanAlgorithm, p
     work: { elements: batch * dInner * L },
     shape: `L=${countLabel(L)} B${batch} D${dInner} N${dState}${fallback ? ' (scaled)' : ''}`,
     note: [
-      algorithm === 'parallel' ? `${ops.plan.numChunks} chunk${ops.plan.numChunks > 1 ? 's' : ''} of ${ops.plan.chunkLen}` : '',
+      algorithm === 'parallel' ? `${ops.plan.numChunks} chunk${ops.plan.numChunks > 1 ? 's' : ''} of ${ops.plan.chunkLen}, ${ops.plan.combine === 'subgroups' ? 'subgroup' : 'workgroup-memory'} combine` : '',
       fallback ? `scaled from D${SCAN_D_INNER}, L 1K to 1M` : '',
     ]
       .filter(Boolean)

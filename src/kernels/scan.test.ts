@@ -1,5 +1,7 @@
 // The selective scan in WGSL (sequential and parallel) against the float64 reference, the PyTorch
-// fixtures, and each other, through Dawn (SwiftShader without a GPU: sizes stay modest).
+// fixtures, and each other, through Dawn (SwiftShader without a GPU: sizes stay modest). The
+// parallel checks run with both ways of combining the threads' runs: subgroup shuffles (SwiftShader
+// has subgroups, of 4 invocations) and workgroup memory.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,7 @@ import { Random, toF32Values } from '../data/random';
 import { relErr } from '../reference/compare';
 import { selectiveScan, selectiveScanBackward, type ScanInputs } from '../reference/mamba';
 import { kernelContext, type KernelContext } from './registry';
-import { channelMajorLayout, planScan, selectiveScanOps, timeMajorLayout, type ScanLayouts, type ScanOptions, type ScanShape } from './scan';
+import { channelMajorLayout, planScan, scanSource, selectiveScanOps, timeMajorLayout, type ScanCombine, type ScanLayouts, type ScanOptions, type ScanShape } from './scan';
 
 let gpu: Gpu;
 let ctx: KernelContext;
@@ -23,6 +25,23 @@ beforeAll(async () => {
   ctx = kernelContext(gpu.device);
 });
 afterAll(() => gpu?.device.destroy());
+
+const hasSubgroups = () => gpu.device.features.has('subgroups');
+
+/** The combines this device can run: both where it has subgroups (see 'the test device' below). */
+const combines = (): ScanCombine[] => (hasSubgroups() ? ['subgroups', 'workgroup'] : ['workgroup']);
+
+/** The sequential scan and the parallel one with each combine, as test variants. */
+const VARIANTS: Array<[string, ScanOptions]> = [
+  ['sequential', { algorithm: 'sequential' }],
+  ['parallel, subgroups', { algorithm: 'parallel', combine: 'subgroups' }],
+  ['parallel, workgroup memory', { algorithm: 'parallel', combine: 'workgroup' }],
+];
+
+/** Skips a test of the subgroup combine on a device without subgroups. */
+function skipUnsupported(skip: (condition: boolean, note?: string) => void, options: ScanOptions): void {
+  skip(options.combine === 'subgroups' && !hasSubgroups(), "the device lacks the 'subgroups' feature");
+}
 
 const NAMES = ['u', 'delta', 'A', 'B', 'C', 'D', 'z', 'deltaBias'] as const;
 type Inputs = { [K in keyof ScanInputs]: Float64Array };
@@ -35,11 +54,12 @@ interface ScanRun {
 }
 
 /**
- * Runs forward and backward on the GPU. With `layouts`, the inputs (given in the reference layout)
- * are scattered into tensors of that layout, `padding` elements long, and the outputs gathered back.
+ * Runs forward and backward on the GPU (the test device unless `on` says otherwise). With
+ * `layouts`, the inputs (given in the reference layout) are scattered into tensors of that layout,
+ * `padding` elements long, and the outputs gathered back.
  */
-async function runGpu(shape: ScanShape, x: Inputs, dy: ArrayLike<number>, dLast: ArrayLike<number>, options: ScanOptions = {}, padding = 0): Promise<ScanRun> {
-  const { device } = gpu;
+async function runGpu(shape: ScanShape, x: Inputs, dy: ArrayLike<number>, dLast: ArrayLike<number>, options: ScanOptions = {}, padding = 0, on = ctx): Promise<ScanRun> {
+  const { device } = on;
   const { batch, dInner: E, dState: N, seqLen: L } = shape;
   const layouts: ScanLayouts = {
     u: channelMajorLayout(E, L),
@@ -92,7 +112,7 @@ async function runGpu(shape: ScanShape, x: Inputs, dy: ArrayLike<number>, dLast:
     dD: empty('dD', E),
     dDeltaBias: empty('dDeltaBias', E),
   };
-  const ops = await selectiveScanOps(ctx, shape, io, grads, options);
+  const ops = await selectiveScanOps(on, shape, io, grads, options);
   await runOps(device, [...ops.forward, ...ops.backward]);
   const read = (t: (typeof io)['u']) => readTensor(device, t);
   const result: ScanRun = {
@@ -114,10 +134,11 @@ async function runGpu(shape: ScanShape, x: Inputs, dy: ArrayLike<number>, dLast:
   return result;
 }
 
-function expectAgree(got: ScanRun, want: { y: ArrayLike<number>; lastState: ArrayLike<number>; grads: { [K in keyof ScanInputs]: ArrayLike<number> } }, tol: number): void {
-  expect(relErr(got.y, want.y), 'y').toBeLessThanOrEqual(tol);
-  expect(relErr(got.lastState, want.lastState), 'lastState').toBeLessThanOrEqual(tol);
-  for (const k of NAMES) expect(relErr(got.grads[k], want.grads[k]), `grad ${k}`).toBeLessThanOrEqual(tol);
+function expectAgree(got: ScanRun, want: { y: ArrayLike<number>; lastState: ArrayLike<number>; grads: { [K in keyof ScanInputs]: ArrayLike<number> } }, tol: number, what = ''): void {
+  const prefix = what ? `${what}: ` : '';
+  expect(relErr(got.y, want.y), `${prefix}y`).toBeLessThanOrEqual(tol);
+  expect(relErr(got.lastState, want.lastState), `${prefix}lastState`).toBeLessThanOrEqual(tol);
+  for (const k of NAMES) expect(relErr(got.grads[k], want.grads[k]), `${prefix}grad ${k}`).toBeLessThanOrEqual(tol);
 }
 
 function reference(shape: ScanShape, x: Inputs, dy: ArrayLike<number>, dLast: ArrayLike<number>) {
@@ -140,6 +161,49 @@ function randomCase(rng: Random, s: ScanShape, deltaRange: [number, number] = [-
   };
   return { x, dy: f(batch * E * L, -1, 1), dLast: f(batch * E * N, -1, 1) };
 }
+
+// ---------------------------------------------------------------- the two combines
+
+describe('combining runs: subgroups or workgroup memory', () => {
+  const shape: ScanShape = { batch: 2, dInner: 3, dState: 2, seqLen: 45, deltaSoftplus: true };
+
+  it('the test device has subgroups, so the subgroup combine is tested', ({ skip }) => {
+    skip(!gpu.info.isFallback && !hasSubgroups(), `${gpu.info.description || 'this adapter'} lacks the 'subgroups' feature: only the workgroup-memory combine is tested`);
+    expect(hasSubgroups(), "SwiftShader offers 'subgroups'; without it the subgroup combine would go untested").toBe(true);
+  });
+
+  it('plans the subgroup combine where the device has subgroups, unless told otherwise', () => {
+    expect(planScan(shape).combine).toBe('workgroup');
+    expect(planScan(shape, {}, { subgroups: true }).combine).toBe('subgroups');
+    expect(planScan(shape, { combine: 'workgroup' }, { subgroups: true }).combine).toBe('workgroup');
+    expect(() => planScan(shape, { combine: 'subgroups' })).toThrow("needs the device's 'subgroups' feature");
+  });
+
+  it('keeps one combine in the source, and subgroup builtins only in the subgroup one', () => {
+    const builtins = /subgroup_invocation_id|subgroup_size|subgroup[A-Z]\w*\(/;
+    for (const combine of ['subgroups', 'workgroup'] as const) {
+      const code = scanSource(combine);
+      expect(code, combine).not.toMatch(/^\/\/ #(end )?combine/m);
+      expect(code.match(/\bfn scanExclusive\(/g), combine).toHaveLength(1);
+      expect(code.match(/\bstruct Invocation\b/g), combine).toHaveLength(1);
+      expect(builtins.test(code.replace(/\/\/.*$/gm, '')), combine).toBe(combine === 'subgroups');
+    }
+  });
+
+  it('on a device without subgroups, runs the workgroup-memory combine and refuses the other', async () => {
+    const plain = await nodeGpu({ disableFeatures: ['subgroups'] });
+    try {
+      expect(plain.device.features.has('subgroups')).toBe(false);
+      const on = kernelContext(plain.device);
+      const { x, dy, dLast } = randomCase(new Random(5), shape);
+      const got = await runGpu(shape, x, dy, dLast, { threads: 8, items: 2 }, 0, on);
+      expectAgree(got, reference(shape, x, dy, dLast), 1e-4);
+      await expect(runGpu(shape, x, dy, dLast, { combine: 'subgroups' }, 0, on)).rejects.toThrow("needs the device's 'subgroups' feature");
+    } finally {
+      plain.device.destroy();
+    }
+  });
+});
 
 // ---------------------------------------------------------------- PyTorch fixtures
 
@@ -193,16 +257,20 @@ describe('selective scan on the GPU vs the float64 reference', () => {
     ['odd sizes', { batch: 2, dInner: 3, dState: 5, seqLen: 7, deltaSoftplus: true }, {}],
     ['odd sizes, 3 threads of 1 step', { batch: 2, dInner: 3, dState: 5, seqLen: 7, deltaSoftplus: true }, { threads: 3, items: 1 }],
     ['33 steps in chunks of 8, channel groups of 2', { batch: 3, dInner: 5, dState: 4, seqLen: 33, deltaSoftplus: true }, { threads: 4, items: 2, channelsPerGroup: 2 }],
+    // On SwiftShader a full subgroup and a partial one: the subgroup combine falls back at run time.
+    ['50 steps in chunks of 18, 6 threads', { batch: 2, dInner: 3, dState: 2, seqLen: 50, deltaSoftplus: true }, { threads: 6, items: 3 }],
+    ['100 steps in chunks of 64, 16 threads', { batch: 1, dInner: 2, dState: 3, seqLen: 100, deltaSoftplus: true }, { threads: 16, items: 4 }],
     ['no softplus', { batch: 1, dInner: 3, dState: 2, seqLen: 9, deltaSoftplus: false }, { threads: 2, items: 2 }, [0.01, 1]],
     ['large negative Δ', { batch: 1, dInner: 2, dState: 3, seqLen: 17, deltaSoftplus: true }, { threads: 2, items: 4 }, [-40, -25]],
     ['large positive Δ', { batch: 1, dInner: 2, dState: 3, seqLen: 17, deltaSoftplus: true }, { threads: 2, items: 4 }, [25, 40]],
     ['around the softplus threshold', { batch: 2, dInner: 2, dState: 2, seqLen: 13, deltaSoftplus: true }, { threads: 2, items: 2 }, [19.5, 20.5]],
   ];
   for (const [name, shape, options, range] of cases) {
-    for (const algorithm of ['sequential', 'parallel'] as const) {
-      it(`${name} (${algorithm})`, async () => {
+    for (const [variant, variantOptions] of VARIANTS) {
+      it(`${name} (${variant})`, async ({ skip }) => {
+        skipUnsupported(skip, variantOptions);
         const { x, dy, dLast } = randomCase(rng, shape, range);
-        const got = await runGpu(shape, x, dy, dLast, { ...options, algorithm });
+        const got = await runGpu(shape, x, dy, dLast, { ...options, ...variantOptions });
         expectAgree(got, reference(shape, x, dy, dLast), 1e-4);
       });
     }
@@ -222,9 +290,10 @@ describe('selective scan on the GPU vs the float64 reference', () => {
       C: timeMajorLayout(L, width, 1 + N),
     };
     const padding = batch * L * Math.max(width, 2 * E);
-    for (const algorithm of ['sequential', 'parallel'] as const) {
-      const got = await runGpu(shape, x, dy, dLast, { algorithm, layouts, threads: 2, items: 2 }, padding);
-      expectAgree(got, reference(shape, x, dy, dLast), 1e-4);
+    const want = reference(shape, x, dy, dLast);
+    for (const [variant, options] of VARIANTS.filter(([, o]) => o.combine !== 'subgroups' || hasSubgroups())) {
+      const got = await runGpu(shape, x, dy, dLast, { ...options, layouts, threads: 4, items: 2 }, padding);
+      expectAgree(got, want, 1e-4, variant);
     }
   });
 });
@@ -233,12 +302,14 @@ describe('selective scan on the GPU vs the float64 reference', () => {
 
 describe('parallel scan equals the sequential scan', () => {
   const rng = new Random(99);
+  /** The parallel scan with every combine the device has against the sequential one. */
   const agree = async (shape: ScanShape, options: ScanOptions) => {
     const { x, dy, dLast } = randomCase(rng, shape);
     const seq = await runGpu(shape, x, dy, dLast, { algorithm: 'sequential' });
-    const par = await runGpu(shape, x, dy, dLast, { ...options, algorithm: 'parallel' });
-    expectAgree(par, seq, 1e-5);
-    return { x, dy, dLast, par };
+    for (const combine of combines()) {
+      const par = await runGpu(shape, x, dy, dLast, { ...options, algorithm: 'parallel', combine });
+      expectAgree(par, seq, 1e-5, combine);
+    }
   };
 
   for (const L of [1, 2, 3, 31, 32, 33, 1000, 4097]) {
@@ -261,11 +332,14 @@ describe('parallel scan equals the sequential scan', () => {
   it('L=100000 at d_inner 2, d_state 2 matches the float64 reference', async () => {
     const shape: ScanShape = { batch: 1, dInner: 2, dState: 2, seqLen: 100_000, deltaSoftplus: true };
     const { x, dy, dLast } = randomCase(rng, shape);
-    const started = performance.now();
-    const got = await runGpu(shape, x, dy, dLast, {});
-    const seconds = (performance.now() - started) / 1000;
-    expectAgree(got, reference(shape, x, dy, dLast), 5e-4);
-    expect(seconds).toBeLessThan(60);
+    const want = reference(shape, x, dy, dLast);
+    for (const combine of combines()) {
+      const started = performance.now();
+      const got = await runGpu(shape, x, dy, dLast, { combine });
+      const seconds = (performance.now() - started) / 1000;
+      expectAgree(got, want, 5e-4, combine);
+      expect(seconds, combine).toBeLessThan(60);
+    }
   });
 });
 

@@ -2,7 +2,9 @@
 // ops. Two algorithms compute the same thing: 'sequential' (one thread walks the sequence; the
 // readable one, for step-through) and 'parallel' (associative scan in chunks, multi-pass for long
 // sequences). Both share one workspace buffer, laid out by `planScan`, that carries what the
-// backward pass needs from the forward pass: chunk-start states, never a state per step.
+// backward pass needs from the forward pass: chunk-start states, never a state per step. The
+// parallel kernels combine their threads' runs through subgroup operations when the device has
+// them, through workgroup memory otherwise (ScanCombine); the two are two variants of the module.
 
 import mathWgsl from '../../shaders/math.wgsl?raw';
 import scanWgsl from '../../shaders/scan.wgsl?raw';
@@ -13,6 +15,13 @@ import type { KernelContext } from './registry';
 import { DEFAULT_SCAN_ITEMS, defaultScanThreads } from './scanLevels';
 
 export type ScanAlgorithm = 'parallel' | 'sequential';
+
+/**
+ * How the parallel kernels combine the runs of a workgroup's threads: shuffles within subgroups
+ * (with the 'subgroups' feature; the kernels still fall back to workgroup memory at run time when
+ * a subgroup is partial) or a scan in workgroup memory alone. The sequential kernels use neither.
+ */
+export type ScanCombine = 'subgroups' | 'workgroup';
 
 export interface ScanShape {
   batch: number;
@@ -92,6 +101,8 @@ export interface ScanOptions {
   items?: number;
   /** Channels one backward workgroup covers (default: enough workgroups to fill a GPU, at most 8 groups). */
   channelsPerGroup?: number;
+  /** Default: 'subgroups' when the device has them; tests force 'workgroup' to cover both. */
+  combine?: ScanCombine;
   layouts?: Partial<ScanLayouts>;
 }
 
@@ -100,6 +111,7 @@ type WorkspaceField = (typeof WORKSPACE_FIELDS)[number];
 
 export interface ScanPlan {
   algorithm: ScanAlgorithm;
+  combine: ScanCombine;
   threads: number;
   items: number;
   chunkLen: number;
@@ -115,6 +127,14 @@ export interface ScanPlan {
 
 const FLAT = 64; // workgroup size of the elementwise kernels in scan.wgsl
 
+/** What planning needs to know of the device. */
+export interface ScanDevice {
+  /** maxComputeInvocationsPerWorkgroup; default 256. */
+  maxThreads?: number;
+  /** Whether the device has the 'subgroups' feature; default false. */
+  subgroups?: boolean;
+}
+
 /** What the workspace must hold room for besides the forward pass's own needs. */
 export interface ScanNeeds {
   /** The backward pass (saved pre-gate outputs, partial sums); default true. */
@@ -124,10 +144,13 @@ export interface ScanNeeds {
 }
 
 /** Chunking, channel groups and the workspace layout for a shape. */
-export function planScan(shape: ScanShape, options: ScanOptions = {}, maxThreads = 256, needs: ScanNeeds = {}): ScanPlan {
+export function planScan(shape: ScanShape, options: ScanOptions = {}, gpu: ScanDevice = {}, needs: ScanNeeds = {}): ScanPlan {
   const { batch, dInner: E, dState: N, seqLen: L } = shape;
   if ([batch, E, N, L].some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`selective scan: bad shape ${JSON.stringify(shape)}`);
+  const { maxThreads = 256, subgroups = false } = gpu;
   const algorithm = options.algorithm ?? 'parallel';
+  const combine = options.combine ?? (subgroups ? 'subgroups' : 'workgroup');
+  if (combine === 'subgroups' && !subgroups) throw new Error("selective scan: the subgroup combine needs the device's 'subgroups' feature, which it lacks");
   const items = options.items ?? DEFAULT_SCAN_ITEMS;
   const threads = options.threads ?? defaultScanThreads(L, items, maxThreads);
   if (threads > maxThreads) throw new Error(`selective scan: ${threads} threads per workgroup, the device allows ${maxThreads}`);
@@ -164,17 +187,40 @@ export function planScan(shape: ScanShape, options: ScanOptions = {}, maxThreads
     offsets[f] = at;
     at += sizes[f];
   }
-  return { algorithm, threads, items, chunkLen, numChunks, groupSize, numGroups, numParts, offsets, workspaceSize: at };
+  return { algorithm, combine, threads, items, chunkLen, numChunks, groupSize, numGroups, numParts, offsets, workspaceSize: at };
 }
 
-const kernels = new Map<number, KernelSource>();
+const COMBINES: readonly ScanCombine[] = ['subgroups', 'workgroup'];
 
-/** scan.wgsl with the shared math and ITEMS (the size of each thread's private arrays) prepended. */
-export function scanKernel(items: number): KernelSource {
-  let k = kernels.get(items);
+/**
+ * scan.wgsl with one combine: the lines from "// #combine <name>" to "// #end combine" are kept
+ * for `combine` and dropped for the other (see the shader's header).
+ */
+export function scanSource(combine: ScanCombine): string {
+  const found: string[] = [];
+  const code = scanWgsl.replace(/^\/\/ #combine (\w+)\n([\s\S]*?)^\/\/ #end combine\n/gm, (_, name: string, body: string) => {
+    found.push(name);
+    return name === combine ? body : '';
+  });
+  if (found.length !== COMBINES.length || COMBINES.some((c) => !found.includes(c))) {
+    throw new Error(`scan.wgsl: expected one "// #combine" block for each of ${COMBINES.join(', ')}, found ${found.join(', ') || 'none'}`);
+  }
+  return code;
+}
+
+const kernels = new Map<string, KernelSource>();
+
+/**
+ * scan.wgsl with one combine, the shared math and ITEMS (the size of each thread's private arrays)
+ * prepended, and the subgroups extension enabled for the subgroup combine.
+ */
+export function scanKernel(items: number, combine: ScanCombine): KernelSource {
+  const key = `${combine} ${items}`;
+  let k = kernels.get(key);
   if (!k) {
-    k = { name: 'scan', code: `const ITEMS: u32 = ${items}u;\n${mathWgsl}\n${scanWgsl}` };
-    kernels.set(items, k);
+    const enable = combine === 'subgroups' ? 'enable subgroups;\n' : '';
+    k = { name: combine === 'subgroups' ? 'scan-subgroups' : 'scan', code: `${enable}const ITEMS: u32 = ${items}u;\n${mathWgsl}\n${scanSource(combine)}` };
+    kernels.set(key, k);
   }
   return k;
 }
@@ -228,7 +274,12 @@ export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io:
   const { device } = ctx;
   const { batch, dInner: E, dState: N, seqLen: L } = shape;
   if (io.initialState && grads) throw new Error('selective scan: an initial state is forward only (no gradient flows into it); record the backward without one');
-  const plan = planScan(shape, options, device.limits.maxComputeInvocationsPerWorkgroup, { backward: !!grads, initialState: !!io.initialState });
+  const plan = planScan(
+    shape,
+    options,
+    { maxThreads: device.limits.maxComputeInvocationsPerWorkgroup, subgroups: device.features.has('subgroups') },
+    { backward: !!grads, initialState: !!io.initialState },
+  );
   const layouts: ScanLayouts = { ...defaultLayouts(shape), ...options.layouts };
   const seqTensors: Array<[keyof ScanLayouts, Tensor[], number]> = [
     ['u', [io.u, ...(grads ? [grads.du] : [])], E],
@@ -257,7 +308,7 @@ export async function selectiveScanOps(ctx: KernelContext, shape: ScanShape, io:
     throw new Error(`selective scan: the workspace needs ${plan.workspaceSize * 4} bytes, one binding may hold ${device.limits.maxStorageBufferBindingSize}; use a shorter sequence or a smaller batch`);
   }
 
-  const kernel = scanKernel(plan.items);
+  const kernel = scanKernel(plan.items, plan.combine);
   const constants = { THREADS: plan.threads, DELTA_SOFTPLUS: shape.deltaSoftplus, HAS_INITIAL: !!io.initialState, KEEP_PRE: !!grads };
   const pipeline = (entry: string, extra: Record<string, boolean> = {}) => ctx.pipelines.get(kernel, entry, { ...constants, ...extra });
   const label = `scan ${plan.algorithm} b${batch} d${E} n${N} L${L}`;

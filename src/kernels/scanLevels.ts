@@ -9,7 +9,10 @@
 //   level 0         thread i composes its run of `items` steps serially into one pair;
 //   levels 1..k     a Hillis-Steele scan over the threads' pairs in workgroup memory: at the level
 //                   with offset o (1, 2, 4, ...), thread i ≥ o composes thread i-o's partial before
-//                   its own, so after log2(threads) levels thread i holds runs 0..i composed;
+//                   its own, so after log2(threads) levels thread i holds runs 0..i composed (on a
+//                   device with subgroups the kernels run these levels within each subgroup by
+//                   shuffles and compose the subgroup totals after: the same result, drawn here
+//                   as the workgroup-memory schedule);
 //   carry           a sequence of several chunks: chunk c starts from the composition of the
 //                   totals of chunks 0..c-1 (a short serial scan, chunkCarries);
 //   apply           each thread starts from (carry, then runs 0..i-1) and walks its run again,

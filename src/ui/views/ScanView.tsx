@@ -21,6 +21,7 @@ export function ScanView() {
     return (mamba && s.configured?.find((c) => c.id === mamba.id)?.seqLen) ?? 0;
   });
   const schedule = useMemo(() => (seqLen >= 1 ? scanLevels(seqLen) : null), [seqLen]);
+  const subgroups = useStore((s) => s.gpu.state === 'ready' && s.gpu.info.features.includes('subgroups'));
   const [hover, setHover] = useState<number | null>(null);
   if (!schedule) return null;
   const s = schedule;
@@ -47,7 +48,11 @@ export function ScanView() {
         {s.numChunks > 1 ? ` The ${s.numChunks} chunks then start from the state carried from the chunks before them (a short serial pass over chunk totals).` : ''}
         {s.chunkLen * s.numChunks > s.seqLen ? ` Steps past ${s.seqLen - 1} are padding: the identity pair (1, 0), which changes nothing.` : ''} A sequential scan
         would take {s.seqLen} dependent steps; this takes {s.items} + {s.levels.length} + {s.items}
-        {s.numChunks > 1 ? ` per chunk, plus ${s.numChunks} for the carries` : ''}. Hover a thread to see what its result is made of.
+        {s.numChunks > 1 ? ` per chunk, plus ${s.numChunks} for the carries` : ''}.
+        {subgroups
+          ? ' This GPU has subgroups: there the levels run inside each subgroup by shuffling registers (no workgroup memory, no barriers), and each thread then composes the totals of the subgroups before its own.'
+          : ''}{' '}
+        Hover a thread to see what its result is made of.
       </p>
       <svg
         viewBox={`0 0 ${W} ${height}`}
