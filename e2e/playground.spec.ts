@@ -158,8 +158,9 @@ test("Mamba: Δ and |h| maps draw, and the parallel scan's schedule answers hove
   }
   const scan = page.getByTestId('view-scan');
   await expect(scan).toContainText('32 steps: 1 chunk of 32 = 8 threads × 4 steps');
-  // SwiftShader in Chromium has subgroups, and the kernels use them: the view says how.
+  // SwiftShader in Chromium has subgroups, and the kernels use them: the view and the model card say how.
   await expect(scan).toContainText('This GPU has subgroups');
+  await expect(page.getByTestId('model-schedule')).toHaveText('GPU: parallel scan: 1 chunk of 8 threads × 4 steps, runs combined by subgroup shuffles');
   await expect(scan.getByTestId('scan-thread')).toHaveCount(8);
   await scan.getByTestId('scan-thread').nth(5).hover();
   await expect(scan.getByTestId('scan-readout')).toHaveText('Thread 5: 3 levels gather the runs of threads 0 … 5 (steps 0 … 23 of the chunk).');

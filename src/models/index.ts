@@ -24,6 +24,8 @@ export interface Encoder {
   probeViews(sample: number, layer: number): Promise<ProbeViews>;
   /** BPTT one timestep at a time, for models with a recurrence to walk (absent otherwise). */
   stepThrough?(): StepThrough;
+  /** How the GPU runs the model's sequence kernel, in a few words (for the model card). */
+  readonly schedule: string;
   destroy(): void;
 }
 

@@ -246,6 +246,13 @@ export class MambaBlock {
     if (io.dx) b.push(await matmulOp(ctx, { A: dxz, B: p('in_proj.weight'), C: io.dx, M: TB, N: M, K: 2 * E, label: 'd x' }));
   }
 
+  /** How the selective scan runs: its algorithm, chunks and combine. */
+  get schedule(): string {
+    const p = this.scanOps.plan;
+    if (p.algorithm === 'sequential') return 'sequential scan: one thread per sequence';
+    return `parallel scan: ${p.numChunks} chunk${p.numChunks > 1 ? 's' : ''} of ${p.threads} threads × ${p.items} steps, runs combined ${p.combine === 'subgroups' ? 'by subgroup shuffles' : 'in workgroup memory'}`;
+  }
+
   /** Op writing (T, E) Δ = softplus(delta + bias) of one sample into `out`, as the last forward used it. */
   deltaProbeOp(sample: number, out: Tensor): Promise<StepOp> {
     const { T, B } = this;
@@ -445,6 +452,10 @@ export class MambaEncoder {
       gradNormOps: probe.ops,
       gradNormSumsq: probe.sumsq,
     };
+  }
+
+  get schedule(): string {
+    return this.blocks[0].schedule;
   }
 
   destroy(): void {

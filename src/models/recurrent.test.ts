@@ -13,6 +13,7 @@ import { relErr } from '../reference/compare';
 import { recurrentBackward, recurrentForward } from '../reference/recurrent';
 import { Tape } from '../train/tape';
 import { batchToTime, timeToBatch } from './layout';
+import { chooseSchedule } from '../kernels/recurrent';
 import { RecurrentStack, initRecurrent, recurrentParameterShapes, type RecurrentConfig } from './recurrent';
 
 let gpu: Gpu;
@@ -60,6 +61,24 @@ describe('learned initial state', () => {
       stack.destroy();
     });
   }
+});
+
+describe('schedule', () => {
+  it('runs large batch x hidden stepwise, small persistent, unless the config says which', async () => {
+    const cfg: RecurrentConfig = { cell: 'gru', inputSize: 2, hiddenSize: 256, numLayers: 1, bidirectional: false, initialState: 'zeros' };
+    const built = async (c: RecurrentConfig, B: number) => (await build(c, B, 2, 1)).stack;
+    for (const [c, B, want] of [
+      [cfg, 32, 'stepwise'],
+      [cfg, 4, 'persistent'],
+      [{ ...cfg, hiddenSize: 64 }, 64, 'persistent'],
+      [{ ...cfg, schedule: 'stepwise' }, 4, 'stepwise'],
+    ] as const) {
+      const stack = await built(c, B);
+      expect(stack.schedule.split(':')[0], `B=${B} H=${c.hiddenSize}`).toBe(want);
+      if (!('schedule' in c)) expect(chooseSchedule(B, c.hiddenSize)).toBe(want);
+      stack.destroy();
+    }
+  });
 });
 
 function rowOf(name: string): number {

@@ -265,6 +265,11 @@ export class RecurrentStack {
     };
   }
 
+  get schedule(): string {
+    const s = this.directions[0].forward.schedule;
+    return s === 'persistent' ? 'persistent: one workgroup per sequence, all steps in one dispatch' : 'stepwise: one dispatch per step over tiles of 64 units × 8 sequences';
+  }
+
   stepThrough(): StepThrough {
     const top = this.directions.find((d) => d.layer === this.cfg.numLayers - 1 && d.direction === 0)!;
     return { T: this.T, B: this.B, H: this.cfg.hiddenSize, begin: top.carryInit, backward: top.backward, dhProbe: top.dhProbe, carry: top.carry };

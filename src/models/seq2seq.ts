@@ -134,6 +134,10 @@ export class Seq2SeqModel {
   }
 
   /** BPTT one step at a time through the decoder's top layer: the U steps the loss sees, last to first. */
+  get schedule(): string {
+    return this.encoder.schedule;
+  }
+
   stepThrough(): StepThrough {
     const walk = this.decoder.stepThrough();
     return { ...walk, begin: [this.toDecoder, ...walk.begin] };

@@ -140,7 +140,8 @@ export type FromWorker =
   | { type: 'data-loaded'; summary: DataSummary }
   | { type: 'data-error'; message: string; detail: string }
   /** seqLen: the steps each training window holds (the task's own length where it fixes one). */
-  | { type: 'configured'; models: Array<{ id: string; parameters: number; names: string[]; seqLen: number }> }
+  /** schedule: how the GPU runs the model's sequence kernel, in a few words. */
+  | { type: 'configured'; models: Array<{ id: string; parameters: number; names: string[]; seqLen: number; schedule: string }> }
   | { type: 'config-error'; message: string }
   | { type: 'running'; running: boolean }
   | { type: 'steps'; modelId: string; reports: StepReport[]; msPerStep: number }

@@ -67,6 +67,8 @@ describe('training session', () => {
     const session = new Session(ctx, send);
     session.setDataset(generateBuiltin('adding', { length: 12, count: 256 }, 2));
     await session.configure(run([slot('a', 'lstm'), slot('b', 'gru'), slot('c', 'rnn_tanh')], { seqLen: 12 }));
+    const configured = messages.find((m) => m.type === 'configured');
+    expect(configured?.type === 'configured' && configured.models.map((m) => m.schedule.split(':')[0])).toEqual(['persistent', 'persistent', 'persistent']);
     for (let k = 0; k < 3; k++) await session.stepOnce();
     for (const id of ['a', 'b', 'c']) {
       const reports = messages.flatMap((m) => (m.type === 'steps' && m.modelId === id ? m.reports : []));
@@ -146,6 +148,12 @@ describe('training session', () => {
     const data = generateBuiltin('digits', { mode: 'reverse', length: 4, count: 300 }, 1);
     session.setDataset(data);
     await session.configure(run([slot('e', 'gru', { hidden: 8 }), slot('m', 'mamba', { hidden: 8 })], { batch: 8, seqLen: 8 }, defaultChoice(data)));
+    // The card's line on how the GPU runs each model: the encoder-decoder's recurrence, Mamba's scan.
+    const configured = messages.find((m) => m.type === 'configured');
+    if (configured?.type !== 'configured') throw new Error('not configured');
+    expect(configured.models[0].schedule).toMatch(/^persistent: one workgroup per sequence/);
+    const combine = gpu.device.features.has('subgroups') ? 'by subgroup shuffles' : 'in workgroup memory';
+    expect(configured.models[1].schedule).toMatch(new RegExp(`^parallel scan: 1 chunk of \\d+ threads × \\d+ steps, runs combined ${combine}$`));
     for (let k = 0; k < 2; k++) await session.stepOnce();
     await session.decode();
     const decoded = messages.flatMap((m) => (m.type === 'decode' ? [m] : []));

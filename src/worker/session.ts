@@ -90,6 +90,7 @@ export class Session {
       models: this.models.map((m) => ({
         id: m.slot.id,
         parameters: m.trainer.layout.fields.reduce((s, f) => s + f.size, 0),
+        schedule: m.trainer.encoder.schedule,
         names: m.trainer.layout.fields.map((f) => f.name),
         seqLen: m.trainer.cfg.seqLen,
       })),

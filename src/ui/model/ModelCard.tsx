@@ -9,6 +9,7 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
   const update = useStore((s) => s.updateModel);
   const remove = useStore((s) => s.removeModel);
   const params = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.parameters);
+  const schedule = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.schedule);
   const set = (patch: Partial<ModelSlot>) => update(slot.id, patch);
   const mamba = slot.kind === 'mamba';
   return (
@@ -50,6 +51,11 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
         {!mamba && <CheckField label="Bidirectional" checked={slot.bidirectional} onChange={(bidirectional) => set({ bidirectional })} />}
       </div>
       {params !== undefined && <p className="hint">{params.toLocaleString()} parameters</p>}
+      {schedule && (
+        <p className="hint" data-testid="model-schedule">
+          GPU: {schedule}
+        </p>
+      )}
     </div>
   );
 }

@@ -10,6 +10,8 @@ export interface ConfiguredModel {
   names: string[];
   /** Steps per training window. */
   seqLen: number;
+  /** How the GPU runs the model's sequence kernel, in a few words. */
+  schedule: string;
 }
 
 export interface NonFiniteAlert {
