@@ -88,10 +88,13 @@ describe('encoder-decoder on the GPU vs a float64 composition', () => {
     [{ cell: 'lstm', inputSize: 4, hiddenSize: 3, numLayers: 2, initialState: 'learned', sourceLength: 3 }, 3, 2],
     [{ cell: 'gru', inputSize: 2, hiddenSize: 7, numLayers: 2, initialState: 'zeros', sourceLength: 5 }, 2, 3],
     [{ cell: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 1, initialState: 'learned', sourceLength: 1 }, 3, 1],
+    [{ cell: 'lstm', inputSize: 3, hiddenSize: 5, numLayers: 2, initialState: 'learned', sourceLength: 4, schedule: 'stepwise' }, 3, 3],
+    [{ cell: 'gru', inputSize: 2, hiddenSize: 7, numLayers: 1, initialState: 'zeros', sourceLength: 3, schedule: 'stepwise' }, 2, 4],
   ];
   for (const [cfg, B, U] of cases) {
-    it(`${cfg.cell} ×${cfg.numLayers}, ${cfg.initialState} encoder state: S=${cfg.sourceLength} U=${U} B=${B} H=${cfg.hiddenSize}`, async () => {
+    it(`${cfg.cell} ×${cfg.numLayers}, ${cfg.initialState} encoder state: S=${cfg.sourceLength} U=${U} B=${B} H=${cfg.hiddenSize}${cfg.schedule ? `, ${cfg.schedule}` : ''}`, async () => {
       const r = await run(cfg, B, U, 7 + U);
+      if (cfg.schedule) expect(r.model.schedule.split(':')[0]).toBe(cfg.schedule);
       const T = cfg.sourceLength + U;
       expect(relErr(timeToBatch(await readTensor(gpu.device, r.model.out), B, T, cfg.hiddenSize), r.out), 'out').toBeLessThanOrEqual(1e-5);
       expect(Object.keys(r.want).filter((n) => !/[hc]0_/.test(n)).sort()).toEqual(r.layout.fields.map((f) => f.name).filter((n) => !/[hc]0_/.test(n)).sort());

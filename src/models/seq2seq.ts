@@ -21,6 +21,7 @@ import { createTensor, F32, type Tensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
 import type { Random } from '../data/random';
 import type { Tape } from '../train/tape';
+import type { RecurrentSchedule } from '../kernels/recurrent';
 import { initRecurrent, recurrentParameterShapes, RecurrentStack, type CellKind, type ProbeViews, type RecurrentConfig, type RecurrentIO, type StepThrough } from './recurrent';
 
 export interface Seq2SeqConfig {
@@ -33,13 +34,15 @@ export interface Seq2SeqConfig {
   initialState: 'zeros' | 'learned';
   /** S: the first S steps of x are the source, the rest the decoder's inputs. */
   sourceLength: number;
+  /** Both recurrences' GPU schedule; by default chosen from batch and hidden size. */
+  schedule?: RecurrentSchedule;
 }
 
 export const ENCODER_RNN = 'enc.';
 export const DECODER_RNN = 'dec.';
 
 export function seq2seqParts(cfg: Seq2SeqConfig): { encoder: RecurrentConfig; decoder: RecurrentConfig } {
-  const base = { cell: cfg.cell, inputSize: cfg.inputSize, hiddenSize: cfg.hiddenSize, numLayers: cfg.numLayers, bidirectional: false };
+  const base = { cell: cfg.cell, inputSize: cfg.inputSize, hiddenSize: cfg.hiddenSize, numLayers: cfg.numLayers, bidirectional: false, schedule: cfg.schedule };
   return { encoder: { ...base, initialState: cfg.initialState }, decoder: { ...base, initialState: 'zeros' } };
 }
 
