@@ -361,6 +361,9 @@ export class Session {
     for (const m of this.models) {
       if (m.halted) continue;
       const d = await decodeFreeRunning(m.trainer, batch.x, S);
+      // Leave the model's input, outputs and targets as one teacher-forced pass over this batch,
+      // so that a probe read while paused pairs predictions with their own targets.
+      await m.trainer.evaluate(batch.x, batch.y);
       this.send({
         type: 'decode',
         modelId: m.slot.id,
