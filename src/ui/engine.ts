@@ -162,6 +162,17 @@ export function requestForecast(modelId: string, horizon: number): void {
   send({ type: 'forecast', modelId, horizon });
 }
 
+/** Asks the worker for a model's weights file; it comes back as a 'weights' message and is saved. */
+export function requestWeights(modelId: string, name: string): void {
+  send({ type: 'export-weights', modelId, name });
+}
+
+/** Loads a weights file into a model (the run restarts from step 0; a file that does not fit is refused). */
+export function loadWeights(modelId: string, file: string, text: string): void {
+  useStore.getState().setActionError(null);
+  send({ type: 'load-weights', modelId, file, text });
+}
+
 /** Sequence-to-sequence: every model decodes the validation batch on its own outputs (pauses training). */
 export function requestDecode(): void {
   send({ type: 'decode' });

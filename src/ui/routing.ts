@@ -5,6 +5,7 @@ import type { DataChoice, DataSummary, FromWorker } from '../worker/protocol';
 import { afterConfigured, configureRun, loadRef, pause } from './engine';
 import { useStore } from './store';
 import { telemetry } from './telemetry';
+import { saveWeights } from './model/weightsFile';
 
 export function handleMessage(message: FromWorker): void {
   const s = useStore.getState();
@@ -38,6 +39,12 @@ export function handleMessage(message: FromWorker): void {
       break;
     case 'config-error':
       s.setConfigError(message.message);
+      break;
+    case 'action-error':
+      s.setActionError({ action: message.action, message: message.message });
+      break;
+    case 'weights':
+      saveWeights(message.modelId, message.step, message.text);
       break;
     case 'running':
       s.setRunning(message.running);

@@ -130,6 +130,10 @@ export type ToWorker =
   | { type: 'forecast'; modelId: string; horizon: number }
   /** Sequence-to-sequence: decode the validation batch on the models' own outputs (no teacher forcing). */
   | { type: 'decode' }
+  /** A model's weights as a file (answered by 'weights'); `name` labels the model in it. */
+  | { type: 'export-weights'; modelId: string; name: string }
+  /** Load a weights file into a model: the run restarts from step 0 (refused with 'config-error' if it does not fit). */
+  | { type: 'load-weights'; modelId: string; file: string; text: string }
   /** Destroys the GPU device as a driver reset would (tests the recovery path). */
   | { type: 'debug-lose-device' };
 
@@ -143,6 +147,8 @@ export type FromWorker =
   /** schedule: how the GPU runs the model's sequence kernel, in a few words. */
   | { type: 'configured'; models: Array<{ id: string; parameters: number; names: string[]; seqLen: number; schedule: string }> }
   | { type: 'config-error'; message: string }
+  /** A request on a configured run was refused (`action`: what was asked); the run is unchanged. */
+  | { type: 'action-error'; action: string; message: string }
   | { type: 'running'; running: boolean }
   | { type: 'steps'; modelId: string; reports: StepReport[]; msPerStep: number }
   | { type: 'validation'; modelId: string; step: number; loss: number }
@@ -157,6 +163,8 @@ export type FromWorker =
    * over the whole batch.
    */
   | { type: 'decode'; modelId: string; step: number; samples: number; targetLength: number; target: Int32Array; forced: Int32Array; free: Int32Array; scores: DecodeScores }
+  /** A model's weights file (JSON text, src/train/weights.ts). */
+  | { type: 'weights'; modelId: string; step: number; text: string }
   /** ∂L/∂h_t of the sample (H values) and ‖∂L/∂h_t‖ over the batch, at the timestep just walked. */
   | { type: 'bptt'; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
 

@@ -179,6 +179,47 @@ describe('training session', () => {
   }, 120_000);
 });
 
+describe('weights files through the session', () => {
+  it('a downloaded file loads back into another session; a file that does not fit changes nothing', async () => {
+    const data = generateBuiltin('sine-mix', { length: 600 }, 1);
+    const trained = new Session(ctx, () => {});
+    trained.setDataset(data);
+    const cfg = run([slot('a', 'gru', { hidden: 8 }), slot('b', 'lstm', { hidden: 6 })], { seqLen: 16 });
+    await trained.configure(cfg);
+    for (let k = 0; k < 3; k++) await trained.stepOnce();
+    const { text, step } = await trained.exportWeights('a', 'GRU 8');
+    expect(step).toBe(3);
+    await trained.snapshot();
+    const want = trained.exportState().snapshots.get('a')!;
+
+    const { messages, send } = collect();
+    const fresh = new Session(ctx, send);
+    fresh.setDataset(data);
+    await fresh.configure(cfg);
+    await fresh.stepOnce();
+    await fresh.snapshot();
+    const before = fresh.exportState().snapshots;
+    // An LSTM's file into the GRU slot: refused, nothing changes (no new configuration, weights as they were).
+    const lstmFile = (await trained.exportWeights('b', 'LSTM 6')).text;
+    await expect(fresh.loadWeights('a', 'lstm.json', lstmFile)).rejects.toThrow(
+      'lstm.json: params["encoder.weight_hh_l0"]: shape [24, 6], this model\'s is [24, 8] (it holds LSTM (hidden 6, 1 layer(s)), this model is GRU (hidden 8, 1 layer(s))).',
+    );
+    expect(messages.filter((m) => m.type === 'configured')).toHaveLength(1);
+    await fresh.loadWeights('a', 'gru.json', text);
+    expect(messages.filter((m) => m.type === 'configured')).toHaveLength(2);
+    await fresh.snapshot();
+    const got = fresh.exportState().snapshots;
+    for (const [name, v] of Object.entries(want)) expect(Array.from(got.get('a')![name]), name).toEqual(Array.from(v));
+    // The other model keeps the weights it had.
+    for (const [name, v] of Object.entries(before.get('b')!)) expect(Array.from(got.get('b')![name]), name).toEqual(Array.from(v));
+    // Training goes on from the loaded weights, from step 0.
+    await fresh.stepOnce();
+    expect(messages.flatMap((m) => (m.type === 'steps' && m.modelId === 'a' ? m.reports : [])).at(-1)!.step).toBe(1);
+    trained.destroy();
+    fresh.destroy();
+  }, 120_000);
+});
+
 describe('decode scores', () => {
   it('count tokens and whole sequences right, skipping ignored targets', () => {
     const target = Int32Array.from([1, 2, 3, 4, -1, 6, -1, -1, -1]);

@@ -11,6 +11,7 @@ import { defaultOptimizer } from '../train/optimizers';
 import { probeTrainer } from '../train/probes';
 import { decodeFreeRunning, forecast, sampleText, type Decoded } from '../train/sampling';
 import { BpttStepper } from '../train/stepThrough';
+import { parseWeights, weightsJson } from '../train/weights';
 import { Trainer, type StepStats, type TrainerConfig } from '../train/trainer';
 import type { DecodeScores, FromWorker, ModelSlot, RunConfig, StepReport } from './protocol';
 import { makeBatchSource } from './dataSource';
@@ -343,6 +344,31 @@ export class Session {
       fit: source.denormalize(0, first(out.fit, I)),
       forecast: source.denormalize(0, first(out.forecast, I)),
     });
+  }
+
+  /** A model's weights file (src/train/weights.ts), read from the GPU as they are now. */
+  async exportWeights(modelId: string, name: string): Promise<{ text: string; step: number }> {
+    const m = this.models.find((x) => x.slot.id === modelId);
+    if (!m) throw new Error('No such model in this run: configure it before downloading its weights.');
+    const values = await m.trainer.readParams();
+    const step = m.trainer.optimizer.stepCount;
+    return { text: weightsJson({ name, step }, m.trainer.cfg, m.trainer.layout, values), step };
+  }
+
+  /**
+   * Loads a weights file into one model. The run restarts from step 0: that model from the
+   * file, the others from their current weights (optimizer state starts afresh for all). A file
+   * that does not fit is refused before anything changes.
+   */
+  async loadWeights(modelId: string, file: string, text: string): Promise<void> {
+    const m = this.models.find((x) => x.slot.id === modelId);
+    if (!m || !this.run) throw new Error('No such model in this run: configure it before loading weights into it.');
+    const values = parseWeights(text, file, m.trainer.layout, m.trainer.cfg.model);
+    await this.pause();
+    await this.snapshot();
+    const initial = new Map(this.snapshots);
+    initial.set(modelId, values);
+    await this.configure(this.run, initial);
   }
 
   /** Decodes the validation batch of a sequence-to-sequence task with and without teacher forcing, every model. */

@@ -84,6 +84,18 @@ async function loadData(source: DataSource): Promise<void> {
   }
 }
 
+/**
+ * Runs a request on the configured run. A refusal (a model that cannot do it, a file that does
+ * not fit) comes back as that action's error; the run stays as it was.
+ */
+async function attempt(action: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    send({ type: 'action-error', action, message: (error as Error).message ?? String(error) });
+  }
+}
+
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
@@ -100,6 +112,7 @@ async function handle(message: ToWorker): Promise<void> {
       return loadData(message.source);
   }
   if (!session) return;
+  const live = session;
   switch (message.type) {
     case 'configure':
       try {
@@ -123,36 +136,25 @@ async function handle(message: ToWorker): Promise<void> {
       session.setProbe(message.sample, message.layer);
       return;
     case 'bptt-step':
-      try {
-        await session.bpttStep(message.sample);
-      } catch (error) {
-        send({ type: 'config-error', message: (error as Error).message });
-      }
-      return;
+      return attempt('step through BPTT', () => live.bpttStep(message.sample));
     case 'forecast':
-      try {
-        await session.forecast(message.modelId, message.horizon);
-      } catch (error) {
-        send({ type: 'config-error', message: (error as Error).message });
-      }
-      return;
+      return attempt('forecast', () => live.forecast(message.modelId, message.horizon));
+    case 'export-weights':
+      return attempt('download the weights', async () => {
+        const { text, step } = await live.exportWeights(message.modelId, message.name);
+        send({ type: 'weights', modelId: message.modelId, step, text });
+      });
+    case 'load-weights':
+      return attempt(`load ${message.file}`, () => live.loadWeights(message.modelId, message.file, message.text));
     case 'decode':
-      try {
-        await session.decode();
-      } catch (error) {
-        send({ type: 'config-error', message: (error as Error).message });
-      }
-      return;
+      return attempt('decode', () => live.decode());
     case 'bptt-stop':
-      session.stopWalk();
+      live.stopWalk();
       return;
     case 'sample-text':
-      try {
-        send({ type: 'text-sample', modelId: message.modelId, text: await session.sampleText(message.modelId, message.prompt, message.length, message.temperature) });
-      } catch (error) {
-        send({ type: 'config-error', message: (error as Error).message });
-      }
-      return;
+      return attempt('sample text', async () => {
+        send({ type: 'text-sample', modelId: message.modelId, text: await live.sampleText(message.modelId, message.prompt, message.length, message.temperature) });
+      });
   }
 }
 

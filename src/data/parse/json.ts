@@ -162,6 +162,15 @@ function syntaxError(file: string, text: string, engineMessage: string): DataErr
   return new DataError('json-syntax', file, `${file}: invalid JSON (${engineMessage}).`);
 }
 
+/** JSON.parse with the place of a syntax error (line, column) in the DataError's message. */
+export function parseJsonDocument(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw syntaxError(file, text, e instanceof Error ? e.message : String(e));
+  }
+}
+
 // ---- Shapes ----
 
 function describe(v: unknown): string {
@@ -188,12 +197,7 @@ export function parseJson(
   progress: [number, number] = [0, 1],
 ): JsonResult {
   if (text.trim() === '') throw new DataError('empty', file, `${file}: the file contains only blank space.`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw syntaxError(file, text, e instanceof Error ? e.message : String(e));
-  }
+  let doc = parseJsonDocument(file, text);
   const [p0, p1] = progress;
   onProgress?.({ phase: 'parsing', fraction: p0 + (p1 - p0) * 0.5, rows: 0 });
 

@@ -1,9 +1,12 @@
 // One model of the run: its kind and sizes. Mamba has d_model and d_state instead of a hidden size.
 
+import { useRef } from 'react';
 import type { ModelKind, ModelSlot } from '../../worker/protocol';
 import { CheckField, NumberField, SelectField } from '../fields';
 import { MODEL_KINDS, SLOT_COLORS } from '../state/defaults';
 import { useStore } from '../store';
+import { loadWeights, requestWeights } from '../engine';
+import { modelLabel } from '../views/runModels';
 
 export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boolean }) {
   const update = useStore((s) => s.updateModel);
@@ -11,6 +14,7 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
   const params = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.parameters);
   const schedule = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.schedule);
   const set = (patch: Partial<ModelSlot>) => update(slot.id, patch);
+  const fileInput = useRef<HTMLInputElement>(null);
   const mamba = slot.kind === 'mamba';
   return (
     <div className="model-card" style={{ borderLeftColor: SLOT_COLORS[slot.id] }} data-testid={`model-${slot.id}`}>
@@ -55,6 +59,29 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
         <p className="hint" data-testid="model-schedule">
           GPU: {schedule}
         </p>
+      )}
+      {params !== undefined && (
+        <div className="weights-actions">
+          <button type="button" data-testid={`download-weights-${slot.id}`} title="Every parameter under its PyTorch name, as JSON" onClick={() => requestWeights(slot.id, modelLabel(slot))}>
+            Download weights
+          </button>
+          <button type="button" title="Restarts the run from step 0: this model from the file, the others from their current weights" onClick={() => fileInput.current?.click()}>
+            Load weights…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            hidden
+            accept=".json,application/json"
+            data-testid={`load-weights-${slot.id}`}
+            onChange={async (e) => {
+              const input = e.currentTarget;
+              const file = input.files?.[0];
+              if (file) loadWeights(slot.id, file.name, await file.text());
+              input.value = '';
+            }}
+          />
+        </div>
       )}
     </div>
   );

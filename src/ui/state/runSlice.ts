@@ -26,6 +26,8 @@ export interface RunSlice {
   configuring: boolean;
   configured: ConfiguredModel[] | null;
   configError: string | null;
+  /** A request on the run that the worker refused (the run itself is unchanged). */
+  actionError: { action: string; message: string } | null;
   nonFinite: NonFiniteAlert | null;
   /** Models stopped by a non-finite step; they stay stopped until a reset or a new configuration. */
   halted: string[];
@@ -34,6 +36,7 @@ export interface RunSlice {
   setConfiguring(): void;
   setConfigured(models: ConfiguredModel[]): void;
   setConfigError(message: string): void;
+  setActionError(error: { action: string; message: string } | null): void;
   setNonFinite(alert: NonFiniteAlert | null): void;
   halt(modelId: string): void;
   setTextSample(modelId: string, text: string): void;
@@ -44,13 +47,15 @@ export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   configuring: false,
   configured: null,
   configError: null,
+  actionError: null,
   nonFinite: null,
   halted: [],
   textSamples: {},
   setRunning: (running) => set({ running }),
   setConfiguring: () => set({ configuring: true, configError: null }),
-  setConfigured: (configured) => set({ configured, configuring: false, configError: null, nonFinite: null, halted: [], textSamples: {} }),
+  setConfigured: (configured) => set({ configured, configuring: false, configError: null, actionError: null, nonFinite: null, halted: [], textSamples: {} }),
   setConfigError: (configError) => set({ configError, configuring: false, configured: null, running: false }),
+  setActionError: (actionError) => set({ actionError }),
   setNonFinite: (nonFinite) => set({ nonFinite }),
   halt: (modelId) =>
     set((s) => {

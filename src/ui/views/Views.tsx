@@ -1,5 +1,6 @@
 // The main area's live views, each its own small component.
 
+import { ActionAlert } from './ActionAlert';
 import { BpttView } from './BpttView';
 import { ConfigAlert } from './ConfigAlert';
 import { DecodeView } from './DecodeView';
@@ -21,6 +22,7 @@ export function Views() {
       <StatusLine />
       <GpuAlert />
       <ConfigAlert />
+      <ActionAlert />
       <NonFiniteAlert />
       <div className="view-grid">
         <LossView />
