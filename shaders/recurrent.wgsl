@@ -6,7 +6,11 @@
 //  - persistent (`forward`, `backward`): one workgroup per batch element runs steps
 //    s_begin .. s_begin+s_count-1 in a loop. Batch elements never interact in a recurrence, so
 //    no workgroup waits on another: a whole sequence is one dispatch, with no per-step launch
-//    cost. But only B workgroups work, and each reads all of W_hh at every step.
+//    cost. But only B workgroups work, and each reads all of W_hh at every step. The lanes are
+//    SPLIT slices of WG/SPLIT: each slice sums its share of the dot products' terms (the k of
+//    W_hh h, the gate rows of W_hhᵀ·∂), and slice 0 adds the slices' partial sums. A step's
+//    chain of dependent loads is then H/SPLIT long instead of H, which is what a step costs
+//    when one workgroup has the whole step to itself (measured on an H200: bench/RESULTS.md).
 //  - stepwise (`forwardStep`, `backwardStep`): one dispatch per step, a grid of (64 units) x
 //    (TILE_B batch rows) tiles, so large batch x hidden fills the GPU and each W_hh value read
 //    serves TILE_B rows. The dispatch boundary is the barrier between steps. The backward
@@ -31,6 +35,10 @@ override CELL: u32 = 1u;
 override HIDDEN: u32 = 8u;
 override REVERSE: bool = false;
 override WG: u32 = 64u;
+// Persistent kernels: slices of WG / SPLIT lanes; PARTS holds a partial sum per slice and unit.
+override SPLIT: u32 = 1u;
+override PARTS: u32 = SPLIT * HIDDEN;
+override HIDDEN2: u32 = 2u * HIDDEN;
 override GATES: u32 = select(select(1u, 3u, CELL == 2u), 4u, CELL == 1u);
 // Room for four gate rows per unit; sized as an override so the array fits the model.
 override HIDDEN4: u32 = 4u * HIDDEN;
@@ -91,7 +99,8 @@ fn c_at(p: StepParams, slot: u32, b: u32, j: u32) -> u32 {
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;     // (T, B, out_stride)
 @group(0) @binding(6) var<uniform> fp: StepParams;
 
-var<workgroup> h_shared: array<f32, HIDDEN>;
+// Persistent forward: h_{t-1} and h_t, the halves trading places at every step.
+var<workgroup> h_shared: array<f32, HIDDEN2>;
 var<workgroup> tile: array<f32, TILE_B * TILE_K>;
 
 /** b_hh of unit j's gate rows (j, H+j, 2H+j, 3H+j), zero past GATES. */
@@ -123,9 +132,9 @@ fn recurrentWeights(k: u32, j: u32) -> vec4<f32> {
 
 /**
  * The cell of unit j, sample b, time t, given W_hh h_{t-1} + b_hh of its gate rows (`rec`) and
- * h_{t-1} of the unit: writes h_t (and c_t), the saved gates and the output.
+ * h_{t-1} of the unit: writes h_t (and c_t), the saved gates and the output, and returns h_t.
  */
-fn cellForward(p: StepParams, t: u32, b: u32, j: u32, rec: vec4<f32>, h_prev: f32) {
+fn cellForward(p: StepParams, t: u32, b: u32, j: u32, rec: vec4<f32>, h_prev: f32) -> f32 {
   let x = (t * p.B + b) * GATES * HIDDEN + j;
   let saved = (t * p.B + b) * 4u * HIDDEN + j;
   var h_new: f32;
@@ -155,26 +164,67 @@ fn cellForward(p: StepParams, t: u32, b: u32, j: u32, rec: vec4<f32>, h_prev: f3
   }
   states[h_at(p, slot_out(t), b, j)] = h_new;
   out[(t * p.B + b) * p.out_stride + p.out_offset + j] = h_new;
+  return h_new;
+}
+
+/** Partial sums of W_hh h_{t-1} per slice and unit (persistent forward). */
+var<workgroup> partial_rec: array<vec4<f32>, PARTS>;
+
+/** The first and one-past-last index of slice `s`'s share of n terms. */
+fn share(n: u32, s: u32) -> vec2<u32> {
+  let per = (n + SPLIT - 1u) / SPLIT;
+  return vec2<u32>(min(n, s * per), min(n, (s + 1u) * per));
 }
 
 @compute @workgroup_size(WG)
 fn forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
   let b = wg.x;
-  for (var s = fp.s_begin; s < fp.s_begin + fp.s_count; s++) {
-    let t = time_of(fp, s);
-    for (var k = lane; k < HIDDEN; k += WG) {
-      h_shared[k] = states[h_at(fp, slot_in(t), b, k)];
+  let units = WG / SPLIT;
+  let u = lane % units;
+  let slice = lane / units;
+  let ks = share(HIDDEN, slice);
+  // h_{t-1} of the range's first step from `states`; after that each step leaves h_t in the
+  // other half of h_shared, so no step waits for its own writes to reach memory.
+  let t0 = time_of(fp, fp.s_begin);
+  for (var k = lane; k < HIDDEN; k += WG) {
+    h_shared[k] = states[h_at(fp, slot_in(t0), b, k)];
+  }
+  workgroupBarrier();
+  for (var q = 0u; q < fp.s_count; q++) {
+    let t = time_of(fp, fp.s_begin + q);
+    let cur = (q % 2u) * HIDDEN;
+    let next = HIDDEN - cur;
+    for (var j = u; j < HIDDEN; j += units) {
+      // Four k at a time: their weight loads are independent, so they wait for memory together
+      // rather than one after another (a step's time is this loop's chain of loads).
+      var rec = vec4<f32>(0.0);
+      var k = ks.x;
+      for (; k + 4u <= ks.y; k += 4u) {
+        let w0 = recurrentWeights(k, j);
+        let w1 = recurrentWeights(k + 1u, j);
+        let w2 = recurrentWeights(k + 2u, j);
+        let w3 = recurrentWeights(k + 3u, j);
+        rec = fma(w0, vec4<f32>(h_shared[cur + k]), rec);
+        rec = fma(w1, vec4<f32>(h_shared[cur + k + 1u]), rec);
+        rec = fma(w2, vec4<f32>(h_shared[cur + k + 2u]), rec);
+        rec = fma(w3, vec4<f32>(h_shared[cur + k + 3u]), rec);
+      }
+      for (; k < ks.y; k++) {
+        rec = fma(recurrentWeights(k, j), vec4<f32>(h_shared[cur + k]), rec);
+      }
+      partial_rec[slice * HIDDEN + j] = rec;
     }
     workgroupBarrier();
-    for (var j = lane; j < HIDDEN; j += WG) {
-      var rec = recurrentBias(j);
-      for (var k = 0u; k < HIDDEN; k++) {
-        rec = fma(recurrentWeights(k, j), vec4<f32>(h_shared[k]), rec);
+    // Slice 0 finishes the units; a lane reads back only the c_{t-1} it wrote itself.
+    if (slice == 0u) {
+      for (var j = u; j < HIDDEN; j += units) {
+        var rec = recurrentBias(j);
+        for (var q2 = 0u; q2 < SPLIT; q2++) {
+          rec += partial_rec[q2 * HIDDEN + j];
+        }
+        h_shared[next + j] = cellForward(fp, t, b, j, rec, h_shared[cur + j]);
       }
-      cellForward(fp, t, b, j, rec, h_shared[j]);
     }
-    // The next step reads the states every lane of this workgroup just wrote.
-    storageBarrier();
     workgroupBarrier();
   }
 }
@@ -307,30 +357,72 @@ fn recurrentGrad(p: StepParams, t: u32, b: u32, r: u32) -> f32 {
   return d_gi[i];
 }
 
+/** Partial sums of W_hhᵀ·d_rec per slice and unit (persistent backward). */
+var<workgroup> partial_dh: array<f32, PARTS>;
+
 @compute @workgroup_size(WG)
 fn backward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
   let b = wg.x;
   let gh = GATES * HIDDEN;
   let dh_at = b * HIDDEN;
+  let units = WG / SPLIT;
+  let u = lane % units;
+  let slice = lane / units;
+  let rows = share(gh, slice);
   for (var q = 0u; q < bp.s_count; q++) {
     let t = time_of(bp, bp.s_begin + bp.s_count - 1u - q);
-    // Phase 1: each lane turns ∂L/∂h_t of its units into gate pre-activation gradients.
-    for (var j = lane; j < HIDDEN; j += WG) {
-      let da = cellBackward(bp, t, b, j);
-      for (var g = 0u; g < GATES; g++) {
-        d_rec[g * HIDDEN + j] = da[g];
+    // Phase 1: slice 0 turns ∂L/∂h_t of its units into gate pre-activation gradients.
+    if (slice == 0u) {
+      for (var j = u; j < HIDDEN; j += units) {
+        let da = cellBackward(bp, t, b, j);
+        for (var g = 0u; g < GATES; g++) {
+          d_rec[g * HIDDEN + j] = da[g];
+        }
       }
     }
     workgroupBarrier();
-    // Phase 2: ∂L/∂h_{t-1} = (direct path) + W_hhᵀ · d_rec, each lane for the same units as above.
-    for (var k = lane; k < HIDDEN; k += WG) {
-      var acc = carry[dh_at + k];
-      for (var r = 0u; r < gh; r++) {
+    // Phase 2: ∂L/∂h_{t-1} = (direct path) + W_hhᵀ · d_rec: each slice sums its share of the
+    // gate rows, then slice 0 (whose lanes wrote the direct path in phase 1) adds them up.
+    for (var k = u; k < HIDDEN; k += units) {
+      // Eight rows at a time, for the same reason as the forward's four k.
+      var acc = 0.0;
+      var r = rows.x;
+      for (; r + 8u <= rows.y; r += 8u) {
+        let w = r * HIDDEN + k;
+        let w0 = w_hh[w];
+        let w1 = w_hh[w + HIDDEN];
+        let w2 = w_hh[w + 2u * HIDDEN];
+        let w3 = w_hh[w + 3u * HIDDEN];
+        let w4 = w_hh[w + 4u * HIDDEN];
+        let w5 = w_hh[w + 5u * HIDDEN];
+        let w6 = w_hh[w + 6u * HIDDEN];
+        let w7 = w_hh[w + 7u * HIDDEN];
+        acc = fma(w0, d_rec[r], acc);
+        acc = fma(w1, d_rec[r + 1u], acc);
+        acc = fma(w2, d_rec[r + 2u], acc);
+        acc = fma(w3, d_rec[r + 3u], acc);
+        acc = fma(w4, d_rec[r + 4u], acc);
+        acc = fma(w5, d_rec[r + 5u], acc);
+        acc = fma(w6, d_rec[r + 6u], acc);
+        acc = fma(w7, d_rec[r + 7u], acc);
+      }
+      for (; r < rows.y; r++) {
         acc = fma(w_hh[r * HIDDEN + k], d_rec[r], acc);
       }
-      carry[dh_at + k] = acc;
+      partial_dh[slice * HIDDEN + k] = acc;
     }
-    storageBarrier();
+    workgroupBarrier();
+    if (slice == 0u) {
+      for (var k = u; k < HIDDEN; k += units) {
+        var acc = carry[dh_at + k];
+        for (var q2 = 0u; q2 < SPLIT; q2++) {
+          acc += partial_dh[q2 * HIDDEN + k];
+        }
+        carry[dh_at + k] = acc;
+      }
+    }
+    // `carry` needs no storage barrier: each of its values is only ever read and written by
+    // the one lane of slice 0 that owns its unit.
     workgroupBarrier();
   }
 }

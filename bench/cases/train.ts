@@ -90,7 +90,7 @@ function stepWithStats(trainer: Trainer): Promise<StepStats> {
 async function prepareTraining(env: BenchEnv, cell: TrainCell, size: number, forced?: RecurrentSchedule): Promise<PreparedCase> {
   const { shape, scaledFrom } = trainShapeFor(env, size);
   const { batch: B, seqLen: T, input: I, hidden: H } = shape;
-  const schedule = forced ?? chooseSchedule(B, H);
+  const schedule = forced ?? chooseSchedule(cell, B, H, env.gpu.device.limits);
   const cfg: TrainerConfig = {
     model: { kind: 'recurrent', cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, initialState: 'zeros', schedule },
     inputSize: I,

@@ -7,6 +7,8 @@ import { KERNELS, type KernelContext } from './registry';
 
 import type { CellKind } from '../reference/recurrent';
 
+import { GATE_COUNT } from '../reference/recurrent';
+
 export { GATE_COUNT, type CellKind } from '../reference/recurrent';
 
 export const CELL_CODE: Record<CellKind, number> = { rnn_tanh: 0, lstm: 1, gru: 2 };
@@ -21,17 +23,25 @@ export type RecurrentSchedule = 'persistent' | 'stepwise';
 export const STEPWISE_UNITS = 64;
 export const STEPWISE_ROWS = 8;
 
+/** Persistent W_hh traffic per step (bytes) past which stepwise is chosen: see chooseSchedule. */
+export const STEPWISE_TRAFFIC_BYTES = 2 ** 31;
+
 /**
- * The schedule for B sequences of H units. A dispatch costs about 9 µs to launch (measured on
- * the H200 in the recurrent-models issue), so stepwise pays ~2T launches per training step; the
- * persistent kernel pays none, but runs only B workgroups, each reading all G·H² values of W_hh
- * and doing G·H²/lanes multiply-adds per lane at every step. That work outgrows the launch cost
- * once H passes the 256 lanes of one workgroup and there are enough rows to share each weight
- * read: by this estimate (32, 128) and (1, 64) stay persistent and (128, 512) goes stepwise.
- * `npm run bench` times both schedules (the *-stepwise cases) so a GPU run can move the line.
+ * The schedule for B sequences of H units of a cell. Measured on an H200 (bench/RESULTS.md, the
+ * *-persistent and *-stepwise rows), persistent won at every training configuration of the
+ * bench: 4 to 10x faster from (batch 32, hidden 128) to (128, 512), 21x at (1, 64). Stepwise
+ * pays a launch per step and its 64-lane workgroups have little to hide a load's latency with
+ * (about 320 µs a step at (128, 512)); persistent pays no launches, but each of its B
+ * workgroups reads all G·H² weights of W_hh from the cache at every step, B·G·H²·4 bytes a step:
+ * 512 MiB at (128, 512), read at about 6.6 TB/s there. That traffic grows with B where
+ * stepwise's (one read per 8 sequences) barely does; at 2 GiB a step (STEPWISE_TRAFFIC_BYTES)
+ * it would take about as long as a stepwise step, so past that, an extrapolation, stepwise is
+ * chosen; and always when the persistent kernel's workgroup memory (persistentStorageBytes)
+ * does not fit the device, which limits it to H up to 682 on a device with the default 16 KiB.
  */
-export function chooseSchedule(B: number, H: number): RecurrentSchedule {
-  return H >= 256 && B >= 32 ? 'stepwise' : 'persistent';
+export function chooseSchedule(cell: CellKind, B: number, H: number, limits: LayoutLimits): RecurrentSchedule {
+  if (persistentStorageBytes(H, 1) > limits.maxComputeWorkgroupStorageSize) return 'stepwise';
+  return B * GATE_COUNT[cell] * H * H * 4 > STEPWISE_TRAFFIC_BYTES ? 'stepwise' : 'persistent';
 }
 
 export interface RecurrentShape {
@@ -51,20 +61,45 @@ export function carryCellOffset(B: number, H: number): number {
   return Math.ceil((B * H) / 64) * 64;
 }
 
-/** Lanes per persistent workgroup: enough for the hidden units, at most 256 (the portable limit). */
-export function lanesFor(H: number, maxInvocations = 256): number {
-  let lanes = 32;
-  while (lanes < H && lanes < Math.min(256, maxInvocations)) lanes *= 2;
-  return lanes;
+/** A persistent workgroup: `lanes` invocations in `split` slices of lanes / split (recurrent.wgsl). */
+export interface PersistentLayout {
+  lanes: number;
+  split: number;
+}
+
+/** The limits a persistent layout must fit (GPUSupportedLimits has them all). */
+export interface LayoutLimits {
+  maxComputeInvocationsPerWorkgroup: number;
+  maxComputeWorkgroupSizeX: number;
+  maxComputeWorkgroupStorageSize: number;
+}
+
+/** Workgroup memory of the persistent forward, the larger of the two: h_{t-1} and h_t, a vec4 per slice and unit. */
+export function persistentStorageBytes(H: number, split: number): number {
+  return 8 * H + 16 * split * H;
+}
+
+/**
+ * Lanes and slices of the persistent kernels for H units. A slice has a lane per unit (the
+ * next power of two), up to the device's lanes per workgroup (at most 1024); the rest of the
+ * lanes become more slices, so each lane's chain of dependent loads per step is about H/split:
+ * at most one slice per 4 units (adding the partial sums is a pass of its own), and no more
+ * than the workgroup memory holds.
+ */
+export function persistentLayout(H: number, limits: LayoutLimits): PersistentLayout {
+  const maxLanes = Math.min(1024, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  let units = 1;
+  while (units < H && units * 2 <= maxLanes) units *= 2;
+  let split = 1;
+  while (units * split * 2 <= maxLanes && split * 2 * 4 <= H && persistentStorageBytes(H, split * 2) <= limits.maxComputeWorkgroupStorageSize) split *= 2;
+  return { lanes: units * split, split };
 }
 
 function constants(ctx: KernelContext, s: RecurrentShape) {
-  return {
-    CELL: CELL_CODE[s.cell],
-    HIDDEN: s.H,
-    REVERSE: s.reverse,
-    WG: s.schedule === 'stepwise' ? STEPWISE_UNITS : lanesFor(s.H, ctx.device.limits.maxComputeInvocationsPerWorkgroup),
-  };
+  const common = { CELL: CELL_CODE[s.cell], HIDDEN: s.H, REVERSE: s.reverse };
+  if (s.schedule === 'stepwise') return { ...common, WG: STEPWISE_UNITS };
+  const { lanes, split } = persistentLayout(s.H, ctx.device.limits);
+  return { ...common, WG: lanes, SPLIT: split };
 }
 
 /** `fold_s` of a dispatch that folds no step's W_hhᵀ term (NO_STEP in the shader). */
@@ -89,6 +124,8 @@ function fields(s: RecurrentShape, [sBegin, sCount, foldS]: Entry): UniformField
 /** The forward or backward recurrence of one layer and direction. */
 export interface RecurrentPass {
   readonly schedule: RecurrentSchedule;
+  /** How the schedule runs on this device, in words (the model card shows it). */
+  readonly detail: string;
   /**
    * The ops that run processing steps [begin, begin + count) (all T steps for training; one for
    * BPTT step-through), encoded in order. Recorded once per range and cached: each range has
@@ -110,6 +147,7 @@ class Pass implements RecurrentPass {
     private readonly resources: Tensor[],
     private readonly entries: (begin: number, count: number) => Entry[],
     private readonly grid: readonly [number, number],
+    readonly detail: string,
   ) {}
 
   get schedule(): RecurrentSchedule {
@@ -155,6 +193,12 @@ class Pass implements RecurrentPass {
   }
 }
 
+function detailOf(ctx: KernelContext, s: RecurrentShape): string {
+  if (s.schedule === 'stepwise') return `one dispatch per step over tiles of ${STEPWISE_UNITS} units × ${STEPWISE_ROWS} sequences`;
+  const { lanes, split } = persistentLayout(s.H, ctx.device.limits);
+  return `one workgroup per sequence (${lanes} lanes in ${split} slice${split === 1 ? '' : 's'}), all steps in one dispatch`;
+}
+
 function stepwiseGrid(s: RecurrentShape): [number, number] {
   return [Math.ceil(s.H / STEPWISE_UNITS), Math.ceil(s.B / STEPWISE_ROWS)];
 }
@@ -168,9 +212,9 @@ export async function recurrentForwardOp(
   const pipeline = await ctx.pipelines.get(KERNELS.recurrent, stepwise ? 'forwardStep' : 'forward', constants(ctx, s));
   const label = `${s.cell} forward${s.reverse ? ' reverse' : ''} (${s.schedule})`;
   const resources = [t.xw, t.wHhT, t.bHh, t.states, t.gates, t.out];
-  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], [s.B, 1]);
+  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], [s.B, 1], detailOf(ctx, s));
   const entries = (begin: number, count: number): Entry[] => Array.from({ length: count }, (_, i) => [begin + i, 1, NO_STEP]);
-  return new Pass(ctx, pipeline, label, s, resources, entries, stepwiseGrid(s));
+  return new Pass(ctx, pipeline, label, s, resources, entries, stepwiseGrid(s), detailOf(ctx, s));
 }
 
 export async function recurrentBackwardOp(
@@ -182,7 +226,7 @@ export async function recurrentBackwardOp(
   const pipeline = await ctx.pipelines.get(KERNELS.recurrent, stepwise ? 'backwardStep' : 'backward', constants(ctx, s));
   const label = `${s.cell} backward${s.reverse ? ' reverse' : ''} (${s.schedule})`;
   const resources = [t.wHh, t.states, t.gates, t.dOut, t.dGi, t.dGh, t.carry, t.dhProbe];
-  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], [s.B, 1]);
+  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], [s.B, 1], detailOf(ctx, s));
   // Last step first; each dispatch folds the W_hhᵀ term of the step it follows, and a last one
   // folds that of the range's first step, so `carry` ends as ∂L/∂h before the range.
   const entries = (begin: number, count: number): Entry[] => {
@@ -191,5 +235,5 @@ export async function recurrentBackwardOp(
     list.push([begin, 0, begin]);
     return list;
   };
-  return new Pass(ctx, pipeline, label, s, resources, entries, stepwiseGrid(s));
+  return new Pass(ctx, pipeline, label, s, resources, entries, stepwiseGrid(s), detailOf(ctx, s));
 }

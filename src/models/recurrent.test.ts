@@ -13,7 +13,7 @@ import { relErr } from '../reference/compare';
 import { recurrentBackward, recurrentForward } from '../reference/recurrent';
 import { Tape } from '../train/tape';
 import { batchToTime, timeToBatch } from './layout';
-import { chooseSchedule } from '../kernels/recurrent';
+import { chooseSchedule, persistentLayout, persistentStorageBytes } from '../kernels/recurrent';
 import { RecurrentStack, initRecurrent, recurrentParameterShapes, type RecurrentConfig } from './recurrent';
 
 let gpu: Gpu;
@@ -64,20 +64,54 @@ describe('learned initial state', () => {
 });
 
 describe('schedule', () => {
-  it('runs large batch x hidden stepwise, small persistent, unless the config says which', async () => {
-    const cfg: RecurrentConfig = { cell: 'gru', inputSize: 2, hiddenSize: 256, numLayers: 1, bidirectional: false, initialState: 'zeros' };
-    const built = async (c: RecurrentConfig, B: number) => (await build(c, B, 2, 1)).stack;
+  it('runs the schedule chooseSchedule picks for the device, unless the config says which', async () => {
+    const cfg: RecurrentConfig = { cell: 'gru', inputSize: 2, hiddenSize: 33, numLayers: 1, bidirectional: false, initialState: 'zeros' };
     for (const [c, B, want] of [
-      [cfg, 32, 'stepwise'],
-      [cfg, 4, 'persistent'],
-      [{ ...cfg, hiddenSize: 64 }, 64, 'persistent'],
-      [{ ...cfg, schedule: 'stepwise' }, 4, 'stepwise'],
+      [cfg, 3, chooseSchedule('gru', 3, 33, gpu.device.limits)],
+      [{ ...cfg, schedule: 'stepwise' }, 3, 'stepwise'],
+      [{ ...cfg, schedule: 'persistent' }, 3, 'persistent'],
     ] as const) {
-      const stack = await built(c, B);
-      expect(stack.schedule.split(':')[0], `B=${B} H=${c.hiddenSize}`).toBe(want);
-      if (!('schedule' in c)) expect(chooseSchedule(B, c.hiddenSize)).toBe(want);
+      const { stack } = await build(c, B, 2, 1);
+      expect(stack.schedule.split(':')[0], `${c.schedule ?? 'chosen'}`).toBe(want);
       stack.destroy();
     }
+    const { lanes, split } = persistentLayout(33, gpu.device.limits);
+    expect((await build(cfg, 3, 2, 1)).stack.schedule).toContain(`(${lanes} lanes in ${split} slices)`);
+  });
+});
+
+describe('chooseSchedule and persistentLayout', () => {
+  const nvidia = { maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024, maxComputeWorkgroupStorageSize: 49152 };
+  const portable = { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256, maxComputeWorkgroupStorageSize: 16384 };
+
+  it('persistent until the weights a step reads pass 2 GiB or its workgroup memory does not fit', () => {
+    expect(chooseSchedule('lstm', 32, 128, nvidia)).toBe('persistent');
+    expect(chooseSchedule('lstm', 128, 512, nvidia)).toBe('persistent'); // 512 MiB a step
+    expect(chooseSchedule('lstm', 512, 512, nvidia)).toBe('persistent'); // 2 GiB
+    expect(chooseSchedule('lstm', 513, 512, nvidia)).toBe('stepwise'); // just past it
+    expect(chooseSchedule('gru', 682, 512, nvidia)).toBe('persistent'); // 3 gates: 2046 MiB
+    expect(chooseSchedule('gru', 683, 512, nvidia)).toBe('stepwise');
+    expect(chooseSchedule('rnn_tanh', 1, 682, portable)).toBe('persistent'); // 24·682 bytes fit 16 KiB
+    expect(chooseSchedule('rnn_tanh', 1, 683, portable)).toBe('stepwise');
+    expect(chooseSchedule('rnn_tanh', 1, 683, nvidia)).toBe('persistent');
+  });
+
+  it('fits the limits, a lane per unit up to the lanes there are, slices for the rest', () => {
+    for (const limits of [nvidia, portable]) {
+      for (const H of [1, 2, 3, 7, 8, 33, 64, 65, 128, 257, 512, 682, 1024, 2000]) {
+        const { lanes, split } = persistentLayout(H, limits);
+        const units = lanes / split;
+        expect(Number.isInteger(units) && units > 0 && (units & (units - 1)) === 0, `H=${H}`).toBe(true);
+        expect(lanes).toBeLessThanOrEqual(limits.maxComputeInvocationsPerWorkgroup);
+        expect(units >= H || lanes * 2 > limits.maxComputeInvocationsPerWorkgroup, `H=${H}: ${units} units`).toBe(true);
+        expect(split === 1 || (split * 4 <= H && persistentStorageBytes(H, split) <= limits.maxComputeWorkgroupStorageSize), `H=${H}`).toBe(true);
+      }
+    }
+    expect(persistentLayout(128, nvidia)).toEqual({ lanes: 1024, split: 8 });
+    expect(persistentLayout(128, portable)).toEqual({ lanes: 256, split: 2 });
+    expect(persistentLayout(64, nvidia)).toEqual({ lanes: 1024, split: 16 });
+    expect(persistentLayout(512, nvidia)).toEqual({ lanes: 1024, split: 2 });
+    expect(persistentLayout(3, nvidia)).toEqual({ lanes: 4, split: 1 });
   });
 });
 

@@ -27,7 +27,7 @@ export type { CellKind };
 export interface RecurrentConfig extends ReferenceConfig {
   /** 'learned': a trainable initial state per layer and direction, shared by the batch. */
   initialState: 'zeros' | 'learned';
-  /** The recurrence's GPU schedule; by default chosen from batch and hidden size (chooseSchedule). */
+  /** The recurrence's GPU schedule; by default chosen from the cell, batch and hidden size (chooseSchedule). */
   schedule?: RecurrentSchedule;
 }
 
@@ -177,7 +177,7 @@ export class RecurrentStack {
       const carry = this.alloc(`carry${s}`, [cOff + B * H]);
       const dhProbe = this.alloc(`dh_probe${s}`, [T, B, H]);
       const reverse = d === 1;
-      const shape = { cell: cfg.cell, T, B, H, reverse, outStride: D * H, outOffset: d * H, schedule: cfg.schedule ?? chooseSchedule(B, H) };
+      const shape = { cell: cfg.cell, T, B, H, reverse, outStride: D * H, outOffset: d * H, schedule: cfg.schedule ?? chooseSchedule(cfg.cell, B, H, ctx.device.limits) };
       const firstSlot = reverse ? T : 0;
       const lastSlot = reverse ? 0 : T;
       const cBase = (T + 1) * B * H;
@@ -266,8 +266,8 @@ export class RecurrentStack {
   }
 
   get schedule(): string {
-    const s = this.directions[0].forward.schedule;
-    return s === 'persistent' ? 'persistent: one workgroup per sequence, all steps in one dispatch' : 'stepwise: one dispatch per step over tiles of 64 units × 8 sequences';
+    const { schedule, detail } = this.directions[0].forward;
+    return `${schedule}: ${detail}`;
   }
 
   stepThrough(): StepThrough {
