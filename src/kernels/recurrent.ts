@@ -5,9 +5,7 @@ import { makeOp, packUniform, type StepOp, type UniformField } from '../gpu/disp
 import type { Tensor } from '../gpu/tensor';
 import { KERNELS, type KernelContext } from './registry';
 
-import type { CellKind } from '../reference/recurrent';
-
-import { GATE_COUNT } from '../reference/recurrent';
+import { GATE_COUNT, type CellKind } from '../reference/recurrent';
 
 export { GATE_COUNT, type CellKind } from '../reference/recurrent';
 
@@ -33,7 +31,7 @@ export const STEPWISE_TRAFFIC_BYTES = 2 ** 31;
  * pays a launch per step and its 64-lane workgroups have little to hide a load's latency with
  * (about 320 µs a step at (128, 512)); persistent pays no launches, but each of its B
  * workgroups reads all G·H² weights of W_hh from the cache at every step, B·G·H²·4 bytes a step:
- * 512 MiB at (128, 512), read at about 6.6 TB/s there. That traffic grows with B where
+ * 512 MiB at (128, 512), read at about 7 TB/s there. That traffic grows with B where
  * stepwise's (one read per 8 sequences) barely does; at 2 GiB a step (STEPWISE_TRAFFIC_BYTES)
  * it would take about as long as a stepwise step, so past that, an extrapolation, stepwise is
  * chosen; and always when the persistent kernel's workgroup memory (persistentStorageBytes)
