@@ -21,7 +21,8 @@ const USAGE = `usage: node node-bench.mjs [options]
                    train, lstm-train, gru-train, scan, scan-parallel-forward, ...); a case named
                    here runs all its sizes (a run of everything on a software adapter runs a subset)
   --sizes=a,b      replace the cases' sizes (matmul: square size; elementwise: element count;
-                   train: hidden size naming the configuration 128, 256, 64 or 512; scan: L)
+                   train: hidden size naming the configuration 128, 256, 64 or 512, or 1024
+                   for the schedules' crossover (B128 T128 I32 H1024); scan: L)
   --reps=N         timed passes per row
   --out=FILE       where to write the JSON (default bench/results-node.json, or ./node-bench-results.json)`;
 

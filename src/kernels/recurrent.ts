@@ -5,7 +5,7 @@ import { makeOp, packUniform, type StepOp, type UniformField } from '../gpu/disp
 import type { Tensor } from '../gpu/tensor';
 import { KERNELS, type KernelContext } from './registry';
 
-import { GATE_COUNT, type CellKind } from '../reference/recurrent';
+import type { CellKind } from '../reference/recurrent';
 
 export { GATE_COUNT, type CellKind } from '../reference/recurrent';
 
@@ -21,25 +21,18 @@ export type RecurrentSchedule = 'persistent' | 'stepwise';
 export const STEPWISE_UNITS = 64;
 export const STEPWISE_ROWS = 8;
 
-/** Persistent W_hh traffic per step (bytes) past which stepwise is chosen: see chooseSchedule. */
-export const STEPWISE_TRAFFIC_BYTES = 2 ** 31;
-
 /**
- * The schedule for B sequences of H units of a cell. Measured on an H200 (bench/RESULTS.md, the
- * *-persistent and *-stepwise rows), persistent won at every training configuration of the
- * bench: 4 to 10x faster from (batch 32, hidden 128) to (128, 512), 21x at (1, 64). Stepwise
- * pays a launch per step and its 64-lane workgroups have little to hide a load's latency with
- * (about 320 µs a step at (128, 512)); persistent pays no launches, but each of its B
- * workgroups reads all G·H² weights of W_hh from the cache at every step, B·G·H²·4 bytes a step:
- * 512 MiB at (128, 512), read at about 7 TB/s there. That traffic grows with B where
- * stepwise's (one read per 8 sequences) barely does; at 2 GiB a step (STEPWISE_TRAFFIC_BYTES)
- * it would take about as long as a stepwise step, so past that, an extrapolation, stepwise is
- * chosen; and always when the persistent kernel's workgroup memory (persistentStorageBytes)
- * does not fit the device, which limits it to H up to 682 on a device with the default 16 KiB.
+ * The schedule for H units on a device. Measured on an H200 (bench/RESULTS.md, the *-persistent
+ * and *-stepwise rows), persistent won at every configuration tried, ten of them: 4 to 10x
+ * faster from (batch 32, hidden 128) to (128, 512), 21x at (1, 64), and still 2.5x at (128, 1024),
+ * where its B workgroups read 2 GiB of W_hh from the cache at every step (about 8 TB/s). Stepwise
+ * pays a launch per step, and its 64-lane workgroups have little to hide a load's latency with.
+ * So persistent, unless its workgroup memory (persistentStorageBytes) does not fit the device:
+ * H over 682 with the default 16 KiB, over 2048 with the H200's 48 KiB. Stepwise has no such
+ * limit (its tiles are fixed) and stays selectable (RecurrentConfig.schedule).
  */
-export function chooseSchedule(cell: CellKind, B: number, H: number, limits: LayoutLimits): RecurrentSchedule {
-  if (persistentStorageBytes(H, 1) > limits.maxComputeWorkgroupStorageSize) return 'stepwise';
-  return B * GATE_COUNT[cell] * H * H * 4 > STEPWISE_TRAFFIC_BYTES ? 'stepwise' : 'persistent';
+export function chooseSchedule(H: number, limits: Pick<LayoutLimits, 'maxComputeWorkgroupStorageSize'>): RecurrentSchedule {
+  return persistentStorageBytes(H, 1) <= limits.maxComputeWorkgroupStorageSize ? 'persistent' : 'stepwise';
 }
 
 export interface RecurrentShape {

@@ -67,7 +67,7 @@ describe('schedule', () => {
   it('runs the schedule chooseSchedule picks for the device, unless the config says which', async () => {
     const cfg: RecurrentConfig = { cell: 'gru', inputSize: 2, hiddenSize: 33, numLayers: 1, bidirectional: false, initialState: 'zeros' };
     for (const [c, B, want] of [
-      [cfg, 3, chooseSchedule('gru', 3, 33, gpu.device.limits)],
+      [cfg, 3, chooseSchedule(33, gpu.device.limits)],
       [{ ...cfg, schedule: 'stepwise' }, 3, 'stepwise'],
       [{ ...cfg, schedule: 'persistent' }, 3, 'persistent'],
     ] as const) {
@@ -84,16 +84,12 @@ describe('chooseSchedule and persistentLayout', () => {
   const nvidia = { maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024, maxComputeWorkgroupStorageSize: 49152 };
   const portable = { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256, maxComputeWorkgroupStorageSize: 16384 };
 
-  it('persistent until the weights a step reads pass 2 GiB or its workgroup memory does not fit', () => {
-    expect(chooseSchedule('lstm', 32, 128, nvidia)).toBe('persistent');
-    expect(chooseSchedule('lstm', 128, 512, nvidia)).toBe('persistent'); // 512 MiB a step
-    expect(chooseSchedule('lstm', 512, 512, nvidia)).toBe('persistent'); // 2 GiB
-    expect(chooseSchedule('lstm', 513, 512, nvidia)).toBe('stepwise'); // just past it
-    expect(chooseSchedule('gru', 682, 512, nvidia)).toBe('persistent'); // 3 gates: 2046 MiB
-    expect(chooseSchedule('gru', 683, 512, nvidia)).toBe('stepwise');
-    expect(chooseSchedule('rnn_tanh', 1, 682, portable)).toBe('persistent'); // 24·682 bytes fit 16 KiB
-    expect(chooseSchedule('rnn_tanh', 1, 683, portable)).toBe('stepwise');
-    expect(chooseSchedule('rnn_tanh', 1, 683, nvidia)).toBe('persistent');
+  it('persistent wherever its workgroup memory fits, stepwise past that', () => {
+    expect(chooseSchedule(128, nvidia)).toBe('persistent');
+    expect(chooseSchedule(2048, nvidia)).toBe('persistent'); // 24·2048 bytes: all of 48 KiB
+    expect(chooseSchedule(2049, nvidia)).toBe('stepwise');
+    expect(chooseSchedule(682, portable)).toBe('persistent'); // 24·682 bytes fit 16 KiB
+    expect(chooseSchedule(683, portable)).toBe('stepwise');
   });
 
   it('fits the limits, a lane per unit up to the lanes there are, slices for the rest', () => {

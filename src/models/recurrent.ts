@@ -27,7 +27,7 @@ export type { CellKind };
 export interface RecurrentConfig extends ReferenceConfig {
   /** 'learned': a trainable initial state per layer and direction, shared by the batch. */
   initialState: 'zeros' | 'learned';
-  /** The recurrence's GPU schedule; by default chosen from the cell, batch and hidden size (chooseSchedule). */
+  /** The recurrence's GPU schedule; by default chosen from the hidden size and the device (chooseSchedule). */
   schedule?: RecurrentSchedule;
 }
 
@@ -177,7 +177,7 @@ export class RecurrentStack {
       const carry = this.alloc(`carry${s}`, [cOff + B * H]);
       const dhProbe = this.alloc(`dh_probe${s}`, [T, B, H]);
       const reverse = d === 1;
-      const shape = { cell: cfg.cell, T, B, H, reverse, outStride: D * H, outOffset: d * H, schedule: cfg.schedule ?? chooseSchedule(cfg.cell, B, H, ctx.device.limits) };
+      const shape = { cell: cfg.cell, T, B, H, reverse, outStride: D * H, outOffset: d * H, schedule: cfg.schedule ?? chooseSchedule(H, ctx.device.limits) };
       const firstSlot = reverse ? T : 0;
       const lastSlot = reverse ? 0 : T;
       const cBase = (T + 1) * B * H;
