@@ -132,7 +132,7 @@ export type ToWorker =
   | { type: 'decode' }
   /** A model's weights as a file (answered by 'weights'); `name` labels the model in it. */
   | { type: 'export-weights'; modelId: string; name: string }
-  /** Load a weights file into a model: the run restarts from step 0 (refused with 'config-error' if it does not fit). */
+  /** Load a weights file into a model: the run restarts from step 0 (refused with 'action-error' if it does not fit). */
   | { type: 'load-weights'; modelId: string; file: string; text: string }
   /** Destroys the GPU device as a driver reset would (tests the recovery path). */
   | { type: 'debug-lose-device' };

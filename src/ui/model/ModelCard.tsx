@@ -77,8 +77,13 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
             onChange={async (e) => {
               const input = e.currentTarget;
               const file = input.files?.[0];
-              if (file) loadWeights(slot.id, file.name, await file.text());
               input.value = '';
+              if (!file) return;
+              try {
+                loadWeights(slot.id, file.name, await file.text());
+              } catch (error) {
+                useStore.getState().setActionError({ action: `load ${file.name}`, message: `${file.name}: the browser could not read the file (${(error as Error).message}).` });
+              }
             }}
           />
         </div>
