@@ -255,7 +255,17 @@ fn forwardStep(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
     }
     workgroupBarrier();
     if (unit) {
-      for (var kk = 0u; kk < min(TILE_K, HIDDEN - k0); kk++) {
+      // Two k at a time, their weight loads issued together (as in the persistent kernel).
+      let kn = min(TILE_K, HIDDEN - k0);
+      var kk = 0u;
+      for (; kk + 2u <= kn; kk += 2u) {
+        let w0 = recurrentWeights(k0 + kk, j);
+        let w1 = recurrentWeights(k0 + kk + 1u, j);
+        for (var r = 0u; r < TILE_B; r++) {
+          rec[r] = fma(w1, vec4<f32>(tile[r * TILE_K + kk + 1u]), fma(w0, vec4<f32>(tile[r * TILE_K + kk]), rec[r]));
+        }
+      }
+      if (kk < kn) {
         let w = recurrentWeights(k0 + kk, j);
         for (var r = 0u; r < TILE_B; r++) {
           rec[r] = fma(w, vec4<f32>(tile[r * TILE_K + kk]), rec[r]);
@@ -453,7 +463,21 @@ fn backwardStep(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_
       }
       workgroupBarrier();
       if (unit) {
-        for (var rr = 0u; rr < min(TILE_K, gh - r0); rr++) {
+        // Four rows at a time, their weight loads issued together.
+        let rn = min(TILE_K, gh - r0);
+        var rr = 0u;
+        for (; rr + 4u <= rn; rr += 4u) {
+          let w = (r0 + rr) * HIDDEN + j;
+          let w0 = w_hh[w];
+          let w1 = w_hh[w + HIDDEN];
+          let w2 = w_hh[w + 2u * HIDDEN];
+          let w3 = w_hh[w + 3u * HIDDEN];
+          for (var q = 0u; q < TILE_B; q++) {
+            let t = q * TILE_K + rr;
+            acc[q] = fma(w3, tile[t + 3u], fma(w2, tile[t + 2u], fma(w1, tile[t + 1u], fma(w0, tile[t], acc[q]))));
+          }
+        }
+        for (; rr < rn; rr++) {
           let w = w_hh[(r0 + rr) * HIDDEN + j];
           for (var q = 0u; q < TILE_B; q++) {
             acc[q] = fma(w, tile[q * TILE_K + rr], acc[q]);
