@@ -15,7 +15,7 @@
 
 import { dispatchesOf, runOps } from '../../src/gpu/dispatch';
 import { createTensor, F32, type Tensor } from '../../src/gpu/tensor';
-import { selectiveScanOps, type ScanAlgorithm, type ScanGradTensors, type ScanShape, type ScanTensors } from '../../src/kernels/scan';
+import { describeScanPlan, selectiveScanOps, type ScanAlgorithm, type ScanGradTensors, type ScanShape, type ScanTensors } from '../../src/kernels/scan';
 import { relErr } from '../../src/reference/compare';
 import { selectiveScan, selectiveScanBackward, type ScanInputs } from '../../src/reference/mamba';
 import type { BenchCase, BenchEnv, PreparedCase } from '../suite';
@@ -203,7 +203,7 @@ async function prepareScan(env: BenchEnv, L: number, algorithm: ScanAlgorithm, p
     work: { elements: batch * dInner * L },
     shape: `L=${countLabel(L)} B${batch} D${dInner} N${dState}${fallback ? ' (scaled)' : ''}`,
     note: [
-      algorithm === 'parallel' ? `${ops.plan.numChunks} chunk${ops.plan.numChunks > 1 ? 's' : ''} of ${ops.plan.chunkLen}, ${ops.plan.combine === 'subgroups' ? 'subgroup' : 'workgroup-memory'} combine` : '',
+      describeScanPlan(ops.plan),
       fallback ? `scaled from D${SCAN_D_INNER}, L 1K to 1M` : '',
     ]
       .filter(Boolean)

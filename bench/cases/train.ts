@@ -20,7 +20,7 @@
 import { Trainer, type TrainerConfig } from '../../src/train/trainer';
 import { defaultOptimizer } from '../../src/train/optimizers';
 import type { StepStats } from '../../src/train/trainer';
-import { chooseSchedule, type RecurrentSchedule } from '../../src/kernels/recurrent';
+import type { RecurrentSchedule } from '../../src/kernels/recurrent';
 import type { BenchCase, BenchEnv, PreparedCase } from '../suite';
 import { uniformF32 } from './data';
 
@@ -45,7 +45,7 @@ export const TRAIN_SHAPES: Readonly<Record<number, TrainShape>> = {
 };
 
 /**
- * The same four (and the fifth) for a software adapter (SwiftShader runs about 0.3 to 1 GFLOP/s on this kind of
+ * The same five for a software adapter (SwiftShader runs about 0.3 to 1 GFLOP/s on this kind of
  * machine): batch, T and hidden divided so that a step takes tens to a few hundred ms.
  */
 export const SCALED_TRAIN_SHAPES: Readonly<Record<number, TrainShape>> = {
@@ -94,9 +94,8 @@ function stepWithStats(trainer: Trainer): Promise<StepStats> {
 async function prepareTraining(env: BenchEnv, cell: TrainCell, size: number, forced?: RecurrentSchedule): Promise<PreparedCase> {
   const { shape, scaledFrom } = trainShapeFor(env, size);
   const { batch: B, seqLen: T, input: I, hidden: H } = shape;
-  const schedule = forced ?? chooseSchedule(H, env.gpu.device.limits);
   const cfg: TrainerConfig = {
-    model: { kind: 'recurrent', cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, initialState: 'zeros', schedule },
+    model: { kind: 'recurrent', cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, initialState: 'zeros', schedule: forced },
     inputSize: I,
     outputSize: I,
     task: 'many-to-many',
@@ -113,19 +112,21 @@ async function prepareTraining(env: BenchEnv, cell: TrainCell, size: number, for
   trainer.setBatch(x, y);
   // The first step compiles nothing (pipelines are built in create) but touches every buffer.
   const first = await stepWithStats(trainer);
-  const scaledNote = [`${schedule}${forced ? '' : ' (chosen)'}`, scaledFrom ? `scaled from ${trainShapeLabel(scaledFrom)}` : ''].filter(Boolean).join('; ');
+  // The schedule the model runs: the one chooseSchedule gave it unless forced.
+  const schedule = trainer.encoder.schedule.split(':')[0];
+  const setup = [`${schedule}${forced ? '' : ' (chosen)'}`, scaledFrom ? `scaled from ${trainShapeLabel(scaledFrom)}` : ''].filter(Boolean).join('; ');
   const prepared: PreparedCase = {
     submit(count) {
       for (let i = 0; i < count; i++) trainer.step();
     },
     work: { steps: 1 },
     shape: `${trainShapeLabel(shape)}${scaledFrom ? ' (scaled)' : ''}`,
-    note: scaledNote,
+    note: setup,
     peer: { op: 'train', cell, batch: B, seqLen: T, input: I, hidden: H, output: I, lr: TRAIN_LR, clipNorm: TRAIN_CLIP_NORM },
     async verify() {
       const last = await stepWithStats(trainer);
       const losses = `loss ${first.loss.toPrecision(3)} -> ${last.loss.toPrecision(3)} in ${last.step - first.step} steps`;
-      prepared.note = [scaledNote, losses].filter(Boolean).join('; ');
+      prepared.note = [setup, losses].filter(Boolean).join('; ');
       if (last.nonFinite || !Number.isFinite(last.loss)) return `non-finite loss or gradient at step ${last.step}`;
       if (!(last.loss < first.loss)) return `loss did not fall: ${losses}`;
       return null;

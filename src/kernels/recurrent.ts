@@ -86,11 +86,28 @@ export function persistentLayout(H: number, limits: LayoutLimits): PersistentLay
   return { lanes: units * split, split };
 }
 
-function constants(ctx: KernelContext, s: RecurrentShape) {
+/** How a schedule runs for a shape on this device: the shader's constants, the grid, and in words. */
+interface Launch {
+  constants: Record<string, number | boolean>;
+  grid: readonly [number, number];
+  detail: string;
+}
+
+function launchOf(ctx: KernelContext, s: RecurrentShape): Launch {
   const common = { CELL: CELL_CODE[s.cell], HIDDEN: s.H, REVERSE: s.reverse };
-  if (s.schedule === 'stepwise') return { ...common, WG: STEPWISE_UNITS };
+  if (s.schedule === 'stepwise') {
+    return {
+      constants: { ...common, WG: STEPWISE_UNITS },
+      grid: [Math.ceil(s.H / STEPWISE_UNITS), Math.ceil(s.B / STEPWISE_ROWS)],
+      detail: `one dispatch per step over tiles of ${STEPWISE_UNITS} units × ${STEPWISE_ROWS} sequences`,
+    };
+  }
   const { lanes, split } = persistentLayout(s.H, ctx.device.limits);
-  return { ...common, WG: lanes, SPLIT: split };
+  return {
+    constants: { ...common, WG: lanes, SPLIT: split },
+    grid: [s.B, 1],
+    detail: `one workgroup per sequence (${lanes} lanes in ${split} slice${split === 1 ? '' : 's'}), all steps in one dispatch`,
+  };
 }
 
 /** `fold_s` of a dispatch that folds no step's W_hhᵀ term (NO_STEP in the shader). */
@@ -137,9 +154,12 @@ class Pass implements RecurrentPass {
     private readonly shape: RecurrentShape,
     private readonly resources: Tensor[],
     private readonly entries: (begin: number, count: number) => Entry[],
-    private readonly grid: readonly [number, number],
-    readonly detail: string,
+    private readonly launch: Launch,
   ) {}
+
+  get detail(): string {
+    return this.launch.detail;
+  }
 
   get schedule(): RecurrentSchedule {
     return this.shape.schedule;
@@ -173,7 +193,7 @@ class Pass implements RecurrentPass {
     device.queue.writeBuffer(buffer, 0, data);
     return list.map((_, i) => {
       const params: Tensor = { label: `${label} params ${i}`, buffer, offset: i * stride, shape: [bytes / 4], size: bytes / 4 };
-      return makeOp(device, this.pipeline, label, [...this.resources, params], this.grid);
+      return makeOp(device, this.pipeline, label, [...this.resources, params], this.launch.grid);
     });
   }
 
@@ -184,28 +204,19 @@ class Pass implements RecurrentPass {
   }
 }
 
-function detailOf(ctx: KernelContext, s: RecurrentShape): string {
-  if (s.schedule === 'stepwise') return `one dispatch per step over tiles of ${STEPWISE_UNITS} units × ${STEPWISE_ROWS} sequences`;
-  const { lanes, split } = persistentLayout(s.H, ctx.device.limits);
-  return `one workgroup per sequence (${lanes} lanes in ${split} slice${split === 1 ? '' : 's'}), all steps in one dispatch`;
-}
-
-function stepwiseGrid(s: RecurrentShape): [number, number] {
-  return [Math.ceil(s.H / STEPWISE_UNITS), Math.ceil(s.B / STEPWISE_ROWS)];
-}
-
 export async function recurrentForwardOp(
   ctx: KernelContext,
   s: RecurrentShape,
   t: { xw: Tensor; wHhT: Tensor; bHh: Tensor; states: Tensor; gates: Tensor; out: Tensor },
 ): Promise<RecurrentPass> {
   const stepwise = s.schedule === 'stepwise';
-  const pipeline = await ctx.pipelines.get(KERNELS.recurrent, stepwise ? 'forwardStep' : 'forward', constants(ctx, s));
+  const launch = launchOf(ctx, s);
+  const pipeline = await ctx.pipelines.get(KERNELS.recurrent, stepwise ? 'forwardStep' : 'forward', launch.constants);
   const label = `${s.cell} forward${s.reverse ? ' reverse' : ''} (${s.schedule})`;
   const resources = [t.xw, t.wHhT, t.bHh, t.states, t.gates, t.out];
-  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], [s.B, 1], detailOf(ctx, s));
+  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], launch);
   const entries = (begin: number, count: number): Entry[] => Array.from({ length: count }, (_, i) => [begin + i, 1, NO_STEP]);
-  return new Pass(ctx, pipeline, label, s, resources, entries, stepwiseGrid(s), detailOf(ctx, s));
+  return new Pass(ctx, pipeline, label, s, resources, entries, launch);
 }
 
 export async function recurrentBackwardOp(
@@ -214,10 +225,11 @@ export async function recurrentBackwardOp(
   t: { wHh: Tensor; states: Tensor; gates: Tensor; dOut: Tensor; dGi: Tensor; dGh: Tensor; carry: Tensor; dhProbe: Tensor },
 ): Promise<RecurrentPass> {
   const stepwise = s.schedule === 'stepwise';
-  const pipeline = await ctx.pipelines.get(KERNELS.recurrent, stepwise ? 'backwardStep' : 'backward', constants(ctx, s));
+  const launch = launchOf(ctx, s);
+  const pipeline = await ctx.pipelines.get(KERNELS.recurrent, stepwise ? 'backwardStep' : 'backward', launch.constants);
   const label = `${s.cell} backward${s.reverse ? ' reverse' : ''} (${s.schedule})`;
   const resources = [t.wHh, t.states, t.gates, t.dOut, t.dGi, t.dGh, t.carry, t.dhProbe];
-  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], [s.B, 1], detailOf(ctx, s));
+  if (!stepwise) return new Pass(ctx, pipeline, label, s, resources, (begin, count) => [[begin, count, NO_STEP]], launch);
   // Last step first; each dispatch folds the W_hhᵀ term of the step it follows, and a last one
   // folds that of the range's first step, so `carry` ends as ∂L/∂h before the range.
   const entries = (begin: number, count: number): Entry[] => {
@@ -226,5 +238,5 @@ export async function recurrentBackwardOp(
     list.push([begin, 0, begin]);
     return list;
   };
-  return new Pass(ctx, pipeline, label, s, resources, entries, stepwiseGrid(s), detailOf(ctx, s));
+  return new Pass(ctx, pipeline, label, s, resources, entries, launch);
 }

@@ -190,6 +190,12 @@ export function planScan(shape: ScanShape, options: ScanOptions = {}, gpu: ScanD
   return { algorithm, combine, threads, items, chunkLen, numChunks, groupSize, numGroups, numParts, offsets, workspaceSize: at };
 }
 
+/** A plan in words: the algorithm, and for the parallel scan its chunks and combine (model card, bench notes). */
+export function describeScanPlan(p: ScanPlan): string {
+  if (p.algorithm === 'sequential') return 'sequential scan: one thread per sequence';
+  return `parallel scan: ${p.numChunks} chunk${p.numChunks > 1 ? 's' : ''} of ${p.threads} threads × ${p.items} steps, runs combined ${p.combine === 'subgroups' ? 'by subgroup shuffles' : 'in workgroup memory'}`;
+}
+
 const COMBINES: readonly ScanCombine[] = ['subgroups', 'workgroup'];
 
 /**

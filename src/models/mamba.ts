@@ -44,7 +44,7 @@ import { aFromLogOp, aLogGradOp, deltaProbeOp } from '../kernels/mamba';
 import { rmsNormBackwardOps, rmsNormForwardOp } from '../kernels/norm';
 import { segmentReduceOp } from '../kernels/reduce';
 import type { KernelContext } from '../kernels/registry';
-import { selectiveScanOps, type ScanOps, type ScanOptions, type StridedLayout } from '../kernels/scan';
+import { describeScanPlan, selectiveScanOps, type ScanOps, type ScanOptions, type StridedLayout } from '../kernels/scan';
 import { initMambaParams, mambaDims, mambaParameterShapes, type MambaDims } from '../reference/mamba';
 import { Tape } from '../train/tape';
 import type { ProbeViews } from './recurrent';
@@ -248,9 +248,7 @@ export class MambaBlock {
 
   /** How the selective scan runs: its algorithm, chunks and combine. */
   get schedule(): string {
-    const p = this.scanOps.plan;
-    if (p.algorithm === 'sequential') return 'sequential scan: one thread per sequence';
-    return `parallel scan: ${p.numChunks} chunk${p.numChunks > 1 ? 's' : ''} of ${p.threads} threads × ${p.items} steps, runs combined ${p.combine === 'subgroups' ? 'by subgroup shuffles' : 'in workgroup memory'}`;
+    return describeScanPlan(this.scanOps.plan);
   }
 
   /** Op writing (T, E) Δ = softplus(delta + bias) of one sample into `out`, as the last forward used it. */

@@ -34,7 +34,7 @@ export interface Seq2SeqConfig {
   initialState: 'zeros' | 'learned';
   /** S: the first S steps of x are the source, the rest the decoder's inputs. */
   sourceLength: number;
-  /** Both recurrences' GPU schedule; by default chosen from batch and hidden size. */
+  /** Both recurrences' GPU schedule; by default chosen from the hidden size and the device (chooseSchedule). */
   schedule?: RecurrentSchedule;
 }
 
@@ -136,11 +136,12 @@ export class Seq2SeqModel {
     return new Seq2SeqModel(ctx, cfg, T, B, encoder, decoder, out, dOut, owned, toDecoder);
   }
 
-  /** BPTT one step at a time through the decoder's top layer: the U steps the loss sees, last to first. */
+  /** How the GPU runs the recurrences (both run in the same schedule). */
   get schedule(): string {
     return this.encoder.schedule;
   }
 
+  /** BPTT one step at a time through the decoder's top layer: the U steps the loss sees, last to first. */
   stepThrough(): StepThrough {
     const walk = this.decoder.stepThrough();
     return { ...walk, begin: [this.toDecoder, ...walk.begin] };

@@ -4,6 +4,7 @@
 
 import { encodeOps } from '../gpu/dispatch';
 import { F32, type Tensor } from '../gpu/tensor';
+import { argmax } from './sampling';
 import type { Trainer } from './trainer';
 
 export interface ProbeData {
@@ -109,12 +110,5 @@ export async function probeTrainer(trainer: Trainer, sample: number, layer: numb
 }
 
 function argmaxRows(logits: Float32Array, classes: number): Float32Array {
-  const rows = logits.length / classes;
-  const out = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (logits[r * classes + c] > logits[r * classes + best]) best = c;
-    out[r] = best;
-  }
-  return out;
+  return Float32Array.from({ length: logits.length / classes }, (_, r) => argmax(logits.subarray(r * classes, (r + 1) * classes)));
 }

@@ -77,6 +77,13 @@ export async function forecast(ctx: KernelContext, trained: Trainer, context: Fl
   }
 }
 
+/** The index of the largest of `values` (the first, on a tie): the greedy choice among logits. */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
 export function sampleLogits(logits: ArrayLike<number>, temperature: number, rng: { next(): number }): number {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i] / temperature);
@@ -117,12 +124,7 @@ export async function decodeFreeRunning(trained: Trainer, x: ArrayLike<number>, 
   const window = Float32Array.from(x);
   const forced = new Int32Array(B * U);
   const free = new Int32Array(B * U);
-  const choice = (pred: Float32Array, t: number, b: number) => {
-    const row = pred.subarray((t * B + b) * O, (t * B + b + 1) * O); // time-major rows
-    let best = 0;
-    for (let c = 1; c < O; c++) if (row[c] > row[best]) best = c;
-    return best;
-  };
+  const choice = (pred: Float32Array, t: number, b: number) => argmax(pred.subarray((t * B + b) * O, (t * B + b + 1) * O)); // time-major rows
   for (let k = 0; k < U; k++) {
     const pred = await trained.infer(window);
     for (let b = 0; b < B; b++) {

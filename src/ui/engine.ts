@@ -150,8 +150,17 @@ export function requestProbe(sample: number, layer: number): void {
 }
 
 /** Step-through BPTT (first model): each call walks the backward pass one timestep further back. */
+/**
+ * A request on the configured run that the worker may refuse with an 'action-error': the alert
+ * of an earlier refusal goes as this one is asked.
+ */
+function request(message: ToWorker): void {
+  useStore.getState().setActionError(null);
+  send(message);
+}
+
 export function bpttStep(sample: number): void {
-  send({ type: 'bptt-step', sample });
+  request({ type: 'bptt-step', sample });
 }
 
 export function bpttStop(): void {
@@ -159,25 +168,24 @@ export function bpttStop(): void {
 }
 
 export function requestForecast(modelId: string, horizon: number): void {
-  send({ type: 'forecast', modelId, horizon });
+  request({ type: 'forecast', modelId, horizon });
 }
 
 /** Asks the worker for a model's weights file; it comes back as a 'weights' message and is saved. */
 export function requestWeights(modelId: string, name: string): void {
-  send({ type: 'export-weights', modelId, name });
+  request({ type: 'export-weights', modelId, name });
 }
 
 /** Loads a weights file into a model (the run restarts from step 0; a file that does not fit is refused). */
 export function loadWeights(modelId: string, file: string, text: string): void {
-  useStore.getState().setActionError(null);
-  send({ type: 'load-weights', modelId, file, text });
+  request({ type: 'load-weights', modelId, file, text });
 }
 
 /** Sequence-to-sequence: every model decodes the validation batch on its own outputs (pauses training). */
 export function requestDecode(): void {
-  send({ type: 'decode' });
+  request({ type: 'decode' });
 }
 
 export function sampleText(modelId: string, prompt: string, length: number, temperature: number): void {
-  send({ type: 'sample-text', modelId, prompt, length, temperature });
+  request({ type: 'sample-text', modelId, prompt, length, temperature });
 }

@@ -37,7 +37,10 @@ export function DecodeView() {
   const seq2seq = useStore((s) => s.summary?.task === 'seq2seq');
   const vocab = useStore((s) => s.summary?.vocab);
   if (!seq2seq || !vocab || models.length === 0) return null;
-  const decoded = models.map((m) => ({ model: m, d: telemetry.models.get(m.id)?.decoded ?? null })).filter((x) => x.d);
+  const decoded = models.flatMap((model) => {
+    const d = telemetry.models.get(model.id)?.decoded;
+    return d ? [{ model, d }] : [];
+  });
   const button = (
     <button type="button" data-testid="decode" onClick={requestDecode}>
       Decode on its own
@@ -53,22 +56,22 @@ export function DecodeView() {
     >
       <div className="token-predictions" data-testid="decode-results">
         {decoded.map(({ model, d }) => {
-          const { samples, targetLength: U, scores } = d!;
+          const { samples, targetLength: U, scores } = d;
           return (
             <div key={model.id} className="decode-model">
               <p className="small" data-testid="decode-scores">
-                <span style={{ color: model.color }}>{model.label}</span> at step {d!.step}: teacher-forced {percent(scores.forcedTokens)} of tokens,{' '}
+                <span style={{ color: model.color }}>{model.label}</span> at step {d.step}: teacher-forced {percent(scores.forcedTokens)} of tokens,{' '}
                 {percent(scores.forcedSequences)} of sequences right; on its own {percent(scores.freeTokens)} of tokens, {percent(scores.freeSequences)} of sequences.
               </p>
               <div className="decode-samples">
                 {Array.from({ length: samples }, (_, b) => {
                   const slice = (a: Int32Array) => a.subarray(b * U, (b + 1) * U);
-                  const target = slice(d!.target);
+                  const target = slice(d.target);
                   return (
                     <div key={b} className="token-block">
                       <Tokens label="target" ids={target} vocab={vocab} />
-                      <Tokens label="teacher-forced" ids={slice(d!.forced)} target={target} vocab={vocab} />
-                      <Tokens label="on its own" ids={slice(d!.free)} target={target} vocab={vocab} />
+                      <Tokens label="teacher-forced" ids={slice(d.forced)} target={target} vocab={vocab} />
+                      <Tokens label="on its own" ids={slice(d.free)} target={target} vocab={vocab} />
                     </div>
                   );
                 })}
