@@ -30,6 +30,7 @@ export interface ReadRequest {
 export class AsyncReader {
   private readonly free: GPUBuffer[] = [];
   private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly device: GPUDevice,
@@ -68,15 +69,29 @@ export class AsyncReader {
           const all = staging.getMappedRange(0, Math.max(4, at));
           for (const [r, start] of spans) r.onData(new Float32Array(all.slice(start, start + r.tensor.size * F32)));
           staging.unmap();
-          this.inFlight--;
           this.free.push(staging);
+          this.landed();
         },
         () => {
           // The device was lost or destroyed: drop the buffer, the device handler reports it.
-          this.inFlight--;
+          this.landed();
         },
       );
     };
+  }
+
+  /** Resolves once no staging buffer is mapped or waiting to be (then destroy() frees them all). */
+  settled(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private landed(): void {
+    this.inFlight--;
+    if (this.inFlight > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   destroy(): void {

@@ -20,7 +20,7 @@ import { BpttStepper } from '../train/stepThrough';
 import { Trainer } from '../train/trainer';
 import { defaultChoice, makeBatchSource } from '../worker/dataSource';
 import type { ModelSlot, RunConfig } from '../worker/protocol';
-import { modelConfig, trainerConfig } from '../worker/session';
+import { modelConfig, trainerConfig } from '../worker/runConfig';
 import { batchToTime, timeToBatch } from './layout';
 import { DECODER_RNN, ENCODER_RNN, initSeq2Seq, seq2seqParameterShapes, seq2seqParts, Seq2SeqModel, type Seq2SeqConfig } from './seq2seq';
 

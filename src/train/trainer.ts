@@ -296,6 +296,11 @@ export class Trainer {
     writeTensor(this.ctx.device, this.params.all(), packSlab(this.layout, values));
   }
 
+  /** Resolves once the step readbacks in flight have landed (see src/gpu/lifetime.ts). */
+  idle(): Promise<void> {
+    return this.reader.settled();
+  }
+
   destroy(): void {
     this.encoder.destroy();
     this.optimizer.destroy();

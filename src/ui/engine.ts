@@ -1,41 +1,51 @@
-// The main thread's side of the worker: starts it and offers one typed helper per command.
-// Messages coming back are routed by ./routing. Nothing here touches WebGPU.
+// The page's side of the worker: it starts it and turns each intent (load this, build that, play,
+// step, forecast, ...) into one command. It decides nothing about the run's life: the worker owns
+// the run (src/worker/owner.ts) and says what happened; ./routing puts that into the store.
+// Nothing here touches WebGPU.
 
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
-import type { FromWorker, RunConfig, ToWorker } from '../worker/protocol';
+import type { FromWorker, RunCommand, RunConfig, ToWorker } from '../worker/protocol';
 import type { ParamValues } from './data/catalog';
-import { handleMessage } from './routing';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
 
 let worker: Worker | null = null;
-/** Play again once the worker confirms a new configuration (a setting changed mid-run). */
-let resumeAfterConfigure = false;
 
 export function hasWebGPU(): boolean {
   return typeof navigator !== 'undefined' && 'gpu' in navigator && Boolean(navigator.gpu);
 }
 
-export function connectEngine(): void {
+/**
+ * Starts the worker and asks for the GPU and the first dataset at once: the worker queues what
+ * comes before its device is ready, so nothing asked during start-up is lost.
+ */
+export function connectEngine(onMessage: (message: FromWorker) => void): void {
   if (!hasWebGPU()) {
     useStore.getState().setGpu({ state: 'unsupported' });
     return;
   }
   worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'timestep-training' });
-  worker.onmessage = (event: MessageEvent<FromWorker>) => handleMessage(event.data);
+  worker.onmessage = (event: MessageEvent<FromWorker>) => onMessage(event.data);
   worker.onerror = (event) => {
     useStore.getState().setGpu({ state: 'problem', kind: 'internal', message: `The training worker failed: ${event.message}`, detail: '' });
   };
   send({ type: 'init' });
+  const s = useStore.getState();
+  if (!s.pendingRef) loadRef(s.dataRef);
 }
 
-export function send(message: ToWorker, transfer: Transferable[] = []): void {
+function send(message: ToWorker, transfer: Transferable[] = []): void {
   worker?.postMessage(message, transfer);
 }
 
+/** A command about the run the page last configured (the worker drops it if that run is gone). */
+function sendRun(command: RunCommand): void {
+  send({ ...command, generation: useStore.getState().generation });
+}
+
 /**
- * After a lost device: the worker acquires a new one and restores the data, the run and the last
- * parameters it saved, then reports them ('configured', 'data-loaded') as if asked.
+ * After a lost device (or none at start): the worker acquires a new one and restores the data,
+ * the run and the last parameters it saved, then reports them ('configured', 'data-loaded').
  */
 export function reconnect(): void {
   useStore.getState().setGpu({ state: 'connecting' });
@@ -53,8 +63,8 @@ export function simulateDeviceLoss(): void {
 export function loadBuiltin(id: string, params: ParamValues): void {
   clearTimeout(builtinTimer);
   const { startLoad, seed } = useStore.getState();
-  startLoad({ kind: 'builtin', id, params });
-  send({ type: 'load-data', source: { kind: 'builtin', id, params, seed } });
+  const request = startLoad({ kind: 'builtin', id, params });
+  send({ type: 'load-data', source: { kind: 'builtin', id, params, seed }, request });
 }
 
 let builtinTimer: ReturnType<typeof setTimeout> | undefined;
@@ -75,12 +85,13 @@ export async function loadFile(file: File): Promise<void> {
     dataFailed(`${file.name} is ${formatBytes(file.size)}: the limit is ${MAX_FILE_LABEL}.`, 'Cut the file down (fewer rows or columns) and try again.');
     return;
   }
-  startLoad({ kind: 'file', name: file.name, size: file.size });
+  clearTimeout(builtinTimer);
+  const request = startLoad({ kind: 'file', name: file.name, size: file.size });
   try {
     const bytes = await file.arrayBuffer();
-    send({ type: 'load-data', source: { kind: 'file', name: file.name, bytes } }, [bytes]);
+    send({ type: 'load-data', source: { kind: 'file', name: file.name, bytes }, request }, [bytes]);
   } catch (error) {
-    dataFailed(`${file.name} could not be read.`, String(error));
+    if (useStore.getState().dataRequest === request) dataFailed(`${file.name} could not be read.`, String(error));
   }
 }
 
@@ -91,20 +102,14 @@ export function currentRunConfig(): RunConfig {
   return { models: s.models, training: s.training, data: s.choice, seed: s.seed };
 }
 
-/** Builds the run's models afresh in the worker; telemetry clears when it answers. */
+/** Asks the worker to build the run as the settings are now; telemetry clears when it answers. */
 export function configureRun(): void {
   const s = useStore.getState();
   // Without data there is nothing to build; with data on its way, its arrival configures.
   if (!s.summary || s.pendingRef) return;
-  resumeAfterConfigure = s.running;
-  s.setConfiguring();
-  send({ type: 'configure', run: currentRunConfig() });
-}
-
-/** Called by the router when the worker confirms a configuration. */
-export function afterConfigured(): void {
-  if (resumeAfterConfigure) play();
-  resumeAfterConfigure = false;
+  const generation = s.generation + 1;
+  s.setConfiguring(generation);
+  send({ type: 'configure', run: currentRunConfig(), generation });
 }
 
 /** Every model of the run stopped on a non-finite step: only a reset trains again. */
@@ -113,14 +118,11 @@ export function allHalted(s: { configured: Array<{ id: string }> | null; halted:
 }
 
 export function play(): void {
-  const s = useStore.getState();
-  if (!s.configured || s.configuring || allHalted(s)) return;
-  s.setNonFinite(null);
+  useStore.getState().setNonFinite(null);
   send({ type: 'play' });
 }
 
 export function pause(): void {
-  resumeAfterConfigure = false;
   send({ type: 'pause' });
 }
 
@@ -130,15 +132,12 @@ export function togglePlay(): void {
 }
 
 export function stepOnce(): void {
-  const s = useStore.getState();
-  if (!s.configured || s.configuring || s.running || allHalted(s)) return;
-  send({ type: 'step' });
+  if (useStore.getState().running) return;
+  sendRun({ type: 'step' });
 }
 
 export function resetRun(): void {
-  if (!useStore.getState().configured) return;
-  resumeAfterConfigure = false;
-  send({ type: 'reset' });
+  sendRun({ type: 'reset' });
 }
 
 export function setSpeed(speed: number | 'max'): void {
@@ -149,16 +148,16 @@ export function requestProbe(sample: number, layer: number): void {
   send({ type: 'probe', sample, layer });
 }
 
-/** Step-through BPTT (first model): each call walks the backward pass one timestep further back. */
 /**
  * A request on the configured run that the worker may refuse with an 'action-error': the alert
  * of an earlier refusal goes as this one is asked.
  */
-function request(message: ToWorker): void {
+function request(command: RunCommand): void {
   useStore.getState().setActionError(null);
-  send(message);
+  sendRun(command);
 }
 
+/** Step-through BPTT (first model): each call walks the backward pass one timestep further back. */
 export function bpttStep(sample: number): void {
   request({ type: 'bptt-step', sample });
 }

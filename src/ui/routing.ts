@@ -1,44 +1,56 @@
 // Every message from the worker goes to one place: configuration and lifecycle into the store,
-// per-step numbers into the telemetry rings (no React render per step).
+// per-step numbers into the telemetry rings (no React render per step). Replies about a run the
+// page has configured past, and answers to loads it has superseded, are dropped here.
 
 import type { DataChoice, DataSummary, FromWorker } from '../worker/protocol';
-import { afterConfigured, configureRun, loadRef, pause } from './engine';
+import { isRunReply } from '../worker/protocol';
+import { configureRun } from './engine';
+import { isFatal } from './state/gpuSlice';
 import { useStore } from './store';
 import { telemetry } from './telemetry';
 import { saveWeights } from './model/weightsFile';
 
 export function handleMessage(message: FromWorker): void {
   const s = useStore.getState();
+  // A reply about a run the page has configured past: it would draw into the new run's views.
+  if (isRunReply(message) && message.generation !== s.generation) return;
   switch (message.type) {
     case 'gpu-ready':
       s.setGpu({ state: 'ready', info: message.info, selfTest: message.selfTest });
-      // The first dataset; after a reconnect the worker restores the one it had.
-      if (!s.summary && !s.pendingRef) loadRef(s.dataRef);
       break;
     case 'gpu-problem':
-      s.setGpu({ state: 'problem', kind: message.kind, message: message.message, detail: message.detail });
+      if (isFatal(message.kind)) s.setGpu({ state: 'problem', kind: message.kind, message: message.message, detail: message.detail });
+      else s.setGpuError({ kind: message.kind, message: message.message, detail: message.detail });
       break;
     case 'data-progress':
-      s.setProgress(message.fraction, message.rows);
+      if (message.request === s.dataRequest) s.setProgress(message.fraction, message.rows);
       break;
     case 'data-loaded': {
       // Data the page did not ask for is the worker restoring its run after a lost device: the
       // run comes back configured, with its parameters, and must not be rebuilt.
-      const asked = s.pendingRef !== null;
+      if (message.restored) {
+        if (!s.pendingRef) s.dataLoaded(message.summary, chooseColumns(message.summary, s.choice));
+        break;
+      }
+      if (message.request !== s.dataRequest) break;
       s.dataLoaded(message.summary, chooseColumns(message.summary, s.choice));
-      if (asked) configureRun();
+      configureRun();
       break;
     }
     case 'data-error':
-      s.dataFailed(message.message, message.detail);
+      if (message.request === s.dataRequest) s.dataFailed(message.message, message.detail);
       break;
-    case 'configured':
-      telemetry.clear();
-      s.setConfigured(message.models);
-      afterConfigured();
+    case 'configured': {
+      const ids = new Set(message.models.map((m) => m.id));
+      for (const id of [...telemetry.models.keys()]) if (!ids.has(id)) telemetry.models.delete(id);
+      for (const m of message.models) if (!m.kept) telemetry.models.delete(m.id);
+      telemetry.changed();
+      s.setConfigured(message.models, message.warnings);
       break;
+    }
     case 'config-error':
-      s.setConfigError(message.message);
+      // Only the answer to the latest configuration counts; an older one was superseded.
+      if (message.generation === s.generation) s.setConfigError({ message: message.message, setting: message.setting }, message.live);
       break;
     case 'action-error':
       s.setActionError({ action: message.action, message: message.message });
@@ -62,9 +74,9 @@ export function handleMessage(message: FromWorker): void {
       telemetry.changed();
       break;
     case 'non-finite':
+      // The worker has paused the run; this only says why.
       s.setNonFinite({ modelId: message.modelId, step: message.step, params: message.params });
       s.halt(message.modelId);
-      pause();
       break;
     case 'text-sample':
       s.setTextSample(message.modelId, message.text);
@@ -78,7 +90,7 @@ export function handleMessage(message: FromWorker): void {
       telemetry.changed();
       break;
     case 'decode': {
-      const { type: _type, modelId, ...decoded } = message;
+      const { type: _type, generation: _generation, modelId, ...decoded } = message;
       telemetry.model(modelId).decoded = decoded;
       telemetry.changed();
       break;

@@ -61,6 +61,7 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     vocab: ds.kind === 'tokens' ? ds.vocab : undefined,
     forecastable: sameColumns && !classes,
     targetNames: prepared.targetNames,
+    warnings: prepared.warnings.map((w) => w.message),
     denormalize: (j, values) => Float32Array.from(norm && norm.kind !== 'none' ? denormalize(norm, prepared.targetNames[j], values) : values),
     ...samplers(prepared, toBatch),
   };
@@ -121,6 +122,7 @@ function seq2seqSource(prepared: Prepared): BatchSource {
     seq2seq: { sourceLength: S, targetLength: U },
     forecastable: false,
     targetNames: prepared.targetNames,
+    warnings: prepared.warnings.map((w) => w.message),
     denormalize: (_j, values) => Float32Array.from(values),
     ...samplers(prepared, toBatch),
   };

@@ -5,6 +5,8 @@
 import type { GpuInfo } from '../gpu/device';
 import type { GpuProblemKind } from '../gpu/errors';
 import type { ProbeData } from '../train/probes';
+import type { DecodeScores } from '../train/decodeScores';
+import type { StepStats } from '../train/trainer';
 
 export interface SelfTestResult {
   ok: boolean;
@@ -86,14 +88,8 @@ export interface DataSummary {
   warnings: string[];
 }
 
-export interface StepReport {
-  step: number;
-  loss: number;
-  gradNorm: number;
-  clipScale: number;
-  nonFinite: boolean;
-  paramNorms: Record<string, number>;
-}
+/** One optimizer step's numbers, as the trainer reads them back (src/train/trainer.ts). */
+export type { StepStats } from '../train/trainer';
 
 /**
  * What the views draw for one sample of one model, read without stalling training: hidden states
@@ -104,28 +100,30 @@ export interface StepReport {
 export type ProbeReport = ProbeData & { modelId: string };
 
 /** Fractions of target tokens, and of whole target sequences, decoded right. */
-export interface DecodeScores {
-  forcedTokens: number;
-  freeTokens: number;
-  forcedSequences: number;
-  freeSequences: number;
-}
+export type { DecodeScores } from '../train/decodeScores';
 
-export type ToWorker =
-  | { type: 'init' }
-  | { type: 'self-test' }
-  | { type: 'load-data'; source: DataSource }
-  | { type: 'configure'; run: RunConfig }
-  | { type: 'play' }
-  | { type: 'pause' }
+/**
+ * Where a refused configuration should be changed: a model's setting, a training setting or a
+ * data choice. The page shows the message next to that setting.
+ */
+export type SettingRef =
+  | { scope: 'model'; modelId: string; field: keyof ModelSlot }
+  | { scope: 'training'; field: keyof TrainingSettings }
+  | { scope: 'data'; field: keyof DataChoice };
+
+// ---- commands ---------------------------------------------------------------------------
+// The worker runs commands one at a time, in order (src/worker/queue.ts). A command about the run
+// carries the generation the page had when it sent it: the generation of the last 'configure'
+// the page sent. The worker drops such a command when its run is of another generation (it was
+// superseded on the way), and a newer 'configure' drops queued ones instead of racing them.
+
+/** A command about the run as the page last configured it. */
+export type RunCommand =
   | { type: 'step' }
   | { type: 'reset' }
-  | { type: 'set-speed'; speed: number | 'max' }
-  | { type: 'probe'; sample: number; layer: number }
   | { type: 'sample-text'; modelId: string; prompt: string; length: number; temperature: number }
   /** Step-through BPTT on the first model: each 'bptt-step' goes one timestep further back. */
   | { type: 'bptt-step'; sample: number }
-  | { type: 'bptt-stop' }
   /** Continue a validation window past its end, feeding predictions back in. */
   | { type: 'forecast'; modelId: string; horizon: number }
   /** Sequence-to-sequence: decode the validation batch on the models' own outputs (no teacher forcing). */
@@ -133,42 +131,79 @@ export type ToWorker =
   /** A model's weights as a file (answered by 'weights'); `name` labels the model in it. */
   | { type: 'export-weights'; modelId: string; name: string }
   /** Load a weights file into a model: the run restarts from step 0 (refused with 'action-error' if it does not fit). */
-  | { type: 'load-weights'; modelId: string; file: string; text: string }
+  | { type: 'load-weights'; modelId: string; file: string; text: string };
+
+export type ToWorker =
+  | { type: 'init' }
+  /** `request` numbers the page's loads: only the latest one's dataset is kept. */
+  | { type: 'load-data'; source: DataSource; request: number }
+  | { type: 'configure'; run: RunConfig; generation: number }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'set-speed'; speed: number | 'max' }
+  | { type: 'probe'; sample: number; layer: number }
+  | { type: 'bptt-stop' }
+  | (RunCommand & { generation: number })
   /** Destroys the GPU device as a driver reset would (tests the recovery path). */
   | { type: 'debug-lose-device' };
+
+// ---- replies ----------------------------------------------------------------------------
+// A reply about a run carries that run's generation; the page drops replies of a generation it
+// has moved past.
+
+export interface ConfiguredModel {
+  id: string;
+  parameters: number;
+  names: string[];
+  /** Steps per training window (the task's own length where it fixes one). */
+  seqLen: number;
+  /** How the GPU runs the model's sequence kernel, in a few words. */
+  schedule: string;
+  /** True when the model kept its parameters, optimizer state and step count from the run before. */
+  kept: boolean;
+  /** A newcomer beside kept models: the step the others were at when it joined (it starts at 0). */
+  joinedAt: number | null;
+}
 
 export type FromWorker =
   | { type: 'gpu-ready'; info: GpuInfo; selfTest: SelfTestResult }
   | { type: 'gpu-problem'; kind: GpuProblemKind; message: string; detail: string }
-  | { type: 'data-progress'; fraction: number; rows: number }
-  | { type: 'data-loaded'; summary: DataSummary }
-  | { type: 'data-error'; message: string; detail: string }
-  /** seqLen: the steps each training window holds (the task's own length where it fixes one). */
-  /** schedule: how the GPU runs the model's sequence kernel, in a few words. */
-  | { type: 'configured'; models: Array<{ id: string; parameters: number; names: string[]; seqLen: number; schedule: string }> }
-  | { type: 'config-error'; message: string }
+  | { type: 'data-progress'; request: number; fraction: number; rows: number }
+  /** `restored`: the worker brought its dataset back after a lost device (nobody asked for it). */
+  | { type: 'data-loaded'; request: number; summary: DataSummary; restored: boolean }
+  | { type: 'data-error'; request: number; message: string; detail: string }
+  /** `warnings`: what preparing the data noticed (e.g. a validation split too short to use). */
+  | { type: 'configured'; generation: number; models: ConfiguredModel[]; warnings: string[] }
+  /**
+   * The run of `generation` could not be built; the run of `live` (null: none) is still in place
+   * and trains as before. `setting` names what to change, when one setting is the reason.
+   */
+  | { type: 'config-error'; generation: number; live: number | null; message: string; setting: SettingRef | null }
   /** A request on a configured run was refused (`action`: what was asked); the run is unchanged. */
-  | { type: 'action-error'; action: string; message: string }
+  | { type: 'action-error'; generation: number; action: string; message: string }
   | { type: 'running'; running: boolean }
-  | { type: 'steps'; modelId: string; reports: StepReport[]; msPerStep: number }
-  | { type: 'validation'; modelId: string; step: number; loss: number }
-  | { type: 'probe'; probe: ProbeReport }
-  | { type: 'non-finite'; modelId: string; step: number; params: string[] }
-  | { type: 'text-sample'; modelId: string; text: string }
+  | { type: 'steps'; generation: number; modelId: string; reports: StepStats[]; msPerStep: number }
+  | { type: 'validation'; generation: number; modelId: string; step: number; loss: number }
+  | { type: 'probe'; generation: number; probe: ProbeReport }
+  /** A model's step had a NaN or infinite gradient: it was not applied, the model stops, and the worker pauses the run. */
+  | { type: 'non-finite'; generation: number; modelId: string; step: number; params: string[] }
+  | { type: 'text-sample'; generation: number; modelId: string; text: string }
   /** In the data's own units (normalisation inverted): the window, the model's one-step fit of it, and the forecast past its end; first target column. */
-  | { type: 'forecast'; modelId: string; column: string; context: Float32Array; fit: Float32Array; forecast: Float32Array }
+  | { type: 'forecast'; generation: number; modelId: string; column: string; context: Float32Array; fit: Float32Array; forecast: Float32Array }
   /**
    * Free-running decoding of the validation batch: the first `samples` sequences' targets and
    * the model's choices with and without teacher forcing (each samples x U), and the scores
    * over the whole batch.
    */
-  | { type: 'decode'; modelId: string; step: number; samples: number; targetLength: number; target: Int32Array; forced: Int32Array; free: Int32Array; scores: DecodeScores }
+  | { type: 'decode'; generation: number; modelId: string; step: number; samples: number; targetLength: number; target: Int32Array; forced: Int32Array; free: Int32Array; scores: DecodeScores }
   /** A model's weights file (JSON text, src/train/weights.ts). */
-  | { type: 'weights'; modelId: string; step: number; text: string }
+  | { type: 'weights'; generation: number; modelId: string; step: number; text: string }
   /** ∂L/∂h_t of the sample (H values) and ‖∂L/∂h_t‖ over the batch, at the timestep just walked. */
-  | { type: 'bptt'; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
+  | { type: 'bptt'; generation: number; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
 
-/** Posts a typed message (a thin wrapper so both ends are checked against the protocol). */
-export function post<T extends ToWorker | FromWorker>(target: { postMessage(message: T): void }, message: T): void {
-  target.postMessage(message);
+/** A reply that belongs to one run: the page drops it once it has configured past that run. */
+export type RunReply = Extract<FromWorker, { generation: number }>;
+
+export function isRunReply(message: FromWorker): message is RunReply {
+  return 'generation' in message && message.type !== 'config-error';
 }

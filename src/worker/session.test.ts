@@ -8,7 +8,8 @@ import { nodeGpu } from '../gpu/node';
 import { kernelContext, type KernelContext } from '../kernels/registry';
 import { defaultChoice } from './dataSource';
 import type { FromWorker, ModelSlot, RunConfig } from './protocol';
-import { decodeScores, Session } from './session';
+import { decodeScores } from '../train/decodeScores';
+import { Session } from './session';
 
 let gpu: Gpu;
 let ctx: KernelContext;

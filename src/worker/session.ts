@@ -1,29 +1,41 @@
 // The training session inside the worker: the loaded data, the models of the current run (one,
-// or up to three compared on the same batches), and the loop that trains them. The loop submits
-// steps without waiting for results; reports flow back from asynchronous readbacks and are sent
-// to the page in small batches. A command (pause, configure, reset) takes effect between steps.
+// or up to three compared on the same batches), and one training window at a time. The run owner
+// (./owner.ts) calls every method from its one command queue, so no two of them ever run at once:
+// training is `tick()` called again and again while the run plays, and a command waits at most
+// one window. Reports flow back from asynchronous readbacks, in small batches.
 
 import type { Dataset } from '../data';
+import { isDataError } from '../data';
 import { Random } from '../data/random';
+import { retireAfterGpu } from '../gpu/lifetime';
 import type { KernelContext } from '../kernels/registry';
-import type { ModelConfig } from '../models';
-import { defaultOptimizer } from '../train/optimizers';
 import { probeTrainer } from '../train/probes';
-import { decodeFreeRunning, forecast, sampleText, type Decoded } from '../train/sampling';
 import { BpttStepper } from '../train/stepThrough';
-import { parseWeights, weightsJson } from '../train/weights';
-import { Trainer, type StepStats, type TrainerConfig } from '../train/trainer';
-import type { DecodeScores, FromWorker, ModelSlot, RunConfig, StepReport } from './protocol';
+import { Trainer, type StepStats } from '../train/trainer';
 import { makeBatchSource } from './dataSource';
+import type { FromWorker, ModelSlot, RunConfig, RunReply, SettingRef } from './protocol';
+import { RunRequests } from './requests';
+import { chunkLength, RunConfigError, slotSeed, trainerConfig } from './runConfig';
 import { sliceSteps, type BatchSource } from './source';
 
-interface ModelRun {
+export interface ModelRun {
   slot: ModelSlot;
   trainer: Trainer;
-  pending: StepReport[];
+  pending: StepStats[];
   stepMs: number[];
   halted: boolean;
 }
+
+export interface ConfigureOptions {
+  /** The page's number for this configuration (replies carry it). Defaults to the current one. */
+  generation?: number;
+  /** Parameters to start from, per slot id (a weights file, a run restored after a lost device). */
+  initial?: Map<string, Record<string, Float32Array>>;
+  /** Rebuild every model even where its slot is unchanged (reset, weights loaded). */
+  fresh?: boolean;
+}
+
+type Params = Record<string, Float32Array>;
 
 const REPORT_EVERY_MS = 100;
 /** How often trained parameters are copied to the CPU, so a lost GPU device loses little. */
@@ -32,27 +44,38 @@ const PROBE_EVERY_MS = 400;
 
 export class Session {
   private run: RunConfig | null = null;
+  private gen = 0;
   private models: ModelRun[] = [];
   private running = false;
-  private loop: Promise<void> | null = null;
+  /** A model met a non-finite step: the run pauses at the end of this window. */
+  private pauseRequested = false;
   private rng = new Random(1);
   private lastReport = 0;
   private lastProbe = 0;
-  private probing = false;
+  private lastSnapshot = 0;
   private probeSample = 0;
   private probeLayer = 0;
   private window = 0;
   private stepper: BpttStepper | null = null;
-  private snapshots = new Map<string, Record<string, Float32Array>>();
-  private lastSnapshot = 0;
+  private snapshots = new Map<string, Params>();
 
   private source: BatchSource | null = null;
+  /** The dataset the current source was prepared from (a newer one may be loaded meanwhile). */
+  private sourceDataset: Dataset | null = null;
   private dataset: Dataset | null = null;
+  private readonly requests: RunRequests;
 
   constructor(
-    private readonly ctx: KernelContext,
-    private readonly send: (m: FromWorker) => void,
-  ) {}
+    readonly ctx: KernelContext,
+    private readonly sendRaw: (m: FromWorker) => void,
+  ) {
+    this.requests = new RunRequests(this);
+  }
+
+  /** Sends a reply about the current run, stamped with its generation. */
+  reply(message: DistributiveOmit<RunReply, 'generation'>): void {
+    this.sendRaw({ ...message, generation: this.gen } as FromWorker);
+  }
 
   /** A new dataset; the current run keeps training on the old one until it is configured again. */
   setDataset(dataset: Dataset): void {
@@ -67,55 +90,147 @@ export class Session {
     return this.running;
   }
 
-  /** Builds the run's models (fresh parameters from the seed). Stops training first. */
-  async configure(run: RunConfig, initial?: Map<string, Record<string, Float32Array>>): Promise<void> {
-    if (!this.dataset) throw new Error('Load a dataset before configuring a run.');
-    // Everything that can reject the run happens before the current one is torn down.
-    const source = makeBatchSource(this.dataset, run.data, run.training.seqLen);
-    const configs = run.models.map((slot, i) => trainerConfig(slot, run, source, run.seed + i));
-    await this.pause();
-    this.stopWalk();
-    for (const m of this.models) m.trainer.destroy();
-    this.models = [];
-    this.source = source;
-    this.run = run;
-    this.rng = new Random(run.seed);
-    this.window = 0;
-    this.snapshots = new Map(initial ?? []);
-    for (const [i, slot] of run.models.entries()) {
-      const trainer = await Trainer.create(this.ctx, configs[i], initial?.get(slot.id));
-      this.models.push({ slot, trainer, pending: [], stepMs: [], halted: false });
+  /** The generation of the run in place, or null before the first one is built. */
+  get generation(): number | null {
+    return this.run ? this.gen : null;
+  }
+
+  get runConfig(): RunConfig | null {
+    return this.run;
+  }
+
+  get batchSource(): BatchSource | null {
+    return this.source;
+  }
+
+  get modelRuns(): readonly ModelRun[] {
+    return this.models;
+  }
+
+  get random(): Random {
+    return this.rng;
+  }
+
+  /**
+   * Builds the run. Models whose slot is unchanged, on the same data and training settings, keep
+   * their parameters, optimizer state and steps; the others start from the seed (or `initial`).
+   * Everything that can refuse the run, the GPU build included, happens before the run in place
+   * changes: a refusal leaves it training as it was. Playing or paused, it stays so.
+   */
+  async configure(run: RunConfig, options: ConfigureOptions = {}): Promise<void> {
+    if (!this.dataset) throw new RunConfigError('Load a dataset before configuring a run.', null);
+    const generation = options.generation ?? this.gen;
+    const dataset = this.dataset;
+    const incremental = !options.fresh && !options.initial && this.run !== null && this.sourceDataset === dataset && sameRunSettings(this.run, run);
+    const source = incremental && this.source ? this.source : prepareSource(dataset, run);
+    const configs = run.models.map((slot, i) => trainerConfig(slot, run, source, slotSeed(run, slot, i)));
+    const kept = new Map<string, ModelRun>();
+    if (incremental) {
+      for (const m of this.models) {
+        const slot = run.models.find((s) => s.id === m.slot.id);
+        if (slot && sameSlot(slot, m.slot)) kept.set(slot.id, m);
+      }
     }
-    this.send({
+    const built = new Map<string, ModelRun>();
+    try {
+      for (const [i, slot] of run.models.entries()) {
+        if (kept.has(slot.id)) continue;
+        const trainer = await Trainer.create(this.ctx, configs[i], options.initial?.get(slot.id));
+        built.set(slot.id, { slot, trainer, pending: [], stepMs: [], halted: false });
+      }
+    } catch (error) {
+      await retireAfterGpu(this.ctx.device, [...built.values()].map((m) => m.trainer));
+      throw error;
+    }
+
+    this.stopWalk();
+    const joinedAt = kept.size > 0 ? ([...kept.values()][0].trainer.optimizer.stepCount ?? 0) : null;
+    const retired = this.models.filter((m) => !kept.has(m.slot.id));
+    this.models = run.models.map((slot) => {
+      const m = kept.get(slot.id) ?? built.get(slot.id)!;
+      m.slot = slot;
+      return m;
+    });
+    await retireAfterGpu(this.ctx.device, retired.map((m) => m.trainer));
+    if (!incremental) {
+      this.rng = new Random(run.seed);
+      this.window = 0;
+      this.snapshots = new Map(options.initial ?? []);
+    } else {
+      for (const m of retired) this.snapshots.delete(m.slot.id);
+    }
+    this.source = source;
+    this.sourceDataset = dataset;
+    this.run = run;
+    this.gen = generation;
+    this.pauseRequested = false;
+    if (this.running && this.models.every((m) => m.halted)) this.setRunning(false);
+    this.reply({
       type: 'configured',
+      warnings: source.warnings,
       models: this.models.map((m) => ({
         id: m.slot.id,
         parameters: m.trainer.layout.fields.reduce((s, f) => s + f.size, 0),
         schedule: m.trainer.encoder.schedule,
         names: m.trainer.layout.fields.map((f) => f.name),
         seqLen: m.trainer.cfg.seqLen,
+        kept: kept.has(m.slot.id),
+        joinedAt: kept.has(m.slot.id) ? null : joinedAt,
       })),
     });
     // The untrained models' validation loss: where every validation curve starts.
-    await this.validateIfDue(true);
+    await this.validate(this.models.filter((m) => built.has(m.slot.id)));
   }
 
-  async play(): Promise<void> {
-    if (this.running || this.models.length === 0) return;
+  /** Starts playing (the owner then calls tick() until it pauses); false when nothing can train. */
+  play(): boolean {
+    if (this.running || this.models.length === 0 || this.models.every((m) => m.halted)) return false;
     this.stopWalk();
-    this.running = true;
-    this.send({ type: 'running', running: true });
-    this.loop = this.runLoop();
-    await this.loop;
+    this.pauseRequested = false;
+    this.setRunning(true);
+    return true;
   }
 
   async pause(): Promise<void> {
     if (!this.running) return;
-    this.running = false;
-    await this.loop;
-    this.loop = null;
-    this.send({ type: 'running', running: false });
+    this.setRunning(false);
+    this.flushReports(true);
     await this.snapshot();
+  }
+
+  private setRunning(running: boolean): void {
+    this.running = running;
+    this.sendRaw({ type: 'running', running });
+  }
+
+  /**
+   * One training window of every model while playing, then what is due: validation, reports,
+   * a snapshot, a probe. Returns how long to wait before the next window (the speed setting).
+   */
+  async tick(): Promise<number> {
+    if (!this.running) return 0;
+    const start = performance.now();
+    await this.trainWindow();
+    await this.validateIfDue();
+    const now = performance.now();
+    if (now - this.lastReport > REPORT_EVERY_MS) this.flushReports(false);
+    if (now - this.lastSnapshot > SNAPSHOT_EVERY_MS) {
+      this.lastSnapshot = now;
+      await this.snapshot();
+    }
+    if (now - this.lastProbe > PROBE_EVERY_MS) {
+      this.lastProbe = now;
+      await this.probe();
+    }
+    // The worker decides: a non-finite step pauses the run (the model stays stopped until a reset).
+    if (this.pauseRequested || this.models.every((m) => m.halted)) {
+      this.pauseRequested = false;
+      await this.pause();
+      return 0;
+    }
+    const speed = this.run?.training.speed ?? 'max';
+    const minMs = typeof speed === 'number' && speed > 0 ? 1000 / speed : 0;
+    return Math.max(0, minMs - (performance.now() - start));
   }
 
   /** One training step of every model, then a probe, while paused. */
@@ -123,13 +238,15 @@ export class Session {
     if (this.running || this.models.length === 0) return;
     this.stopWalk();
     await this.trainWindow();
-    await this.validateIfDue(true);
+    await this.validate(this.models);
+    // The step's readbacks land with the GPU work; wait for them so its report goes out now.
+    await Promise.all(this.models.map((m) => m.trainer.idle()));
     this.flushReports(true);
     await this.probe();
     await this.snapshot();
   }
 
-  /** Copies every model's parameters to the CPU (fire and forget from the loop). */
+  /** Copies every model's parameters to the CPU. */
   async snapshot(): Promise<void> {
     for (const m of this.models) {
       try {
@@ -144,59 +261,30 @@ export class Session {
    * What survives the loss of the GPU device: the dataset, the run and the last parameters read
    * back. `restore` on a session of a new device continues from there.
    */
-  exportState(): { dataset: Dataset | null; run: RunConfig | null; snapshots: Map<string, Record<string, Float32Array>> } {
-    return { dataset: this.dataset, run: this.run, snapshots: new Map(this.snapshots) };
+  exportState(): { dataset: Dataset | null; run: RunConfig | null; generation: number; snapshots: Map<string, Params> } {
+    return { dataset: this.dataset, run: this.run, generation: this.gen, snapshots: new Map(this.snapshots) };
   }
 
   async restore(state: ReturnType<Session['exportState']>): Promise<void> {
     if (state.dataset) this.setDataset(state.dataset);
-    if (state.dataset && state.run) await this.configure(state.run, state.snapshots);
+    if (state.dataset && state.run) await this.configure(state.run, { generation: state.generation, initial: state.snapshots });
   }
 
   /** Same run, parameters re-initialised from the seed. */
   async reset(): Promise<void> {
-    if (this.run) await this.configure(this.run);
+    if (this.run) await this.configure(this.run, { fresh: true });
   }
 
-  /** Stops the loop without touching the GPU (the device is gone); state stays exportable. */
+  /** Stops without touching the GPU (the device is gone); state stays exportable. */
   halt(): void {
     this.running = false;
     this.stepper = null;
   }
 
-  setProbe(sample: number, layer: number): void {
+  async setProbe(sample: number, layer: number): Promise<void> {
     this.probeSample = sample;
     this.probeLayer = layer;
-    if (!this.running) void this.probe();
-  }
-
-  private async runLoop(): Promise<void> {
-    while (this.running) {
-      const start = performance.now();
-      await this.trainWindow();
-      await this.validateIfDue(false);
-      const now = performance.now();
-      if (now - this.lastReport > REPORT_EVERY_MS) this.flushReports(false);
-      if (now - this.lastSnapshot > SNAPSHOT_EVERY_MS) {
-        this.lastSnapshot = now;
-        void this.snapshot();
-      }
-      if (now - this.lastProbe > PROBE_EVERY_MS && !this.probing) {
-        this.lastProbe = now;
-        void this.probe();
-      }
-      if (this.models.every((m) => m.halted)) {
-        this.running = false;
-        this.send({ type: 'running', running: false });
-        break;
-      }
-      const speed = this.run?.training.speed ?? 'max';
-      const minMs = typeof speed === 'number' && speed > 0 ? 1000 / speed : 0;
-      const wait = Math.max(0, minMs - (performance.now() - start));
-      // Yield to the worker's message queue even at full speed, so pause and configure get in.
-      await new Promise((r) => setTimeout(r, wait));
-    }
-    this.flushReports(true);
+    if (!this.running) await this.probe();
   }
 
   /** One window for every model: one step, or one step per truncated-BPTT chunk. */
@@ -228,13 +316,16 @@ export class Session {
   }
 
   private onStats(m: ModelRun, s: StepStats): void {
-    m.pending.push({ step: s.step, loss: s.loss, gradNorm: s.gradNorm, clipScale: s.clipScale, nonFinite: s.nonFinite, paramNorms: s.paramNorms });
+    // A model retired meanwhile (removed from the comparison) reports nothing more.
+    if (!this.models.includes(m)) return;
+    m.pending.push(s);
     if (s.nonFinite && !m.halted) {
       m.halted = true;
+      this.pauseRequested = true;
       const params = Object.entries(s.paramNorms)
         .filter(([, v]) => !Number.isFinite(v))
         .map(([k]) => k);
-      this.send({ type: 'non-finite', modelId: m.slot.id, step: s.step, params: params.length ? params : ['(the loss)'] });
+      this.reply({ type: 'non-finite', modelId: m.slot.id, step: s.step, params: params.length ? params : ['(the loss)'] });
     }
   }
 
@@ -245,51 +336,41 @@ export class Session {
       if (m.pending.length === 0) continue;
       // Wall time per optimizer step, GPU included (trainWindow waits for the queue per model).
       const ms = m.stepMs.length ? m.stepMs.reduce((a, b) => a + b, 0) / m.stepMs.length : 0;
-      this.send({ type: 'steps', modelId: m.slot.id, reports: m.pending, msPerStep: ms });
+      this.reply({ type: 'steps', modelId: m.slot.id, reports: m.pending, msPerStep: ms });
       m.pending = [];
       m.stepMs = [];
     }
   }
 
-  private async validateIfDue(force: boolean): Promise<void> {
+  private async validateIfDue(): Promise<void> {
+    const every = Math.max(1, this.run?.training.validateEvery ?? 1);
+    if (this.window % every === 0) await this.validate(this.models);
+  }
+
+  private async validate(models: ModelRun[]): Promise<void> {
     const run = this.run;
     const source = this.source;
     if (!run || !source) return;
-    const every = Math.max(1, run.training.validateEvery);
-    if (!force && this.window % every !== 0) return;
     const val = source.validation(run.training.batch);
     if (!val) return;
     const T = source.seqLen;
     const k = chunkLength(run.training.tbptt, T);
-    for (const m of this.models) {
+    for (const m of models) {
       if (m.halted) continue;
       // Validation runs the first chunk's worth of each window (the whole window without truncation).
       const x = k < T ? sliceSteps(val.x, run.training.batch, T, source.inputSize, 0, k) : val.x;
       const y = k < T && source.task === 'many-to-many' ? sliceSteps(val.y, run.training.batch, T, source.loss === 'mse' ? source.outputSize : 1, 0, k) : val.y;
       if (k < T) m.trainer.resetState();
       const { loss } = await m.trainer.evaluate(x, y);
-      this.send({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
+      this.reply({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
     }
   }
 
   private async probe(): Promise<void> {
-    if (this.probing) return;
-    this.probing = true;
-    try {
-      for (const m of this.models) {
-        const p = await probeTrainer(m.trainer, this.probeSample, this.probeLayer);
-        this.send({ type: 'probe', probe: { modelId: m.slot.id, ...p } });
-      }
-    } finally {
-      this.probing = false;
+    for (const m of this.models) {
+      const p = await probeTrainer(m.trainer, this.probeSample, this.probeLayer);
+      this.reply({ type: 'probe', probe: { modelId: m.slot.id, ...p } });
     }
-  }
-
-  async sampleText(modelId: string, prompt: string, length: number, temperature: number): Promise<string> {
-    const m = this.models.find((x) => x.slot.id === modelId) ?? this.models[0];
-    const vocab = this.source?.vocab;
-    if (!m || !vocab) throw new Error('Sampling text needs a model trained on a character-level dataset.');
-    return sampleText(this.ctx, m.trainer, vocab, { prompt, length, temperature, seed: m.trainer.optimizer.stepCount + 1 });
   }
 
   /**
@@ -315,7 +396,7 @@ export class Session {
     if (!s) return;
     const done = this.stepper.done;
     if (done) this.stepper = null;
-    this.send({ type: 'bptt', modelId: m.slot.id, t: s.t, T: s.T, norm: s.norm, dh: s.dh, done });
+    this.reply({ type: 'bptt', modelId: m.slot.id, t: s.t, T: s.T, norm: s.norm, dh: s.dh, done });
   }
 
   /** Abandons a walk in progress (the next walk starts again from the last step). */
@@ -323,36 +404,12 @@ export class Session {
     this.stepper = null;
   }
 
-  /** Runs a model over the first validation window and on past its end, in the data's units. */
-  async forecast(modelId: string, horizon: number): Promise<void> {
-    await this.pause();
-    const m = this.models.find((x) => x.slot.id === modelId) ?? this.models[0];
-    const source = this.source;
-    if (!m || !source || !this.run) throw new Error('Configure a run before forecasting.');
-    if (!source.forecastable) throw new Error('A forecast feeds predictions back as inputs: choose the same columns as inputs and targets.');
-    const val = source.validation(this.run.training.batch) ?? source.train(this.run.training.batch, this.rng);
-    const T = source.seqLen;
-    const I = source.inputSize;
-    const context = val.x.slice(0, T * I);
-    const out = await forecast(this.ctx, m.trainer, context, Math.max(1, Math.min(horizon, 10 * T)));
-    const first = (a: Float32Array, width: number) => Float32Array.from({ length: a.length / width }, (_, t) => a[t * width]);
-    this.send({
-      type: 'forecast',
-      modelId: m.slot.id,
-      column: source.targetNames[0],
-      context: source.denormalize(0, first(context, I)),
-      fit: source.denormalize(0, first(out.fit, I)),
-      forecast: source.denormalize(0, first(out.forecast, I)),
-    });
+  forecast(modelId: string, horizon: number): Promise<void> {
+    return this.requests.forecast(modelId, horizon);
   }
 
-  /** A model's weights file (src/train/weights.ts), read from the GPU as they are now. */
-  async exportWeights(modelId: string, name: string): Promise<{ text: string; step: number }> {
-    const m = this.models.find((x) => x.slot.id === modelId);
-    if (!m) throw new Error('No such model in this run: configure it before downloading its weights.');
-    const values = await m.trainer.readParams();
-    const step = m.trainer.optimizer.stepCount;
-    return { text: weightsJson({ name, step }, m.trainer.cfg, m.trainer.layout, values), step };
+  exportWeights(modelId: string, name: string): Promise<{ text: string; step: number }> {
+    return this.requests.exportWeights(modelId, name);
   }
 
   /**
@@ -361,53 +418,36 @@ export class Session {
    * that does not fit is refused before anything changes.
    */
   async loadWeights(modelId: string, file: string, text: string): Promise<void> {
-    const m = this.models.find((x) => x.slot.id === modelId);
-    if (!m || !this.run) throw new Error('No such model in this run: configure it before loading weights into it.');
-    const values = parseWeights(text, file, m.trainer.layout, m.trainer.cfg.model);
+    const values = this.requests.parseWeightsFor(modelId, file, text);
     await this.pause();
     await this.snapshot();
     const initial = new Map(this.snapshots);
     initial.set(modelId, values);
-    await this.configure(this.run, initial);
+    await this.configure(this.run!, { initial });
   }
 
-  /** Decodes the validation batch of a sequence-to-sequence task with and without teacher forcing, every model. */
-  async decode(): Promise<void> {
-    await this.pause();
-    const source = this.source;
-    const run = this.run;
-    if (!source || !run || this.models.length === 0) throw new Error('Configure a run before decoding.');
-    if (!source.seq2seq) throw new Error('Decoding on the model\'s own outputs needs a sequence-to-sequence task (reverse or sort digits).');
-    const B = run.training.batch;
-    const batch = source.validation(B) ?? source.train(B, this.rng);
-    const { sourceLength: S, targetLength: U } = source.seq2seq;
-    const T = S + U;
-    const target = Int32Array.from({ length: B * U }, (_, i) => batch.y[Math.floor(i / U) * T + S + (i % U)]);
-    const shown = Math.min(B, DECODE_SHOWN);
-    for (const m of this.models) {
-      if (m.halted) continue;
-      const d = await decodeFreeRunning(m.trainer, batch.x, S);
-      // Leave the model's input, outputs and targets as one teacher-forced pass over this batch,
-      // so that a probe read while paused pairs predictions with their own targets.
-      await m.trainer.evaluate(batch.x, batch.y);
-      this.send({
-        type: 'decode',
-        modelId: m.slot.id,
-        step: m.trainer.optimizer.stepCount,
-        samples: shown,
-        targetLength: U,
-        target: target.slice(0, shown * U),
-        forced: d.forced.slice(0, shown * U),
-        free: d.free.slice(0, shown * U),
-        scores: decodeScores(target, d, U),
-      });
-    }
+  decode(): Promise<void> {
+    return this.requests.decode();
+  }
+
+  sampleText(modelId: string, prompt: string, length: number, temperature: number): Promise<string> {
+    return this.requests.sampleText(modelId, prompt, length, temperature);
   }
 
   setSpeed(speed: number | 'max'): void {
     if (this.run) this.run = { ...this.run, training: { ...this.run.training, speed } };
   }
 
+  /** Destroys every model's GPU resources once the work submitted so far has completed. */
+  async retire(): Promise<void> {
+    this.running = false;
+    this.stepper = null;
+    const models = this.models;
+    this.models = [];
+    await retireAfterGpu(this.ctx.device, models.map((m) => m.trainer));
+  }
+
+  /** Destroys at once: for a session whose device is gone, or tests that have awaited everything. */
   destroy(): void {
     this.running = false;
     for (const m of this.models) m.trainer.destroy();
@@ -415,95 +455,31 @@ export class Session {
   }
 }
 
-/** Sequences of the validation batch whose decodings the page shows. */
-const DECODE_SHOWN = 6;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** Token and whole-sequence accuracy over the targets that count (a target below 0 is ignored). */
-export function decodeScores(target: Int32Array, d: Decoded, U: number): DecodeScores {
-  let tokens = 0;
-  let forcedTokens = 0;
-  let freeTokens = 0;
-  let sequences = 0;
-  let forcedSequences = 0;
-  let freeSequences = 0;
-  for (let b = 0; b < target.length / U; b++) {
-    let counted = 0;
-    let forcedRight = 0;
-    let freeRight = 0;
-    for (let k = b * U; k < (b + 1) * U; k++) {
-      if (target[k] < 0) continue;
-      counted++;
-      if (d.forced[k] === target[k]) forcedRight++;
-      if (d.free[k] === target[k]) freeRight++;
-    }
-    if (counted === 0) continue;
-    tokens += counted;
-    forcedTokens += forcedRight;
-    freeTokens += freeRight;
-    sequences++;
-    if (forcedRight === counted) forcedSequences++;
-    if (freeRight === counted) freeSequences++;
-  }
-  const frac = (n: number, of: number) => (of > 0 ? n / of : 0);
-  return {
-    forcedTokens: frac(forcedTokens, tokens),
-    freeTokens: frac(freeTokens, tokens),
-    forcedSequences: frac(forcedSequences, sequences),
-    freeSequences: frac(freeSequences, sequences),
-  };
+function sameSlot(a: ModelSlot, b: ModelSlot): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/**
- * The model a slot trains. On a sequence-to-sequence task the recurrent kinds become an
- * encoder-decoder; Mamba reads the same window as one sequence (the source, then the shifted
- * target: a decoder-only model, causal, so each output sees the source and the targets before it).
- */
-export function modelConfig(slot: ModelSlot, inputSize: number, source?: Pick<BatchSource, 'seq2seq'>): ModelConfig {
-  if (slot.kind === 'mamba') {
-    return { kind: 'mamba', inputSize, dModel: slot.hidden, dState: slot.dState, dConv: 4, expand: slot.expand, numLayers: slot.layers };
-  }
-  if (source?.seq2seq) {
-    return { kind: 'seq2seq', cell: slot.kind, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: source.seq2seq.sourceLength };
-  }
-  return {
-    kind: 'recurrent',
-    cell: slot.kind,
-    inputSize,
-    hiddenSize: slot.hidden,
-    numLayers: slot.layers,
-    bidirectional: slot.bidirectional,
-    initialState: slot.initialState,
-  };
+/** Same data choice, training settings (the speed aside) and seed: models can carry on. */
+function sameRunSettings(a: RunConfig, b: RunConfig): boolean {
+  return a.seed === b.seed && JSON.stringify(a.data) === JSON.stringify(b.data) && JSON.stringify({ ...a.training, speed: 0 }) === JSON.stringify({ ...b.training, speed: 0 });
 }
 
-/** The truncated-BPTT chunk: `tbptt` steps when it is shorter than the window, else the window. */
-export function chunkLength(tbptt: number, T: number): number {
-  return tbptt > 0 && tbptt < T ? tbptt : T;
+/** The batch source for a run; a data problem names the setting that would fix it. */
+function prepareSource(dataset: Dataset, run: RunConfig): BatchSource {
+  try {
+    return makeBatchSource(dataset, run.data, run.training.seqLen);
+  } catch (error) {
+    if (error instanceof RunConfigError) throw error;
+    throw new RunConfigError((error as Error).message ?? String(error), dataSetting(error));
+  }
 }
 
-export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSource, seed: number): TrainerConfig {
-  const { training } = run;
-  const T = source.seqLen;
-  const k = chunkLength(training.tbptt, T);
-  if (source.seq2seq && slot.kind !== 'mamba') {
-    if (slot.bidirectional) throw new Error("An encoder-decoder's encoder reads the source one way here: the decoder starts from the encoder's final state. Untick Bidirectional.");
-    if (k < T) throw new Error('An encoder-decoder reads the whole source before the decoder starts: truncated BPTT does not apply. Set the BPTT length to 0.');
-  }
-  if (slot.kind === 'mamba' && k < T) throw new Error('Mamba carries no state from one window to the next: truncated BPTT does not apply. Set the BPTT length to the window length (or 0).');
-  if (source.task === 'many-to-one' && k < T) throw new Error('Truncated BPTT needs a target at every step: it does not apply to many-to-one tasks.');
-  if (slot.bidirectional && k < T) throw new Error('A bidirectional model reads the whole window: truncated BPTT does not apply.');
-  if (slot.initialState === 'learned' && k < T) throw new Error('With truncated BPTT each chunk starts from the state carried over, so a learned initial state does not apply: choose zeros.');
-  return {
-    model: modelConfig(slot, source.inputSize, source),
-    inputSize: source.inputSize,
-    outputSize: source.outputSize,
-    task: source.task,
-    loss: source.loss,
-    batch: training.batch,
-    seqLen: k,
-    optimizer: { ...defaultOptimizer(training.optimizer), lr: training.lr },
-    clipNorm: training.clip,
-    carryState: k < T,
-    seed,
-  };
+function dataSetting(error: unknown): SettingRef | null {
+  if (!isDataError(error)) return /input column/.test(String((error as Error)?.message)) ? { scope: 'data', field: 'inputColumns' } : null;
+  if (error.code === 'too-few-rows') return { scope: 'training', field: 'seqLen' };
+  if (error.code === 'missing-values') return { scope: 'data', field: 'missing' };
+  if (error.code === 'bad-option') return { scope: 'data', field: 'inputColumns' };
+  return null;
 }

@@ -30,6 +30,8 @@ export interface BatchSource {
   denormalize(j: number, values: ArrayLike<number>): Float32Array;
   /** Names of the target columns. */
   targetNames: string[];
+  /** What preparation noticed and worked around (e.g. a validation split too short: none is used). */
+  warnings: string[];
   /** A random training batch of B windows. */
   train(B: number, rng: { int(n: number): number }): Batch;
   /** The same validation batch every time (B windows), or null when there is none. */

@@ -34,10 +34,10 @@ function ParamField({ p, value, onChange }: { p: BuiltinParam; value: number | s
 
 export function BuiltinPicker() {
   const selected = useStore((s) => s.pendingRef ?? s.dataRef);
-  const ready = useStore((s) => s.gpu.state === 'ready');
   const current = selected.kind === 'builtin' ? selected : null;
   const change = (b: BuiltinInfo, params: ParamValues) => {
-    useStore.setState({ pendingRef: { kind: 'builtin', id: b.id, params } });
+    // On its way from now: an older load that lands meanwhile is not taken for this one.
+    useStore.getState().startLoad({ kind: 'builtin', id: b.id, params });
     loadBuiltinSoon(b.id, params);
   };
   return (
@@ -47,7 +47,7 @@ export function BuiltinPicker() {
         return (
           <div key={b.id} className={`builtin${active ? ' active' : ''}`}>
             <label className="builtin-choice">
-              <input type="radio" name="builtin" value={b.id} data-testid={`dataset-${b.id}`} checked={active} disabled={!ready} onChange={() => pick(b)} />
+              <input type="radio" name="builtin" value={b.id} data-testid={`dataset-${b.id}`} checked={active} onChange={() => pick(b)} />
               <span className="builtin-title">{b.title}</span>
               <span className="builtin-blurb">{b.blurb}</span>
             </label>

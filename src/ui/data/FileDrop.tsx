@@ -4,12 +4,10 @@
 import { useRef, useState } from 'react';
 import { MAX_FILE_LABEL } from '../../data/limits';
 import { loadFile } from '../engine';
-import { useStore } from '../store';
 
 export function FileDrop() {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
-  const ready = useStore((s) => s.gpu.state === 'ready');
   const take = (files: FileList | null) => {
     const file = files?.[0];
     if (file) void loadFile(file);
@@ -26,10 +24,10 @@ export function FileDrop() {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        if (ready) take(e.dataTransfer.files);
+        take(e.dataTransfer.files);
       }}
     >
-      <button type="button" disabled={!ready} onClick={() => input.current?.click()}>
+      <button type="button" onClick={() => input.current?.click()}>
         Upload a file…
       </button>
       <span className="muted"> or drop it here</span>

@@ -7,12 +7,14 @@ import { MODEL_KINDS, SLOT_COLORS } from '../state/defaults';
 import { useStore } from '../store';
 import { loadWeights, requestWeights } from '../engine';
 import { modelLabel } from '../views/runModels';
+import { SettingError } from '../SettingError';
 
 export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boolean }) {
   const update = useStore((s) => s.updateModel);
   const remove = useStore((s) => s.removeModel);
   const params = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.parameters);
   const schedule = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.schedule);
+  const joinedAt = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.joinedAt ?? null);
   const set = (patch: Partial<ModelSlot>) => update(slot.id, patch);
   const fileInput = useRef<HTMLInputElement>(null);
   const mamba = slot.kind === 'mamba';
@@ -54,7 +56,13 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
         />
         {!mamba && <CheckField label="Bidirectional" checked={slot.bidirectional} onChange={(bidirectional) => set({ bidirectional })} />}
       </div>
+      <SettingError scope="model" modelId={slot.id} />
       {params !== undefined && <p className="hint">{params.toLocaleString()} parameters</p>}
+      {joinedAt !== null && (
+        <p className="hint" data-testid={`joined-${slot.id}`}>
+          Joined when the others were at step {joinedAt.toLocaleString()}: it starts at step 0 beside them.
+        </p>
+      )}
       {schedule && (
         <p className="hint" data-testid="model-schedule">
           GPU: {schedule}

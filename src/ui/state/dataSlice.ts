@@ -22,11 +22,14 @@ export interface DataSlice {
   dataRef: DataRef;
   /** A dataset on its way; becomes `dataRef` when it loads. */
   pendingRef: DataRef | null;
+  /** The number of the latest load asked of the worker; answers to older ones are dropped. */
+  dataRequest: number;
   summary: DataSummary | null;
   loading: LoadProgress | null;
   dataError: { message: string; detail: string } | null;
   choice: DataChoice;
-  startLoad(ref: DataRef): void;
+  /** Marks a load as on its way and returns its request number. */
+  startLoad(ref: DataRef): number;
   setProgress(fraction: number, rows: number): void;
   dataLoaded(summary: DataSummary, choice: DataChoice): void;
   dataFailed(message: string, detail: string): void;
@@ -38,14 +41,19 @@ export function refName(ref: DataRef): string {
   return ref.kind === 'builtin' ? ref.id : ref.name;
 }
 
-export const dataSlice: StateCreator<Store, [], [], DataSlice> = (set) => ({
+export const dataSlice: StateCreator<Store, [], [], DataSlice> = (set, get) => ({
   dataRef: { kind: 'builtin', id: DEFAULT_DATASET, params: completeParams(DEFAULT_DATASET, {}) },
   pendingRef: null,
+  dataRequest: 0,
   summary: null,
   loading: null,
   dataError: null,
   choice: DEFAULT_CHOICE,
-  startLoad: (ref) => set({ pendingRef: ref, loading: { name: refName(ref), fraction: 0, rows: 0 }, dataError: null }),
+  startLoad: (ref) => {
+    const dataRequest = get().dataRequest + 1;
+    set({ pendingRef: ref, dataRequest, loading: { name: refName(ref), fraction: 0, rows: 0 }, dataError: null });
+    return dataRequest;
+  },
   setProgress: (fraction, rows) => set((s) => (s.loading ? { loading: { ...s.loading, fraction, rows } } : {})),
   dataLoaded: (summary, choice) =>
     set((s) => ({ summary, choice, dataRef: s.pendingRef ?? s.dataRef, pendingRef: null, loading: null, dataError: null })),

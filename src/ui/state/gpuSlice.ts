@@ -10,12 +10,28 @@ export type GpuStatus =
   | { state: 'ready'; info: GpuInfo; selfTest: SelfTestResult }
   | { state: 'problem'; kind: GpuProblemKind; message: string; detail: string };
 
+/** A GPU error the device survived (a rejected command, out of memory): shown until dismissed. */
+export interface GpuErrorAlert {
+  kind: GpuProblemKind;
+  message: string;
+  detail: string;
+}
+
 export interface GpuSlice {
   gpu: GpuStatus;
+  gpuError: GpuErrorAlert | null;
   setGpu(status: GpuStatus): void;
+  setGpuError(error: GpuErrorAlert | null): void;
+}
+
+/** Problems after which there is no device to train on: the page offers Reconnect. */
+export function isFatal(kind: GpuProblemKind): boolean {
+  return kind === 'device-lost' || kind === 'no-adapter' || kind === 'no-webgpu';
 }
 
 export const gpuSlice: StateCreator<Store, [], [], GpuSlice> = (set) => ({
   gpu: { state: 'connecting' },
-  setGpu: (gpu) => set({ gpu }),
+  gpuError: null,
+  setGpu: (gpu) => set(gpu.state === 'ready' || gpu.state === 'connecting' ? { gpu, gpuError: null } : { gpu }),
+  setGpuError: (gpuError) => set({ gpuError }),
 });

@@ -1,18 +1,12 @@
 // The run's lifecycle as the worker reports it (configured, running, halted) — not its telemetry,
-// which changes every step and lives in ring buffers outside React (../telemetry).
+// which changes every step and lives in ring buffers outside React (../telemetry). The worker
+// decides the run's life; this slice only mirrors what it said, for the run of `generation`.
 
 import type { StateCreator } from 'zustand';
+import type { ConfiguredModel, SettingRef } from '../../worker/protocol';
 import type { Store } from '../store';
 
-export interface ConfiguredModel {
-  id: string;
-  parameters: number;
-  names: string[];
-  /** Steps per training window. */
-  seqLen: number;
-  /** How the GPU runs the model's sequence kernel, in a few words. */
-  schedule: string;
-}
+export type { ConfiguredModel } from '../../worker/protocol';
 
 export interface NonFiniteAlert {
   modelId: string;
@@ -20,12 +14,23 @@ export interface NonFiniteAlert {
   params: string[];
 }
 
+export interface ConfigError {
+  message: string;
+  /** The setting to change, shown next to it; null when no one setting is the reason. */
+  setting: SettingRef | null;
+}
+
 export interface RunSlice {
+  /** The generation of the last configuration sent; replies about other runs are dropped. */
+  generation: number;
   running: boolean;
   /** A configure message is on its way; controls wait for the answer. */
   configuring: boolean;
+  /** The models of the run in place (kept when a new configuration is refused). */
   configured: ConfiguredModel[] | null;
-  configError: string | null;
+  configError: ConfigError | null;
+  /** What preparing the data for the run noticed (e.g. no validation split). */
+  runWarnings: string[];
   /** A request on the run that the worker refused (the run itself is unchanged). */
   actionError: { action: string; message: string } | null;
   nonFinite: NonFiniteAlert | null;
@@ -33,9 +38,11 @@ export interface RunSlice {
   halted: string[];
   textSamples: Record<string, string>;
   setRunning(running: boolean): void;
-  setConfiguring(): void;
-  setConfigured(models: ConfiguredModel[]): void;
-  setConfigError(message: string): void;
+  /** A configuration of `generation` is on its way. */
+  setConfiguring(generation: number): void;
+  setConfigured(models: ConfiguredModel[], warnings: string[]): void;
+  /** The worker refused the configuration; `live` is the generation still in place (null: none). */
+  setConfigError(error: ConfigError | null, live?: number | null): void;
   setActionError(error: { action: string; message: string } | null): void;
   setNonFinite(alert: NonFiniteAlert | null): void;
   halt(modelId: string): void;
@@ -43,26 +50,36 @@ export interface RunSlice {
 }
 
 export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
+  generation: 0,
   running: false,
   configuring: false,
   configured: null,
   configError: null,
+  runWarnings: [],
   actionError: null,
   nonFinite: null,
   halted: [],
   textSamples: {},
   setRunning: (running) => set({ running }),
-  setConfiguring: () => set({ configuring: true, configError: null }),
-  setConfigured: (configured) => set({ configured, configuring: false, configError: null, actionError: null, nonFinite: null, halted: [], textSamples: {} }),
-  setConfigError: (configError) => set({ configError, configuring: false, configured: null, running: false }),
+  setConfiguring: (generation) => set({ generation, configuring: true }),
+  setConfigured: (configured, runWarnings) =>
+    set((s) => {
+      // Kept models keep their halted state and text samples; newcomers start clean.
+      const kept = new Set(configured.filter((m) => m.kept).map((m) => m.id));
+      const textSamples = Object.fromEntries(Object.entries(s.textSamples).filter(([id]) => kept.has(id)));
+      const halted = s.halted.filter((id) => kept.has(id));
+      const nonFinite = s.nonFinite && kept.has(s.nonFinite.modelId) ? s.nonFinite : null;
+      return { configured, runWarnings, configuring: false, configError: null, actionError: null, nonFinite, halted, textSamples };
+    }),
+  setConfigError: (configError, live) =>
+    set((s) => {
+      if (!configError) return { configError };
+      // The run in place goes on: replies about it are welcome again.
+      if (live === null) return { configError, configuring: false, configured: null, running: false };
+      return { configError, configuring: false, generation: live ?? s.generation };
+    }),
   setActionError: (actionError) => set({ actionError }),
   setNonFinite: (nonFinite) => set({ nonFinite }),
-  halt: (modelId) =>
-    set((s) => {
-      const halted = s.halted.includes(modelId) ? s.halted : [...s.halted, modelId];
-      // The worker stops its loop once every model has halted.
-      const allHalted = s.configured !== null && s.configured.every((m) => halted.includes(m.id));
-      return { halted, running: allHalted ? false : s.running };
-    }),
+  halt: (modelId) => set((s) => ({ halted: s.halted.includes(modelId) ? s.halted : [...s.halted, modelId] })),
   setTextSample: (modelId, text) => set((s) => ({ textSamples: { ...s.textSamples, [modelId]: text } })),
 });

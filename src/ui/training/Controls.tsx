@@ -7,7 +7,8 @@ import { useStore } from '../store';
 export function Controls() {
   const running = useStore((s) => s.running);
   const configuring = useStore((s) => s.configuring);
-  const ready = useStore((s) => s.configured !== null && !s.configuring);
+  const gpuReady = useStore((s) => s.gpu.state === 'ready');
+  const ready = useStore((s) => s.configured !== null && !s.configuring && s.gpu.state === 'ready');
   const halted = useStore((s) => allHalted(s));
   const speed = useStore((s) => s.training.speed);
   const setTraining = useStore((s) => s.setTraining);
@@ -42,7 +43,7 @@ export function Controls() {
         ))}
       </div>
       {halted && <p className="hint warn">Training stopped on a non-finite step: Reset to start again.</p>}
-      {!ready && <p className="hint">{configuring ? 'Building the models…' : 'Waiting for data and the GPU…'}</p>}
+      {!ready && <p className="hint">{!gpuReady ? 'Waiting for the GPU…' : configuring ? 'Building the models…' : 'Waiting for data…'}</p>}
     </div>
   );
 }

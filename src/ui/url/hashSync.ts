@@ -63,7 +63,7 @@ export function startHashSync(): void {
   write();
   window.addEventListener('hashchange', () => {
     if (location.hash.replace(/^#/, '') === written) return;
-    const live = useStore.getState().gpu.state === 'ready';
-    if (restoreFromHash(location.hash, live) && live) loadRef(useStore.getState().dataRef);
+    // Applied at once, even while the page starts: the worker queues the load behind its start.
+    if (restoreFromHash(location.hash, true)) loadRef(useStore.getState().dataRef);
   });
 }

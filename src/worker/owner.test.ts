@@ -1,0 +1,213 @@
+// The run owner under what a person does: commands in random order and at random moments, the
+// way the page sends them (reconfigure mid-step, load data mid-build, step, probe, forecast, ...),
+// on a real device (Dawn). Whatever the order, the GPU never rejects a command (an uncaptured
+// validation error comes back as 'gpu-problem'), every configuration is answered, and the run
+// the page asked for last is the one in place and trains.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { Random } from '../data/random';
+import { nodeGpu } from '../gpu/node';
+import { RunOwner } from './owner';
+import type { DataSource, FromWorker, ModelSlot, RunCommand, RunConfig, ToWorker } from './protocol';
+
+const owners: RunOwner[] = [];
+afterAll(async () => {
+  for (const o of owners) await o.close();
+});
+
+function slot(id: string, kind: ModelSlot['kind'], hidden: number, layers = 1): ModelSlot {
+  return { id, kind, layers, hidden, dState: 4, expand: 2, bidirectional: false, initialState: 'zeros' };
+}
+
+function csv(rows: number, seed: number): ArrayBuffer {
+  const r = new Random(seed);
+  const lines = ['date,temp,rain'];
+  for (let i = 0; i < rows; i++) lines.push(`2024-01-${String((i % 28) + 1).padStart(2, '0')},${(10 + 5 * Math.sin(i / 7) + r.uniform(-1, 1)).toFixed(2)},${r.uniform(0, 3).toFixed(1)}`);
+  return new TextEncoder().encode(lines.join('\n')).buffer as ArrayBuffer;
+}
+
+/** A page's worth of bookkeeping: generations and load numbers as the page keeps them. */
+class FakePage {
+  readonly messages: FromWorker[] = [];
+  generation = 0;
+  request = 0;
+  slots: ModelSlot[] = [slot('a', 'lstm', 8)];
+  training: RunConfig['training'] = { optimizer: 'adam', lr: 0.01, batch: 4, seqLen: 12, tbptt: 0, clip: 1, speed: 'max', validateEvery: 3 };
+  constructor(readonly owner: RunOwner) {}
+
+  send(m: ToWorker): void {
+    this.owner.post(m);
+  }
+  /** Every numeric column in, the first one predicted, as the page chooses for a fresh table. */
+  choice(): RunConfig['data'] {
+    const summary = this.of('data-loaded').at(-1)?.summary;
+    const names = summary?.kind === 'table' ? summary.columns.map((c) => c.name) : [];
+    return { inputColumns: names, targetColumns: names.slice(0, 1), normalize: 'zscore', validationFraction: 0.2, missing: 'ffill' };
+  }
+  configure(): void {
+    this.generation++;
+    this.send({ type: 'configure', generation: this.generation, run: { models: this.slots, training: this.training, data: this.choice(), seed: 5 } });
+  }
+  load(source: Extract<ToWorker, { type: 'load-data' }>['source']): void {
+    this.request++;
+    this.send({ type: 'load-data', source, request: this.request });
+  }
+  run(command: RunCommand): void {
+    this.send({ ...command, generation: this.generation });
+  }
+  of<T extends FromWorker['type']>(type: T): Array<Extract<FromWorker, { type: T }>> {
+    return this.messages.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+  }
+}
+
+async function start(): Promise<FakePage> {
+  let page: FakePage | null = null;
+  const owner = new RunOwner({ send: (m) => page!.messages.push(m), acquire: (onProblem) => nodeGpu({ onProblem }) });
+  owners.push(owner);
+  page = new FakePage(owner);
+  page.send({ type: 'init' });
+  return page;
+}
+
+describe('the run owner', () => {
+  it('takes a dataset and a configuration sent before its device is ready', async () => {
+    const page = await start();
+    page.load({ kind: 'builtin', id: 'sine-mix', params: { length: 400 }, seed: 1 });
+    page.configure();
+    page.run({ type: 'step' });
+    await page.owner.settled();
+    expect(page.of('gpu-problem')).toEqual([]);
+    // The configure came before the data had loaded: it is refused, saying so, not dropped.
+    const answered = [...page.of('configured'), ...page.of('config-error')];
+    expect(answered).toHaveLength(1);
+    page.configure();
+    page.run({ type: 'step' });
+    await page.owner.settled();
+    expect(page.of('configured').at(-1)?.generation).toBe(page.generation);
+    expect(page.of('steps').filter((m) => m.generation === page.generation).flatMap((m) => m.reports.map((r) => r.step))).toEqual([1]);
+  }, 120_000);
+
+  it('a newer configuration supersedes queued ones; a refused one leaves the run in place, naming the setting', async () => {
+    const page = await start();
+    page.load({ kind: 'builtin', id: 'sine-mix', params: { length: 400 }, seed: 1 });
+    await page.owner.settled();
+    page.configure();
+    await page.owner.settled();
+    const live = page.generation;
+    // Three more in a row: only the last is built.
+    for (const h of [5, 6, 7]) {
+      page.slots = [slot('a', 'gru', h)];
+      page.configure();
+    }
+    await page.owner.settled();
+    expect(page.of('configured').map((m) => m.generation)).toEqual([live, page.generation]);
+    // Truncated BPTT with a learned initial state cannot train: refused, the GRU 7 run stays.
+    page.slots = [{ ...slot('a', 'gru', 7), initialState: 'learned' }];
+    page.training = { ...page.training, tbptt: 4 };
+    page.configure();
+    page.run({ type: 'step' });
+    await page.owner.settled();
+    const refused = page.of('config-error').at(-1)!;
+    expect(refused.generation).toBe(page.generation);
+    expect(refused.live).toBe(page.generation - 1);
+    expect(refused.setting).toEqual({ scope: 'model', modelId: 'a', field: 'initialState' });
+    // The step sent with the refused generation is refused too (the page had moved on to it).
+    expect(page.of('action-error').at(-1)?.generation).toBe(page.generation);
+    page.generation = refused.live!;
+    page.run({ type: 'step' });
+    await page.owner.settled();
+    expect(page.of('steps').at(-1)?.generation).toBe(page.generation);
+    expect(page.of('gpu-problem')).toEqual([]);
+  }, 120_000);
+
+  it('adding and removing a comparison model keeps the others as they were', async () => {
+    const page = await start();
+    page.load({ kind: 'builtin', id: 'sine-mix', params: { length: 400 }, seed: 1 });
+    await page.owner.settled();
+    page.configure();
+    // (Sent at once, a second configure would supersede this one and refuse the steps between.)
+    await page.owner.settled();
+    for (let k = 0; k < 3; k++) page.run({ type: 'step' });
+    page.run({ type: 'export-weights', modelId: 'a', name: 'a' });
+    page.slots = [slot('a', 'lstm', 8), slot('b', 'rnn_tanh', 8)];
+    page.configure();
+    page.run({ type: 'export-weights', modelId: 'a', name: 'a' });
+    page.run({ type: 'step' });
+    await page.owner.settled();
+    const [before, after] = page.of('weights');
+    // The configure changed nothing of model a: same weights at the same step.
+    expect(after.step).toBe(3);
+    expect(after.text).toBe(before.text);
+    const configured = page.of('configured').at(-1)!;
+    expect(configured.models.map((m) => [m.id, m.kept, m.joinedAt])).toEqual([
+      ['a', true, null],
+      ['b', false, 3],
+    ]);
+    const lastStep = (id: string) => page.of('steps').filter((m) => m.modelId === id && m.generation === page.generation).flatMap((m) => m.reports).at(-1)?.step;
+    expect(lastStep('a')).toBe(4);
+    expect(lastStep('b')).toBe(1);
+    // Removing a: b carries on from its own step.
+    page.slots = [slot('b', 'rnn_tanh', 8)];
+    page.configure();
+    page.run({ type: 'step' });
+    await page.owner.settled();
+    expect(page.of('configured').at(-1)!.models.map((m) => [m.id, m.kept])).toEqual([['b', true]]);
+    expect(lastStep('b')).toBe(2);
+    expect(page.of('gpu-problem')).toEqual([]);
+  }, 120_000);
+
+  it('stays consistent under 200 random commands at random moments (seeded)', async () => {
+    for (const seed of [11, 12]) {
+      const page = await start();
+      const rng = new Random(seed);
+      const pick = <T,>(xs: readonly T[]): T => xs[rng.int(xs.length)];
+      page.load({ kind: 'builtin', id: 'sine-mix', params: { length: 300 }, seed: 1 });
+      await page.owner.settled();
+      page.configure();
+      const kinds: ModelSlot['kind'][] = ['rnn_tanh', 'lstm', 'gru', 'mamba'];
+      for (let i = 0; i < 200; i++) {
+        const action = rng.int(16);
+        if (action === 0) page.load(pick<DataSource>([{ kind: 'builtin', id: 'sine-mix', params: { length: 200 + rng.int(300) }, seed: 1 }, { kind: 'builtin', id: 'adding', params: { length: 6 + rng.int(10), count: 64 }, seed: 2 }, { kind: 'file', name: 'weather.csv', bytes: csv(60 + rng.int(200), seed) }, { kind: 'file', name: 'bad.csv', bytes: new TextEncoder().encode('a,b\n1,x\n').buffer as ArrayBuffer }]));
+        else if (action <= 3) {
+          const n = 1 + rng.int(3);
+          page.slots = Array.from({ length: n }, (_, k) => slot('abc'[k], pick(kinds), 3 + rng.int(12), 1 + rng.int(2)));
+          if (rng.next() < 0.2) page.training = { ...page.training, seqLen: 4 + rng.int(20), batch: 1 + rng.int(6), tbptt: rng.next() < 0.2 ? 3 : 0 };
+          page.configure();
+        } else if (action === 4) page.send({ type: 'play' });
+        else if (action === 5) page.send({ type: 'pause' });
+        else if (action <= 7) page.run({ type: 'step' });
+        else if (action === 8) page.send({ type: 'probe', sample: rng.int(4), layer: 0 });
+        else if (action === 9) page.run({ type: 'bptt-step', sample: 0 });
+        else if (action === 10) page.run({ type: 'forecast', modelId: 'a', horizon: 5 });
+        else if (action === 11) page.run({ type: 'export-weights', modelId: pick(['a', 'b']), name: 'x' });
+        else if (action === 12) page.run({ type: 'reset' });
+        else if (action === 13) page.send({ type: 'set-speed', speed: pick([5, 60, 'max'] as const) });
+        else if (action === 14) page.send({ type: 'bptt-stop' });
+        else {
+          // A data-loaded answer makes the page configure, as the router does.
+          const loaded = page.of('data-loaded').at(-1);
+          if (loaded?.request === page.request) page.configure();
+        }
+        // Sometimes at once, sometimes after a submit or two, sometimes after a while.
+        const wait = pick([0, 0, 1, 5, 20]);
+        if (wait) await new Promise((r) => setTimeout(r, wait));
+      }
+      page.send({ type: 'pause' });
+      await page.owner.settled();
+      expect(page.of('gpu-problem'), `seed ${seed}`).toEqual([]);
+      // The latest configuration was answered: built, or refused with the run kept.
+      page.slots = [slot('a', 'lstm', 6)];
+      page.training = { ...page.training, seqLen: 8, batch: 4, tbptt: 0 };
+      page.configure();
+      page.run({ type: 'step' });
+      page.run({ type: 'step' });
+      await page.owner.settled();
+      const last = page.of('configured').at(-1)!;
+      expect(last.generation, `seed ${seed}`).toBe(page.generation);
+      const steps = page.of('steps').filter((m) => m.generation === page.generation).flatMap((m) => m.reports.map((r) => r.step));
+      expect(steps, `seed ${seed}`).toEqual([1, 2]);
+      expect(page.of('running').at(-1)?.running ?? false).toBe(false);
+      await page.owner.close();
+    }
+  }, 600_000);
+});

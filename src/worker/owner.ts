@@ -1,0 +1,309 @@
+// The one owner of a run. Every command from the page goes into one queue (./queue.ts) and runs
+// to completion before the next: building a run, a training window, a probe, a forecast, loading
+// weights. Nothing touches the GPU or the run concurrently, so nothing is destroyed under a
+// pending submit and no error scope catches another command's error. The owner, not the page,
+// decides the run's life: it keeps playing through a new configuration, pauses on a non-finite
+// step, keeps the last good run when a new one is refused, and brings the run back after a lost
+// device. Datasets parse beside the queue (they do not touch the GPU); the latest one asked for wins.
+
+import { builtinInfo, isDataError, makeBuiltin, parseFile, type BuiltinId, type Dataset, type DataWarning } from '../data';
+import type { Gpu } from '../gpu/device';
+import { GpuError } from '../gpu/errors';
+import { kernelContext } from '../kernels/registry';
+import { summarize } from './dataSource';
+import type { DataSource, FromWorker, RunCommand, ToWorker } from './protocol';
+import { CommandQueue, type Command } from './queue';
+import { RunConfigError } from './runConfig';
+import { gpuSelfTest } from './selftest';
+import { Session } from './session';
+
+export interface OwnerDeps {
+  send(message: FromWorker): void;
+  /** Acquires a GPU device, reporting later problems (errors, loss) to `onProblem`. */
+  acquire(onProblem: (problem: GpuError) => void): Promise<Gpu>;
+}
+
+const NO_GPU = 'No GPU device is available: reconnect the GPU (the button above), then the run is built.';
+
+export class RunOwner {
+  private readonly queue = new CommandQueue();
+  private gpu: Gpu | null = null;
+  private session: Session | null = null;
+  private dataset: Dataset | null = null;
+  /** The newest load the page asked for: older ones that finish later are dropped. */
+  private latestRequest = -1;
+  /** What a lost device leaves behind, restored by the next 'init' (the Reconnect button). */
+  private saved: ReturnType<Session['exportState']> | null = null;
+  private stopped = false;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly deps: OwnerDeps) {
+    this.done = this.pump();
+  }
+
+  /** Queues a command from the page. */
+  post(message: ToWorker): void {
+    if (message.type === 'load-data') this.latestRequest = Math.max(this.latestRequest, message.request);
+    this.queue.push(message);
+  }
+
+  /** Resolves when the queue is empty and the run is not playing (tests wait on this). */
+  async settled(): Promise<void> {
+    while (this.queue.length > 0 || this.busy || this.session?.isRunning) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Stops the queue and destroys the run once its GPU work is done. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.queue.push({ type: 'pause' });
+    await this.done;
+    await this.session?.retire();
+  }
+
+  private busy = false;
+
+  private async pump(): Promise<void> {
+    while (!this.stopped) {
+      const command = this.queue.shift();
+      if (command) {
+        this.busy = true;
+        const before = this.session;
+        try {
+          await this.execute(command);
+        } catch (error) {
+          // A command cut short by a lost device says nothing more: the loss is reported once.
+          if (!before || this.session === before) this.reportProblem(error);
+        } finally {
+          this.busy = false;
+        }
+        continue;
+      }
+      const session = this.session;
+      if (session?.isRunning) {
+        let wait = 0;
+        this.busy = true;
+        try {
+          wait = await session.tick();
+        } catch (error) {
+          if (this.session === session) {
+            session.halt();
+            this.deps.send({ type: 'running', running: false });
+            this.reportProblem(error);
+          }
+        } finally {
+          this.busy = false;
+        }
+        // Yield to the worker's message events even at full speed, so commands get in.
+        await this.queue.waitForCommand(wait);
+        continue;
+      }
+      await this.queue.waitForCommand();
+    }
+  }
+
+  private async execute(command: Command): Promise<void> {
+    switch (command.type) {
+      case 'init':
+        return this.init();
+      case 'load-data':
+        return this.startLoad(command.source, command.request);
+      case 'dataset-ready':
+        return command.apply();
+      case 'debug-lose-device':
+        // For tests and the curious: what happens when the driver takes the device away.
+        await this.session?.snapshot();
+        this.gpu?.device.destroy();
+        return;
+    }
+    const session = this.session;
+    if (command.type === 'configure') {
+      if (!session) {
+        this.deps.send({ type: 'config-error', generation: command.generation, live: null, message: NO_GPU, setting: null });
+        return;
+      }
+      try {
+        await session.configure(command.run, { generation: command.generation });
+      } catch (error) {
+        this.deps.send({
+          type: 'config-error',
+          generation: command.generation,
+          live: session.generation,
+          message: (error as Error)?.message ?? String(error),
+          setting: error instanceof RunConfigError ? error.setting : null,
+        });
+      }
+      return;
+    }
+    if (!session) {
+      if ('generation' in command) this.refuse(command, command.generation, NO_GPU);
+      return;
+    }
+    switch (command.type) {
+      case 'play':
+        session.play();
+        return;
+      case 'pause':
+        return session.pause();
+      case 'set-speed':
+        session.setSpeed(command.speed);
+        return;
+      case 'probe':
+        return session.setProbe(command.sample, command.layer);
+      case 'bptt-stop':
+        session.stopWalk();
+        return;
+    }
+    // A command about another run than the one in place was sent before the page moved on.
+    if (command.generation !== session.generation) {
+      this.refuse(command, command.generation, 'The run changed before this was done: try again.');
+      return;
+    }
+    try {
+      await this.runCommand(session, command);
+    } catch (error) {
+      if (error instanceof GpuError) throw error;
+      this.refuse(command, command.generation, (error as Error)?.message ?? String(error));
+    }
+  }
+
+  private async runCommand(session: Session, command: RunCommand): Promise<void> {
+    switch (command.type) {
+      case 'step':
+        return session.stepOnce();
+      case 'reset':
+        return session.reset();
+      case 'bptt-step':
+        return session.bpttStep(command.sample);
+      case 'forecast':
+        return session.forecast(command.modelId, command.horizon);
+      case 'decode':
+        return session.decode();
+      case 'load-weights':
+        return session.loadWeights(command.modelId, command.file, command.text);
+      case 'export-weights': {
+        const { text, step } = await session.exportWeights(command.modelId, command.name);
+        session.reply({ type: 'weights', modelId: command.modelId, step, text });
+        return;
+      }
+      case 'sample-text':
+        session.reply({ type: 'text-sample', modelId: command.modelId, text: await session.sampleText(command.modelId, command.prompt, command.length, command.temperature) });
+        return;
+    }
+  }
+
+  /** A request that was not carried out: what was asked and why, for the page's alert. */
+  private refuse(command: Command, generation: number, message: string): void {
+    const action = command.type === 'load-weights' ? `load ${command.file}` : (ACTION_NAMES[command.type] ?? command.type);
+    this.deps.send({ type: 'action-error', generation, action, message });
+  }
+
+  private async init(): Promise<void> {
+    if (this.gpu && this.session) {
+      this.deps.send({ type: 'gpu-ready', info: this.gpu.info, selfTest: await gpuSelfTest(this.session.ctx) });
+      return;
+    }
+    let gpu: Gpu;
+    const held: { gpu: Gpu | null } = { gpu: null };
+    try {
+      gpu = await this.deps.acquire((problem) => (problem.kind === 'device-lost' ? this.deviceLost(held.gpu, problem) : this.reportProblem(problem)));
+      held.gpu = gpu;
+    } catch (error) {
+      this.reportProblem(error);
+      return;
+    }
+    const ctx = kernelContext(gpu.device);
+    const session = new Session(ctx, (m) => this.deps.send(m));
+    this.gpu = gpu;
+    this.session = session;
+    if (this.dataset) session.setDataset(this.dataset);
+    this.deps.send({ type: 'gpu-ready', info: gpu.info, selfTest: await gpuSelfTest(ctx) });
+    if (this.saved) {
+      // Reconnected after a lost device: the same data, run and last parameters carry on.
+      const state = this.saved;
+      this.saved = null;
+      try {
+        await session.restore(state);
+      } finally {
+        if (state.dataset) this.deps.send({ type: 'data-loaded', request: this.latestRequest, restored: true, summary: summarize(state.dataset, 'Restored after the GPU device was lost.') });
+      }
+    }
+  }
+
+  /**
+   * The device went away (driver reset, sleep, debug button). Whatever command is running fails
+   * on its own; the run's state is kept now, while it is still at hand, and the session dropped.
+   */
+  private deviceLost(gpu: Gpu | null, problem: GpuError): void {
+    if (gpu === null || this.gpu !== gpu) {
+      // A device lost before it was in use, or one already replaced: only say so.
+      if (gpu === null) this.reportProblem(problem);
+      return;
+    }
+    const session = this.session;
+    if (session) {
+      const wasRunning = session.isRunning;
+      session.halt();
+      this.saved = session.exportState();
+      if (wasRunning) this.deps.send({ type: 'running', running: false });
+    }
+    this.session = null;
+    this.gpu = null;
+    this.reportProblem(problem);
+  }
+
+  /** Parses or generates a dataset beside the queue; the result comes back through it. */
+  private startLoad(source: DataSource, request: number): void {
+    const progress = (fraction: number, rows: number) => {
+      if (request === this.latestRequest) this.deps.send({ type: 'data-progress', request, fraction, rows });
+    };
+    loadDataset(source, progress).then(
+      ({ dataset, description, warnings }) =>
+        this.queue.push({
+          type: 'dataset-ready',
+          request,
+          apply: () => {
+            if (request !== this.latestRequest) return;
+            this.dataset = dataset;
+            this.session?.setDataset(dataset);
+            this.deps.send({ type: 'data-loaded', request, restored: false, summary: summarize(dataset, description, warnings) });
+          },
+        }),
+      (error: unknown) =>
+        this.queue.push({
+          type: 'dataset-ready',
+          request,
+          apply: () => {
+            // The dataset already loaded, and any training, stay as they were.
+            if (request !== this.latestRequest) return;
+            const message = isDataError(error) || error instanceof Error ? error.message : String(error);
+            this.deps.send({ type: 'data-error', request, message, detail: isDataError(error) ? '' : String((error as Error)?.stack ?? '') });
+          },
+        }),
+    );
+  }
+
+  private reportProblem(error: unknown): void {
+    if (error instanceof GpuError) this.deps.send({ type: 'gpu-problem', kind: error.kind, message: error.message, detail: error.detail });
+    else this.deps.send({ type: 'gpu-problem', kind: 'internal', message: String((error as Error)?.message ?? error), detail: String((error as Error)?.stack ?? '') });
+  }
+}
+
+/** How the page's alert names a refused request: "Could not …". */
+const ACTION_NAMES: Record<string, string> = {
+  step: 'take a step',
+  reset: 'reset the run',
+  'bptt-step': 'step through BPTT',
+  forecast: 'forecast',
+  decode: 'decode',
+  'export-weights': 'download the weights',
+  'sample-text': 'sample text',
+};
+
+async function loadDataset(source: DataSource, progress: (fraction: number, rows: number) => void): Promise<{ dataset: Dataset; description: string; warnings: DataWarning[] }> {
+  if (source.kind === 'builtin') {
+    const info = builtinInfo(source.id);
+    return { dataset: await makeBuiltin(source.id as BuiltinId, source.params, source.seed), description: info.blurb, warnings: [] };
+  }
+  const result = await parseFile(source.name, source.bytes, {}, (p) => progress(p.fraction, p.rows));
+  return { dataset: result.dataset, warnings: result.warnings, description: `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).` };
+}

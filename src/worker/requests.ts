@@ -1,0 +1,102 @@
+// Requests on a built run that answer with something to show or save: a forecast past the data,
+// free-running decoding, sampled text, a weights file. Each may be refused (an Error whose message
+// says why); the run is then as it was. The session runs them from the owner's queue.
+
+import { decodeScores } from '../train/decodeScores';
+import { decodeFreeRunning, forecast, sampleText } from '../train/sampling';
+import { parseWeights, weightsJson } from '../train/weights';
+import type { ModelRun, Session } from './session';
+
+/** Sequences of the validation batch whose decodings the page shows. */
+const DECODE_SHOWN = 6;
+
+export class RunRequests {
+  constructor(private readonly session: Session) {}
+
+  private model(modelId: string, fallback: boolean): ModelRun | undefined {
+    const models = this.session.modelRuns;
+    return models.find((x) => x.slot.id === modelId) ?? (fallback ? models[0] : undefined);
+  }
+
+  async sampleText(modelId: string, prompt: string, length: number, temperature: number): Promise<string> {
+    const m = this.model(modelId, true);
+    const vocab = this.session.batchSource?.vocab;
+    if (!m || !vocab) throw new Error('Sampling text needs a model trained on a character-level dataset.');
+    return sampleText(this.session.ctx, m.trainer, vocab, { prompt, length, temperature, seed: m.trainer.optimizer.stepCount + 1 });
+  }
+
+  /** Runs a model over the first validation window and on past its end, in the data's units. */
+  async forecast(modelId: string, horizon: number): Promise<void> {
+    const session = this.session;
+    await session.pause();
+    const m = this.model(modelId, true);
+    const source = session.batchSource;
+    const run = session.runConfig;
+    if (!m || !source || !run) throw new Error('Configure a run before forecasting.');
+    if (!source.forecastable) throw new Error('A forecast feeds predictions back as inputs: choose the same columns as inputs and targets.');
+    const val = source.validation(run.training.batch) ?? source.train(run.training.batch, session.random);
+    const T = source.seqLen;
+    const I = source.inputSize;
+    const context = val.x.slice(0, T * I);
+    const out = await forecast(session.ctx, m.trainer, context, Math.max(1, Math.min(horizon, 10 * T)));
+    const first = (a: Float32Array, width: number) => Float32Array.from({ length: a.length / width }, (_, t) => a[t * width]);
+    session.reply({
+      type: 'forecast',
+      modelId: m.slot.id,
+      column: source.targetNames[0],
+      context: source.denormalize(0, first(context, I)),
+      fit: source.denormalize(0, first(out.fit, I)),
+      forecast: source.denormalize(0, first(out.forecast, I)),
+    });
+  }
+
+  /** A model's weights file (src/train/weights.ts), read from the GPU as they are now. */
+  async exportWeights(modelId: string, name: string): Promise<{ text: string; step: number }> {
+    const m = this.model(modelId, false);
+    if (!m) throw new Error('No such model in this run: configure it before downloading its weights.');
+    const values = await m.trainer.readParams();
+    const step = m.trainer.optimizer.stepCount;
+    return { text: weightsJson({ name, step }, m.trainer.cfg, m.trainer.layout, values), step };
+  }
+
+  /** A weights file's values for one model, or an Error naming the file and what does not fit. */
+  parseWeightsFor(modelId: string, file: string, text: string): Record<string, Float32Array> {
+    const m = this.model(modelId, false);
+    if (!m || !this.session.runConfig) throw new Error('No such model in this run: configure it before loading weights into it.');
+    return parseWeights(text, file, m.trainer.layout, m.trainer.cfg.model);
+  }
+
+  /** Decodes the validation batch of a sequence-to-sequence task with and without teacher forcing, every model. */
+  async decode(): Promise<void> {
+    const session = this.session;
+    await session.pause();
+    const source = session.batchSource;
+    const run = session.runConfig;
+    if (!source || !run || session.modelRuns.length === 0) throw new Error('Configure a run before decoding.');
+    if (!source.seq2seq) throw new Error("Decoding on the model's own outputs needs a sequence-to-sequence task (reverse or sort digits).");
+    const B = run.training.batch;
+    const batch = source.validation(B) ?? source.train(B, session.random);
+    const { sourceLength: S, targetLength: U } = source.seq2seq;
+    const T = S + U;
+    const target = Int32Array.from({ length: B * U }, (_, i) => batch.y[Math.floor(i / U) * T + S + (i % U)]);
+    const shown = Math.min(B, DECODE_SHOWN);
+    for (const m of session.modelRuns) {
+      if (m.halted) continue;
+      const d = await decodeFreeRunning(m.trainer, batch.x, S);
+      // Leave the model's input, outputs and targets as one teacher-forced pass over this batch,
+      // so that a probe read while paused pairs predictions with their own targets.
+      await m.trainer.evaluate(batch.x, batch.y);
+      session.reply({
+        type: 'decode',
+        modelId: m.slot.id,
+        step: m.trainer.optimizer.stepCount,
+        samples: shown,
+        targetLength: U,
+        target: target.slice(0, shown * U),
+        forced: d.forced.slice(0, shown * U),
+        free: d.free.slice(0, shown * U),
+        scores: decodeScores(target, d, U),
+      });
+    }
+  }
+}

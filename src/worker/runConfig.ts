@@ -1,0 +1,84 @@
+// From the page's run configuration to what the trainer builds: each slot's model, the training
+// settings, the truncated-BPTT chunk. A combination that cannot train is refused here, before
+// anything on the GPU changes, with the setting to change named (RunConfigError.setting).
+
+import type { ModelConfig } from '../models';
+import { defaultOptimizer } from '../train/optimizers';
+import type { TrainerConfig } from '../train/trainer';
+import type { ModelSlot, RunConfig, SettingRef } from './protocol';
+import type { BatchSource } from './source';
+
+export class RunConfigError extends Error {
+  constructor(
+    message: string,
+    readonly setting: SettingRef | null,
+  ) {
+    super(message);
+    this.name = 'RunConfigError';
+  }
+}
+
+/** The comparison slots in order; a slot's seed follows its id, so removing one leaves the others' runs as they were. */
+const SLOT_ORDER = ['a', 'b', 'c'];
+
+export function slotSeed(run: RunConfig, slot: ModelSlot, index: number): number {
+  const k = SLOT_ORDER.indexOf(slot.id);
+  return run.seed + (k >= 0 ? k : index);
+}
+
+/**
+ * The model a slot trains. On a sequence-to-sequence task the recurrent kinds become an
+ * encoder-decoder; Mamba reads the same window as one sequence (the source, then the shifted
+ * target: a decoder-only model, causal, so each output sees the source and the targets before it).
+ */
+export function modelConfig(slot: ModelSlot, inputSize: number, source?: Pick<BatchSource, 'seq2seq'>): ModelConfig {
+  if (slot.kind === 'mamba') {
+    return { kind: 'mamba', inputSize, dModel: slot.hidden, dState: slot.dState, dConv: 4, expand: slot.expand, numLayers: slot.layers };
+  }
+  if (source?.seq2seq) {
+    return { kind: 'seq2seq', cell: slot.kind, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: source.seq2seq.sourceLength };
+  }
+  return {
+    kind: 'recurrent',
+    cell: slot.kind,
+    inputSize,
+    hiddenSize: slot.hidden,
+    numLayers: slot.layers,
+    bidirectional: slot.bidirectional,
+    initialState: slot.initialState,
+  };
+}
+
+/** The truncated-BPTT chunk: `tbptt` steps when it is shorter than the window, else the window. */
+export function chunkLength(tbptt: number, T: number): number {
+  return tbptt > 0 && tbptt < T ? tbptt : T;
+}
+
+export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSource, seed: number): TrainerConfig {
+  const { training } = run;
+  const T = source.seqLen;
+  const k = chunkLength(training.tbptt, T);
+  const model = (field: keyof ModelSlot): SettingRef => ({ scope: 'model', modelId: slot.id, field });
+  const tbptt: SettingRef = { scope: 'training', field: 'tbptt' };
+  if (source.seq2seq && slot.kind !== 'mamba') {
+    if (slot.bidirectional) throw new RunConfigError("An encoder-decoder's encoder reads the source one way here: the decoder starts from the encoder's final state. Untick Bidirectional.", model('bidirectional'));
+    if (k < T) throw new RunConfigError('An encoder-decoder reads the whole source before the decoder starts: truncated BPTT does not apply. Set the BPTT length to 0.', tbptt);
+  }
+  if (slot.kind === 'mamba' && k < T) throw new RunConfigError('Mamba carries no state from one window to the next: truncated BPTT does not apply. Set the BPTT length to the window length (or 0).', tbptt);
+  if (source.task === 'many-to-one' && k < T) throw new RunConfigError('Truncated BPTT needs a target at every step: it does not apply to many-to-one tasks. Set the BPTT length to 0.', tbptt);
+  if (slot.bidirectional && k < T) throw new RunConfigError('A bidirectional model reads the whole window: truncated BPTT does not apply. Untick Bidirectional or set the BPTT length to 0.', model('bidirectional'));
+  if (slot.initialState === 'learned' && k < T) throw new RunConfigError('With truncated BPTT each chunk starts from the state carried over, so a learned initial state does not apply: choose zeros.', model('initialState'));
+  return {
+    model: modelConfig(slot, source.inputSize, source),
+    inputSize: source.inputSize,
+    outputSize: source.outputSize,
+    task: source.task,
+    loss: source.loss,
+    batch: training.batch,
+    seqLen: k,
+    optimizer: { ...defaultOptimizer(training.optimizer), lr: training.lr },
+    clipNorm: training.clip,
+    carryState: k < T,
+    seed,
+  };
+}
