@@ -5,7 +5,8 @@
 //   lstm_small.json: params.weight_ih_l0: 79 values for shape [20,4] (80)
 // Pure functions (no file system): the caller reads the text and passes the file's name.
 
-import { parameterShapes, type CellKind, type RecurrentConfig } from './recurrent';
+import { recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
+import type { CellKind, RecurrentConfig } from './recurrent';
 
 export interface FixtureTensor {
   shape: number[];

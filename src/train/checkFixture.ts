@@ -13,7 +13,7 @@ import { selectiveScanOps } from '../kernels/scan';
 import type { RecurrentSchedule } from '../kernels/recurrent';
 import { relErr } from '../reference/compare';
 import { configInt, FixtureError, recurrentSetup, trainSetup, type Fixture, type FixtureTensor, type TensorMap } from '../reference/fixtures';
-import { mambaDims, mambaParameterShapes, type MambaConfig } from '../reference/mamba';
+import { mambaDims, mambaParameterShapes, type MambaConfig } from '../models/mambaParams';
 import type { ModelConfig } from '../models';
 import { defaultOptimizer } from './optimizers';
 import { Tape } from './tape';
