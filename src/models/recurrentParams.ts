@@ -10,7 +10,8 @@
 
 import { Random } from '../data/random';
 
-export type CellKind = 'rnn_tanh' | 'lstm' | 'gru';
+export const CELL_KINDS = ['rnn_tanh', 'lstm', 'gru'] as const;
+export type CellKind = (typeof CELL_KINDS)[number];
 
 export const GATE_COUNT: Record<CellKind, number> = { rnn_tanh: 1, lstm: 4, gru: 3 };
 
@@ -70,4 +71,10 @@ export function initRecurrentParameters(config: RecurrentShapeConfig, rng: Rando
 /** The same draws, as the float32 values the GPU trains. */
 export function initRecurrent(config: RecurrentShapeConfig, rng: Random): Record<string, Float32Array> {
   return Object.fromEntries(Object.entries(initRecurrentParameters(config, rng)).map(([name, v]) => [name, Float32Array.from(v)]));
+}
+
+/** The cell in words, as a weights file's description says it; anything else as it is, or '?'. */
+export function describeCell(cell: unknown): string {
+  const words: Record<string, string> = { rnn_tanh: 'tanh RNN', lstm: 'LSTM', gru: 'GRU' };
+  return typeof cell === 'string' ? (words[cell] ?? cell) : '?';
 }

@@ -7,6 +7,7 @@ import type { Dataset } from '../data';
 import { Random } from '../data/random';
 import type { KernelContext } from '../kernels/registry';
 import type { ModelConfig } from '../models';
+import { slotModelConfig } from '../models/registry';
 import { defaultOptimizer } from '../train/optimizers';
 import { probeTrainer } from '../train/probes';
 import { decodeFreeRunning, forecast, sampleText, type Decoded } from '../train/sampling';
@@ -459,21 +460,7 @@ export function decodeScores(target: Int32Array, d: Decoded, U: number): DecodeS
  * target: a decoder-only model, causal, so each output sees the source and the targets before it).
  */
 export function modelConfig(slot: ModelSlot, inputSize: number, source?: Pick<BatchSource, 'seq2seq'>): ModelConfig {
-  if (slot.kind === 'mamba') {
-    return { kind: 'mamba', inputSize, dModel: slot.hidden, dState: slot.dState, dConv: 4, expand: slot.expand, numLayers: slot.layers };
-  }
-  if (source?.seq2seq) {
-    return { kind: 'seq2seq', cell: slot.kind, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: source.seq2seq.sourceLength };
-  }
-  return {
-    kind: 'recurrent',
-    cell: slot.kind,
-    inputSize,
-    hiddenSize: slot.hidden,
-    numLayers: slot.layers,
-    bidirectional: slot.bidirectional,
-    initialState: slot.initialState,
-  };
+  return slotModelConfig(slot, inputSize, source);
 }
 
 /** The truncated-BPTT chunk: `tbptt` steps when it is shorter than the window, else the window. */
