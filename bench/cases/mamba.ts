@@ -22,7 +22,8 @@ import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../../src
 import { Random } from '../../src/data/random';
 import { mambaModelParameterShapes, initMambaModel, MambaStream, type MambaModelConfig } from '../../src/models/mamba';
 import { relErr } from '../../src/reference/compare';
-import { mambaForward, MAMBA_PARAM_NAMES, type MambaParams } from '../../src/reference/mamba';
+import { MAMBA_PARAM_NAMES, type MambaParams } from '../../src/models/mambaParams';
+import { mambaForward } from '../../src/reference/mamba';
 import type { BenchCase, BenchEnv, PreparedCase } from '../suite';
 import { countLabel, readSlice, uniformF32 } from './data';
 

@@ -5,9 +5,9 @@ import { makeOp, packUniform, type StepOp, type UniformField } from '../gpu/disp
 import type { Tensor } from '../gpu/tensor';
 import { KERNELS, type KernelContext } from './registry';
 
-import type { CellKind } from '../reference/recurrent';
+import type { CellKind } from '../models/recurrentParams';
 
-export { GATE_COUNT, type CellKind } from '../reference/recurrent';
+export { GATE_COUNT, type CellKind } from '../models/recurrentParams';
 
 export const CELL_CODE: Record<CellKind, number> = { rnn_tanh: 0, lstm: 1, gru: 2 };
 

@@ -15,7 +15,8 @@ import mambaWgsl from '../../shaders/mamba.wgsl?raw';
 import type { KernelSource } from '../gpu/pipelines';
 import { PipelineCache } from '../gpu/pipelines';
 
-function withMath(name: string, code: string): KernelSource {
+/** A kernel family's source with the shared math prepended (a model family's own kernels may build theirs with it). */
+export function withMath(name: string, code: string): KernelSource {
   return { name, code: `${mathWgsl}\n${code}` };
 }
 

@@ -1,17 +1,17 @@
 // The models the trainer can build, behind one small interface: parameter shapes, initial values,
-// and a builder that records forward and backward ops on the tape.
+// and a builder that records forward and backward ops on the tape. Each family's engine provides
+// them (src/models/registry.ts).
 
 import type { Random } from '../data/random';
 import type { Tensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
-import { initMambaModel, MambaEncoder, mambaModelParameterShapes, type MambaModelConfig } from './mamba';
-import { RecurrentStack, initRecurrent, recurrentParameterShapes, type ProbeViews, type RecurrentConfig, type RecurrentIO, type StepThrough } from './recurrent';
-import { initSeq2Seq, seq2seqParameterShapes, Seq2SeqModel, type Seq2SeqConfig } from './seq2seq';
+import type { MambaModelConfig } from './mambaParams';
+import type { ProbeViews, RecurrentIO, StepThrough } from './recurrent';
+import { engineOf, type ModelConfig } from './registry';
+import type { Seq2SeqConfig } from './families/seq2seq';
 
-export type { MambaModelConfig, ProbeViews, Seq2SeqConfig, StepThrough };
-
-export type ModelConfig = ({ kind: 'recurrent' } & RecurrentConfig) | ({ kind: 'mamba' } & MambaModelConfig) | ({ kind: 'seq2seq' } & Seq2SeqConfig);
+export type { MambaModelConfig, ModelConfig, ProbeViews, Seq2SeqConfig, StepThrough };
 
 export interface Encoder {
   /** (T, B, outputSize) features for the head; `dOut` receives their gradient. */
@@ -37,30 +37,13 @@ export interface ModelSpec {
   build(ctx: KernelContext, T: number, B: number, io: RecurrentIO, tape: Tape): Promise<Encoder>;
 }
 
+/** The model a configuration describes, from its family's engine (src/models/registry.ts). */
 export function modelSpec(cfg: ModelConfig): ModelSpec {
-  switch (cfg.kind) {
-    case 'recurrent':
-      return {
-        parameterShapes: () => recurrentParameterShapes(cfg),
-        init: (rng) => initRecurrent(cfg, rng),
-        stateShape: () => ({ rows: cfg.numLayers * (cfg.bidirectional ? 2 : 1), hidden: cfg.hiddenSize, cell: cfg.cell === 'lstm' }),
-        build: (ctx, T, B, io, tape) => RecurrentStack.build(ctx, cfg, T, B, io, tape),
-      };
-    case 'mamba':
-      return {
-        parameterShapes: () => mambaModelParameterShapes(cfg),
-        init: (rng) => initMambaModel(cfg, rng),
-        // No carried state: every window starts from h = 0 (truncated BPTT does not apply).
-        stateShape: () => null,
-        build: (ctx, T, B, io, tape) => MambaEncoder.build(ctx, cfg, T, B, io, tape),
-      };
-    case 'seq2seq':
-      return {
-        parameterShapes: () => seq2seqParameterShapes(cfg),
-        init: (rng) => initSeq2Seq(cfg, rng),
-        // Each window is one source and its target: no state carries over between windows.
-        stateShape: () => null,
-        build: (ctx, T, B, io, tape) => Seq2SeqModel.build(ctx, cfg, T, B, io, tape),
-      };
-  }
+  const engine = engineOf(cfg);
+  return {
+    parameterShapes: () => engine.parameterShapes(cfg),
+    init: (rng) => engine.init(cfg, rng),
+    stateShape: () => engine.stateShape(cfg),
+    build: (ctx, T, B, io, tape) => engine.build(ctx, cfg, T, B, io, tape),
+  };
 }

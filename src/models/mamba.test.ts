@@ -14,17 +14,8 @@ import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../gpu/te
 import { kernelContext, type KernelContext } from '../kernels/registry';
 import type { ScanOptions } from '../kernels/scan';
 import { relErr } from '../reference/compare';
-import {
-  initMambaParams,
-  mambaBackward,
-  mambaDims,
-  mambaForward,
-  mambaParameterShapes,
-  rmsNorm,
-  rmsNormBackward,
-  type MambaConfig,
-  type MambaParams,
-} from '../reference/mamba';
+import { initMambaParams, mambaDims, mambaParameterShapes, type MambaConfig, type MambaParams } from './mambaParams';
+import { mambaBackward, mambaForward, rmsNorm, rmsNormBackward } from '../reference/mamba';
 import { defaultOptimizer } from '../train/optimizers';
 import { Tape } from '../train/tape';
 import { Trainer, type StepStats } from '../train/trainer';

@@ -34,7 +34,6 @@
 //                   `norm_f.weight`. Norm weights start at 1 and each out_proj is scaled by 1/√N,
 //                   as mamba_ssm's _init_weights rescales prenorm residuals.
 
-import type { Random } from '../data/random';
 import { clearOp, copyOp, type StepOp } from '../gpu/dispatch';
 import { createTensor, F32, type Slab, type Tensor } from '../gpu/tensor';
 import { activationGradOp, activationOp } from '../kernels/activations';
@@ -45,58 +44,12 @@ import { rmsNormBackwardOps, rmsNormForwardOp } from '../kernels/norm';
 import { segmentReduceOp } from '../kernels/reduce';
 import type { KernelContext } from '../kernels/registry';
 import { describeScanPlan, selectiveScanOps, type ScanOps, type ScanOptions, type StridedLayout } from '../kernels/scan';
-import { initMambaParams, mambaDims, mambaParameterShapes, type MambaDims } from '../reference/mamba';
+import { mambaBlockPrefix, mambaDims, type MambaDims, type MambaModelConfig } from './mambaParams';
 import { Tape } from '../train/tape';
 import type { ProbeViews } from './recurrent';
 
-export interface MambaModelConfig {
-  inputSize: number;
-  dModel: number;
-  dState: number;
-  dConv: number;
-  expand: number;
-  numLayers: number;
-  /** Defaults to ceil(dModel / 16). */
-  dtRank?: number;
-}
-
-/** Prefix of block k's parameters (see the header). */
-export function mambaBlockPrefix(cfg: MambaModelConfig, k: number): string {
-  return cfg.numLayers === 1 ? 'mamba.' : `layers.${k}.mixer.`;
-}
-
-export function mambaModelParameterShapes(cfg: MambaModelConfig): Array<[string, number[]]> {
-  if (!Number.isInteger(cfg.numLayers) || cfg.numLayers < 1) throw new Error(`Mamba: numLayers must be a positive integer, got ${cfg.numLayers}`);
-  const M = cfg.dModel;
-  const out: Array<[string, number[]]> = [
-    ['embed.weight', [M, cfg.inputSize]],
-    ['embed.bias', [M]],
-  ];
-  for (let k = 0; k < cfg.numLayers; k++) {
-    for (const [name, shape] of mambaParameterShapes(cfg)) out.push([`${mambaBlockPrefix(cfg, k)}${name}`, shape]);
-    if (cfg.numLayers > 1) out.push([`layers.${k}.norm.weight`, [M]]);
-  }
-  if (cfg.numLayers > 1) out.push(['norm_f.weight', [M]]);
-  return out;
-}
-
-/** nn.Linear's U(±1/√I) for the embedding, then initMambaParams per block, in order, from one generator. */
-export function initMambaModel(cfg: MambaModelConfig, rng: Random): Record<string, Float32Array> {
-  const bound = 1 / Math.sqrt(cfg.inputSize);
-  const out: Record<string, Float32Array> = {
-    'embed.weight': Float32Array.from(rng.uniformArray(cfg.dModel * cfg.inputSize, -bound, bound)),
-    'embed.bias': Float32Array.from(rng.uniformArray(cfg.dModel, -bound, bound)),
-  };
-  const stacked = cfg.numLayers > 1;
-  for (let k = 0; k < cfg.numLayers; k++) {
-    const p = initMambaParams(cfg, rng);
-    if (stacked) p['out_proj.weight'] = p['out_proj.weight'].map((v) => v / Math.sqrt(cfg.numLayers));
-    for (const [name, v] of Object.entries(p)) out[`${mambaBlockPrefix(cfg, k)}${name}`] = Float32Array.from(v);
-    if (stacked) out[`layers.${k}.norm.weight`] = new Float32Array(cfg.dModel).fill(1);
-  }
-  if (stacked) out['norm_f.weight'] = new Float32Array(cfg.dModel).fill(1);
-  return out;
-}
+// Sizes, parameter names, shapes and initialisation: ./mambaParams.ts.
+export { initMambaModel, mambaBlockPrefix, mambaModelParameterShapes, type MambaModelConfig } from './mambaParams';
 
 // ---------------------------------------------------------------- one block
 

@@ -16,15 +16,14 @@ import { biasAddOp, biasGradOp, matmulOp } from '../kernels/linear';
 import { broadcastRowsOp, transposeOp } from '../kernels/layout';
 import { segmentReduceOp } from '../kernels/reduce';
 import { carryCellOffset, chooseSchedule, GATE_COUNT, recurrentBackwardOp, recurrentForwardOp, type CellKind, type RecurrentPass, type RecurrentSchedule } from '../kernels/recurrent';
-import type { Random } from '../data/random';
-import { initParameters, parameterShapes, suffix, type RecurrentConfig as ReferenceConfig } from '../reference/recurrent';
+import { suffix, type RecurrentShapeConfig } from './recurrentParams';
 import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
 
 export type { CellKind };
 
 /** The float64 reference's configuration, with the initial state always stated. */
-export interface RecurrentConfig extends ReferenceConfig {
+export interface RecurrentConfig extends RecurrentShapeConfig {
   /** 'learned': a trainable initial state per layer and direction, shared by the batch. */
   initialState: 'zeros' | 'learned';
   /** The recurrence's GPU schedule; by default chosen from the hidden size and the device (chooseSchedule). */
@@ -37,10 +36,8 @@ export const GATE_NAMES: Record<CellKind, readonly string[]> = {
   gru: ['reset', 'update', 'new'],
 };
 
-/** Parameters in PyTorch's state_dict order (learned initial states last, named h0_l{k}, c0_l{k}): the reference's. */
-export function recurrentParameterShapes(cfg: RecurrentConfig): Array<[string, number[]]> {
-  return parameterShapes(cfg);
-}
+// Parameter names, shapes and initialisation: ./recurrentParams.ts.
+export { initRecurrent, recurrentParameterShapes } from './recurrentParams';
 
 export interface RecurrentIO {
   /** Parameter and gradient slabs, fields named `${prefix}${pytorchName}`. */
@@ -300,12 +297,4 @@ export interface ProbeViews {
    */
   gradNormOps: StepOp[];
   gradNormSumsq: Tensor;
-}
-
-/**
- * PyTorch's initialisation of nn.RNN/LSTM/GRU: every weight and bias U(-1/√H, 1/√H), drawn in
- * state_dict order from the seeded generator. Learned initial states start at zero.
- */
-export function initRecurrent(cfg: RecurrentConfig, rng: Random): Record<string, Float32Array> {
-  return Object.fromEntries(Object.entries(initParameters(cfg, rng)).map(([name, v]) => [name, Float32Array.from(v)]));
 }

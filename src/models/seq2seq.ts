@@ -19,49 +19,12 @@
 import { copyOp, type StepOp } from '../gpu/dispatch';
 import { createTensor, F32, type Tensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
-import type { Random } from '../data/random';
 import type { Tape } from '../train/tape';
-import type { RecurrentSchedule } from '../kernels/recurrent';
-import { initRecurrent, recurrentParameterShapes, RecurrentStack, type CellKind, type ProbeViews, type RecurrentConfig, type RecurrentIO, type StepThrough } from './recurrent';
+import { DECODER_RNN, ENCODER_RNN, seq2seqParts, type Seq2SeqConfig } from './families/seq2seq';
+import { RecurrentStack, type ProbeViews, type RecurrentIO, type StepThrough } from './recurrent';
 
-export interface Seq2SeqConfig {
-  cell: CellKind;
-  /** Width of every x row: source tokens and decoder inputs share it. */
-  inputSize: number;
-  hiddenSize: number;
-  numLayers: number;
-  /** The encoder's initial state; the decoder starts from the encoder's final state. */
-  initialState: 'zeros' | 'learned';
-  /** S: the first S steps of x are the source, the rest the decoder's inputs. */
-  sourceLength: number;
-  /** Both recurrences' GPU schedule; by default chosen from the hidden size and the device (chooseSchedule). */
-  schedule?: RecurrentSchedule;
-}
-
-export const ENCODER_RNN = 'enc.';
-export const DECODER_RNN = 'dec.';
-
-export function seq2seqParts(cfg: Seq2SeqConfig): { encoder: RecurrentConfig; decoder: RecurrentConfig } {
-  const base = { cell: cfg.cell, inputSize: cfg.inputSize, hiddenSize: cfg.hiddenSize, numLayers: cfg.numLayers, bidirectional: false, schedule: cfg.schedule };
-  return { encoder: { ...base, initialState: cfg.initialState }, decoder: { ...base, initialState: 'zeros' } };
-}
-
-export function seq2seqParameterShapes(cfg: Seq2SeqConfig): Array<[string, number[]]> {
-  const { encoder, decoder } = seq2seqParts(cfg);
-  return [
-    ...recurrentParameterShapes(encoder).map(([n, s]): [string, number[]] => [`${ENCODER_RNN}${n}`, s]),
-    ...recurrentParameterShapes(decoder).map(([n, s]): [string, number[]] => [`${DECODER_RNN}${n}`, s]),
-  ];
-}
-
-/** PyTorch's initialisation for each RNN, the encoder's drawn first, from one generator. */
-export function initSeq2Seq(cfg: Seq2SeqConfig, rng: Random): Record<string, Float32Array> {
-  const { encoder, decoder } = seq2seqParts(cfg);
-  const out: Record<string, Float32Array> = {};
-  for (const [k, v] of Object.entries(initRecurrent(encoder, rng))) out[`${ENCODER_RNN}${k}`] = v;
-  for (const [k, v] of Object.entries(initRecurrent(decoder, rng))) out[`${DECODER_RNN}${k}`] = v;
-  return out;
-}
+// Configuration, parameter names and initialisation: ./families/seq2seq.ts.
+export { DECODER_RNN, ENCODER_RNN, initSeq2Seq, seq2seqParameterShapes, seq2seqParts, type Seq2SeqConfig } from './families/seq2seq';
 
 export class Seq2SeqModel {
   private gradNormSumsq: Tensor | null = null;

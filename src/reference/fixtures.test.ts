@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
 import { relErr } from './compare';
 import { FixtureError, parseFixture, recurrentSetup, trainParameterShapes, trainSetup, validateFixture } from './fixtures';
-import { initParameters, parameterShapes, recurrentBackward, recurrentForward, type CellKind, type RecurrentConfig } from './recurrent';
+import { initRecurrentParameters as initParameters, recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
+import { recurrentBackward, recurrentForward, type CellKind, type RecurrentConfig } from './recurrent';
 
 const dir = process.env.TIMESTEP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/torch');
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];

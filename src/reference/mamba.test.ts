@@ -6,13 +6,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
 import { relErr } from './compare';
+import { initMambaParams, MAMBA_PARAM_NAMES, mambaDims, mambaParameterShapes } from '../models/mambaParams';
 import {
-  initMambaParams,
-  MAMBA_PARAM_NAMES,
   mambaBackward,
-  mambaDims,
   mambaForward,
-  mambaParameterShapes,
   selectiveScan,
   selectiveScanBackward,
   type MambaConfig,

@@ -21,7 +21,7 @@
 //   lastState [batch, dInner, dState] h after the last step
 // The block's own tensors are time-major: x, y are [batch, L, dModel].
 
-import type { Random } from '../data/random';
+import { mambaDims, mambaParameterShapes, type MambaConfig, type MambaParams } from '../models/mambaParams';
 import { sigmoid, silu, softplus } from './kernels';
 
 const siluGrad = (x: number): number => sigmoid(x) * (1 + x * (1 - sigmoid(x)));
@@ -158,77 +158,9 @@ export function selectiveScanBackward(s: ScanSizes, x: ScanInputs, dy: ArrayLike
 
 // ---------------------------------------------------------------- the Mamba block
 
-export interface MambaConfig {
-  dModel: number;
-  dState: number;
-  dConv: number;
-  expand: number;
-  /** Defaults to ceil(dModel / 16), as mamba_simple's dt_rank="auto". */
-  dtRank?: number;
-}
-
-export interface MambaDims {
-  dModel: number;
-  dInner: number;
-  dState: number;
-  dConv: number;
-  dtRank: number;
-}
-
-export function mambaDims(cfg: MambaConfig): MambaDims {
-  return { dModel: cfg.dModel, dInner: cfg.expand * cfg.dModel, dState: cfg.dState, dConv: cfg.dConv, dtRank: cfg.dtRank ?? Math.ceil(cfg.dModel / 16) };
-}
-
-export const MAMBA_PARAM_NAMES = ['A_log', 'D', 'in_proj.weight', 'conv1d.weight', 'conv1d.bias', 'x_proj.weight', 'dt_proj.weight', 'dt_proj.bias', 'out_proj.weight'] as const;
-export type MambaParamName = (typeof MAMBA_PARAM_NAMES)[number];
-export type MambaParams = Record<MambaParamName, Float64Array>;
-
-/** Parameter shapes in the order of Mamba's state_dict. */
-export function mambaParameterShapes(cfg: MambaConfig): Array<[MambaParamName, number[]]> {
-  const { dModel, dInner, dState, dConv, dtRank } = mambaDims(cfg);
-  return [
-    ['A_log', [dInner, dState]],
-    ['D', [dInner]],
-    ['in_proj.weight', [2 * dInner, dModel]],
-    ['conv1d.weight', [dInner, 1, dConv]],
-    ['conv1d.bias', [dInner]],
-    ['x_proj.weight', [dtRank + 2 * dState, dInner]],
-    ['dt_proj.weight', [dInner, dtRank]],
-    ['dt_proj.bias', [dInner]],
-    ['out_proj.weight', [dModel, dInner]],
-  ];
-}
-
-/** mamba_simple's initialisation (dt_min 1e-3, dt_max 1e-1, dt_init_floor 1e-4, dt_scale 1), seeded. */
-export function initMambaParams(cfg: MambaConfig, rng: Random): MambaParams {
-  const { dModel, dInner, dState, dConv, dtRank } = mambaDims(cfg);
-  const uniform = (n: number, bound: number): Float64Array => rng.uniformArray(n, -bound, bound);
-  // Constructor order: in_proj, conv1d, x_proj, dt_proj, A_log, D, out_proj.
-  const inProj = uniform(2 * dInner * dModel, 1 / Math.sqrt(dModel)); // nn.Linear: U(±1/sqrt(fan_in))
-  const convWeight = uniform(dInner * dConv, 1 / Math.sqrt(dConv)); //   nn.Conv1d, fan_in = (in/groups)·k = dConv
-  const convBias = uniform(dInner, 1 / Math.sqrt(dConv));
-  const xProj = uniform((dtRank + 2 * dState) * dInner, 1 / Math.sqrt(dInner));
-  const dtWeight = uniform(dInner * dtRank, dtRank ** -0.5);
-  const dtBias = new Float64Array(dInner);
-  for (let d = 0; d < dInner; d++) {
-    // Δ log-uniform in [1e-3, 1e-1], floored, then the inverse of softplus so softplus(bias) = Δ.
-    const dt = Math.max(Math.exp(rng.next() * (Math.log(1e-1) - Math.log(1e-3)) + Math.log(1e-3)), 1e-4);
-    dtBias[d] = dt + Math.log(-Math.expm1(-dt));
-  }
-  const aLog = new Float64Array(dInner * dState);
-  for (let d = 0; d < dInner; d++) for (let n = 0; n < dState; n++) aLog[d * dState + n] = Math.log(n + 1);
-  return {
-    A_log: aLog,
-    D: new Float64Array(dInner).fill(1),
-    'in_proj.weight': inProj,
-    'conv1d.weight': convWeight,
-    'conv1d.bias': convBias,
-    'x_proj.weight': xProj,
-    'dt_proj.weight': dtWeight,
-    'dt_proj.bias': dtBias,
-    'out_proj.weight': uniform(dModel * dInner, 1 / Math.sqrt(dInner)),
-  };
-}
+// Sizes, parameter names, shapes and mamba_simple's initialisation live with the model
+// (src/models/mambaParams.ts).
+export type { MambaConfig, MambaDims, MambaParamName, MambaParams } from '../models/mambaParams';
 
 export interface MambaOutputs {
   y: Float64Array; //         [batch, L, dModel]

@@ -6,14 +6,13 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
 import { relErr } from './compare';
+import { initRecurrentParameters as initParameters, recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
 import { dataOf, parseFixture, recurrentSetup } from './fixtures';
 import {
   gateTraces,
-  initParameters,
   layerBackward,
   layerForward,
   layerParams,
-  parameterShapes,
   recurrentBackward,
   recurrentForward,
   type CellKind,

@@ -19,66 +19,17 @@
 //   Truncated BPTT (truncate: k) cuts ∂L/∂h and ∂L/∂c where the state crosses from time ck-1 to ck
 //   (either direction), as if the sequence were run in chunks of k steps with the state detached.
 
-import { Random } from '../data/random';
+import { GATE_COUNT, recurrentParameterShapes as parameterShapes, suffix, type CellKind, type RecurrentShapeConfig } from '../models/recurrentParams';
 import { sigmoid } from './kernels';
 
-export type CellKind = 'rnn_tanh' | 'lstm' | 'gru';
+// Parameter names, shapes and PyTorch's initialisation live with the model (src/models/recurrentParams.ts).
+export type { CellKind };
+export type RecurrentConfig = RecurrentShapeConfig;
 export type Params = Record<string, Float64Array>;
 
-export const GATE_COUNT: Record<CellKind, number> = { rnn_tanh: 1, lstm: 4, gru: 3 };
 export const GATE_NAMES: Record<CellKind, readonly string[]> = { rnn_tanh: ['h'], lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
 
-export interface RecurrentConfig {
-  cell: CellKind;
-  inputSize: number;
-  hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
-  /** 'learned': trainable initial states h0_l{l}[_reverse] (and c0_…) of shape [H], shared by the batch. */
-  initialState?: 'zeros' | 'learned';
-}
-
-/** `_l{layer}` or `_l{layer}_reverse`, PyTorch's parameter suffix. */
-export function suffix(layer: number, direction: number): string {
-  return `_l${layer}${direction === 1 ? '_reverse' : ''}`;
-}
-
-/** [name, shape] in PyTorch's state_dict order; learned initial states (not in PyTorch) come last. */
-export function parameterShapes(config: RecurrentConfig): Array<[string, number[]]> {
-  const { hiddenSize: H, numLayers: L } = config;
-  const G = GATE_COUNT[config.cell];
-  const D = config.bidirectional ? 2 : 1;
-  const out: Array<[string, number[]]> = [];
-  for (let l = 0; l < L; l++) {
-    const inSize = l === 0 ? config.inputSize : D * H;
-    for (let d = 0; d < D; d++) {
-      const s = suffix(l, d);
-      out.push([`weight_ih${s}`, [G * H, inSize]], [`weight_hh${s}`, [G * H, H]], [`bias_ih${s}`, [G * H]], [`bias_hh${s}`, [G * H]]);
-    }
-  }
-  if (config.initialState === 'learned') {
-    for (let l = 0; l < L; l++) {
-      for (let d = 0; d < D; d++) {
-        out.push([`h0${suffix(l, d)}`, [H]]);
-        if (config.cell === 'lstm') out.push([`c0${suffix(l, d)}`, [H]]);
-      }
-    }
-  }
-  return out;
-}
-
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** PyTorch's reset_parameters: every weight and bias ~ U(-1/√H, 1/√H), drawn in state_dict order; learned states start at 0. */
-export function initParameters(config: RecurrentConfig, rng: Random | number): Params {
-  const random = typeof rng === 'number' ? new Random(rng) : rng;
-  const k = 1 / Math.sqrt(config.hiddenSize);
-  const out: Params = {};
-  for (const [name, shape] of parameterShapes(config)) {
-    out[name] = /^[hc]0_/.test(name) ? new Float64Array(size(shape)) : random.uniformArray(size(shape), -k, k);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // One layer, one direction.

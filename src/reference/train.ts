@@ -10,7 +10,8 @@
 import { Random } from '../data/random';
 import { dataOf, FixtureError, trainSetup, type Fixture } from './fixtures';
 import { adamInit, adamStep, clipFactor, sgdStep, type AdamState, type SgdState } from './kernels';
-import { initParameters, parameterShapes, recurrentBackward, recurrentForward, type Params, type RecurrentConfig } from './recurrent';
+import { initRecurrentParameters as initParameters, recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
+import { recurrentBackward, recurrentForward, type Params, type RecurrentConfig } from './recurrent';
 
 /** One forward pass of an encoder, holding what its backward needs. */
 export interface EncoderPass {

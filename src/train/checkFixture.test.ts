@@ -14,8 +14,10 @@ import { nodeGpu } from '../gpu/node';
 import { kernelContext, type KernelContext } from '../kernels/registry';
 import type { RecurrentSchedule } from '../kernels/recurrent';
 import { parseFixture } from '../reference/fixtures';
-import { initMambaParams, mambaBackward, mambaForward, mambaParameterShapes, selectiveScan, selectiveScanBackward, type MambaConfig } from '../reference/mamba';
-import { initParameters, parameterShapes, recurrentBackward, recurrentForward, type CellKind } from '../reference/recurrent';
+import { initMambaParams, mambaParameterShapes, type MambaConfig } from '../models/mambaParams';
+import { mambaBackward, mambaForward, selectiveScan, selectiveScanBackward } from '../reference/mamba';
+import { initRecurrentParameters as initParameters, recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
+import { recurrentBackward, recurrentForward, type CellKind } from '../reference/recurrent';
 import { checkFixture } from './checkFixture';
 
 const root = resolve(import.meta.dirname, '../..');

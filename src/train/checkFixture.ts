@@ -1,22 +1,15 @@
 // Runs one PyTorch fixture (../shared/fixtures/README.md) through the WGSL kernels and measures
 // it with the README's error and tolerances. Shared by `npm run check:torch` and the tests.
-// Kinds: rnn_tanh, lstm, gru, selective_scan, mamba_block and train_<rnn_tanh|lstm|gru|mamba>.
+// Each family checks its own kinds (src/models/registry.ts); this file holds what they share:
+// the summary, the tolerances and the replay of a train_* run through the Trainer.
 
-import { runOps } from '../gpu/dispatch';
-import { readTensor } from '../gpu/readback';
-import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
-import { batchToTime, timeToBatch } from '../models/layout';
-import { MambaBlock, type MambaModelConfig } from '../models/mamba';
-import { RecurrentStack, recurrentParameterShapes } from '../models/recurrent';
-import { selectiveScanOps } from '../kernels/scan';
 import type { RecurrentSchedule } from '../kernels/recurrent';
 import { relErr } from '../reference/compare';
-import { configInt, FixtureError, recurrentSetup, trainSetup, type Fixture, type FixtureTensor, type TensorMap } from '../reference/fixtures';
-import { mambaDims, mambaParameterShapes, type MambaConfig } from '../reference/mamba';
+import { FixtureError, type Fixture } from '../reference/fixtureFormat';
 import type { ModelConfig } from '../models';
+import { familyOfFixture } from '../models/registry';
 import { defaultOptimizer } from './optimizers';
-import { Tape } from './tape';
 import { Trainer, type StepStats } from './trainer';
 
 export interface Measure {
@@ -33,7 +26,7 @@ export interface CheckResult {
   measures: Measure[];
 }
 
-function summarise(name: string, measures: Measure[]): CheckResult {
+export function summarise(name: string, measures: Measure[]): CheckResult {
   const ratio = (m: Measure) => (Number.isFinite(m.err) ? m.err / m.tol : Infinity);
   const worst = measures.reduce((a, b) => (ratio(b) > ratio(a) ? b : a), measures[0]);
   return { name, pass: measures.every((m) => m.err <= m.tol), worst, measures };
@@ -50,75 +43,13 @@ export interface CheckOptions {
 }
 
 export async function checkFixture(ctx: KernelContext, fx: Fixture, options: CheckOptions = {}): Promise<CheckResult> {
-  if (['rnn_tanh', 'lstm', 'gru'].includes(fx.kind)) return checkRecurrent(ctx, fx, options.schedule);
-  if (/^train_(rnn_tanh|lstm|gru)$/.test(fx.kind)) {
-    const setup = trainSetup(fx);
-    const model: ModelConfig = { kind: 'recurrent', ...setup.config, initialState: 'zeros', schedule: options.schedule };
-    return checkTraining(ctx, fx, model, { ...setup, inputSize: setup.config.inputSize });
-  }
-  if (fx.kind === 'selective_scan') return checkScan(ctx, fx);
-  if (fx.kind === 'mamba_block') return checkMambaBlock(ctx, fx);
-  if (fx.kind === 'train_mamba') return checkTraining(ctx, fx, ...mambaTrainSetup(fx));
-  throw new UnsupportedFixture(`${fx.file}: no GPU implementation checks kind "${fx.kind}" yet`);
-}
-
-async function checkRecurrent(ctx: KernelContext, fx: Fixture, schedule?: RecurrentSchedule): Promise<CheckResult> {
-  const { device } = ctx;
-  const { config, batch: B, steps: T } = recurrentSetup(fx);
-  const cfg = { ...config, initialState: 'zeros' as const, schedule };
-  const D = cfg.bidirectional ? 2 : 1;
-  const L = cfg.numLayers;
-  const H = cfg.hiddenSize;
-  const I = cfg.inputSize;
-  const layout = slabLayout(recurrentParameterShapes(cfg), device.limits.minStorageBufferOffsetAlignment);
-  const params = new Slab(device, 'params', layout);
-  const grads = new Slab(device, 'grads', layout);
-  const need = (group: Record<string, { data: Float64Array }>, key: string, where: string) => {
-    const t = group[key];
-    if (!t) throw new FixtureError(`${fx.file}: ${where}.${key} is missing`);
-    return t.data;
-  };
-  try {
-    writeTensor(device, params.all(), packSlab(layout, Object.fromEntries(layout.fields.map((f) => [f.name, need(fx.params, f.name, 'params')]))));
-    const state = (t: { data: Float64Array } | undefined, label: string) => (t ? createTensor(device, label, [L * D, B, H], t.data) : undefined);
-    const x = createTensor(device, 'x', [T, B, I], batchToTime(need(fx.inputs, 'x', 'inputs'), B, T, I));
-    const dx = createTensor(device, 'dx', [T, B, I]);
-    const tape = new Tape();
-    const stack = await RecurrentStack.build(
-      ctx,
-      cfg,
-      T,
-      B,
-      { params, grads, prefix: '', x, dx, h0: state(fx.inputs.h0, 'h0'), c0: state(fx.inputs.c0, 'c0'), dhN: state(fx.cotangents.h_n, 'dh_n'), dcN: state(fx.cotangents.c_n, 'dc_n') },
-      tape,
-    );
-    const dy = fx.cotangents.y ? batchToTime(fx.cotangents.y.data, B, T, D * H) : new Float32Array(T * B * D * H);
-    writeTensor(device, stack.dOut, dy);
-    await runOps(device, [...tape.forwardOps(), ...tape.backwardOps()]);
-
-    const tol = T >= 200 ? 5e-4 : 1e-4;
-    const measures: Measure[] = [];
-    const measure = (tensor: string, got: ArrayLike<number>, want: { data: Float64Array } | undefined) => {
-      if (want) measures.push({ tensor, err: relErr(got, want.data), tol });
-    };
-    measure('y', timeToBatch(await readTensor(device, stack.out), B, T, D * H), fx.outputs.y);
-    measure('h_n', await readTensor(device, stack.hN), fx.outputs.h_n);
-    if (stack.cN) measure('c_n', await readTensor(device, stack.cN), fx.outputs.c_n);
-    measure('grad x', timeToBatch(await readTensor(device, dx), B, T, I), fx.grads.x);
-    measure('grad h0', await readTensor(device, stack.dh0), fx.grads.h0);
-    if (stack.dc0) measure('grad c0', await readTensor(device, stack.dc0), fx.grads.c0);
-    for (const f of layout.fields) measure(`grad ${f.name}`, await readTensor(device, grads.tensor(f.name)), fx.grads[f.name]);
-    stack.destroy();
-    for (const t of [x, dx]) t.buffer.destroy();
-    return summarise(fx.name, measures);
-  } finally {
-    params.destroy();
-    grads.destroy();
-  }
+  const family = familyOfFixture(fx.kind);
+  if (!family) throw new UnsupportedFixture(`${fx.file}: no GPU implementation checks kind "${fx.kind}" yet`);
+  return family.fixtures.check(ctx, fx, options);
 }
 
 /** Replays a train_* run: same data, clipping to 1.0 and Adam (lr 0.01), step by step. */
-async function checkTraining(ctx: KernelContext, fx: Fixture, model: ModelConfig, setup: TrainShape): Promise<CheckResult> {
+export async function checkTraining(ctx: KernelContext, fx: Fixture, model: ModelConfig, setup: TrainShape): Promise<CheckResult> {
   const y = fx.inputs.y;
   if (!fx.inputs.x || !y) throw new FixtureError(`${fx.file}: inputs.x and inputs.y are needed`);
   // y [B, T, O] is a target at every step; [B, O] one for the last step.
@@ -161,7 +92,7 @@ async function checkTraining(ctx: KernelContext, fx: Fixture, model: ModelConfig
   }
 }
 
-interface TrainShape {
+export interface TrainShape {
   inputSize: number;
   outputSize: number;
   batch: number;
@@ -169,152 +100,3 @@ interface TrainShape {
   updates: number;
 }
 
-// ---------------------------------------------------------------- Mamba
-
-const need = (fx: Fixture, group: TensorMap, where: string, key: string): FixtureTensor => {
-  const t = group[key];
-  if (!t) throw new FixtureError(`${fx.file}: ${where}.${key} is missing`);
-  return t;
-};
-
-/** Sizes of a Mamba block read off its parameters (`prefix` + state_dict names), checked against every shape. */
-function mambaConfigFromParams(fx: Fixture, prefix: string): MambaConfig {
-  const shape = (name: string) => need(fx, fx.params, 'params', `${prefix}${name}`).shape;
-  const [E, N] = shape('A_log');
-  const [twoE, M] = shape('in_proj.weight');
-  const K = shape('conv1d.weight')[2];
-  const R = shape('x_proj.weight')[0] - 2 * N;
-  if (!(E > 0 && N > 0 && M > 0 && K > 0 && R > 0) || twoE !== 2 * E || E % M !== 0) {
-    throw new FixtureError(`${fx.file}: params.${prefix}*: shapes do not make a Mamba block (A_log [${shape('A_log')}], in_proj.weight [${shape('in_proj.weight')}])`);
-  }
-  const cfg: MambaConfig = { dModel: M, dState: N, dConv: K, expand: E / M, dtRank: R };
-  for (const [name, want] of mambaParameterShapes(cfg)) {
-    const got = shape(name);
-    if (got.join(',') !== want.join(',')) throw new FixtureError(`${fx.file}: params.${prefix}${name}: shape [${got}], expected [${want}] for d_model ${M}, d_inner ${E}, d_state ${N}, d_conv ${K}, dt_rank ${R}`);
-  }
-  return cfg;
-}
-
-/** The encoder of a train_mamba fixture: embed → mamba (one block), or layers.{k} (stacked). */
-function mambaTrainSetup(fx: Fixture): [ModelConfig, TrainShape] {
-  const layers = Object.keys(fx.params).filter((k) => /^encoder\.layers\.\d+\.mixer\.A_log$/.test(k)).length;
-  const numLayers = layers > 0 ? layers : 1;
-  const block = mambaConfigFromParams(fx, numLayers === 1 ? 'encoder.mamba.' : 'encoder.layers.0.mixer.');
-  const inputSize = configInt(fx, 'input_size');
-  const hidden = configInt(fx, 'hidden_size', block.dModel);
-  if (hidden !== block.dModel) throw new FixtureError(`${fx.file}: config.hidden_size ${hidden}, the Mamba block's d_model is ${block.dModel}`);
-  const model: MambaModelConfig = { inputSize, numLayers, ...block, dtRank: mambaDims(block).dtRank };
-  const shape: TrainShape = {
-    inputSize,
-    outputSize: configInt(fx, 'output_size'),
-    batch: configInt(fx, 'batch'),
-    steps: configInt(fx, 'seq_len'),
-    updates: configInt(fx, 'steps', fx.losses?.length),
-  };
-  return [{ kind: 'mamba', ...model }, shape];
-}
-
-function tolerance(steps: number): number {
-  return steps >= 200 ? 5e-4 : 1e-4;
-}
-
-/** selective_scan: the fixture's layout is the scan's default ([batch, channels, L]). */
-async function checkScan(ctx: KernelContext, fx: Fixture): Promise<CheckResult> {
-  const { device } = ctx;
-  const batch = configInt(fx, 'batch');
-  const E = configInt(fx, 'd_inner');
-  const N = configInt(fx, 'd_state');
-  const L = configInt(fx, 'seq_len');
-  const shape = { batch, dInner: E, dState: N, seqLen: L, deltaSoftplus: fx.config.delta_softplus !== false };
-  const input = (name: string, size: number) => {
-    const t = need(fx, fx.inputs, 'inputs', name);
-    if (t.data.length !== size) throw new FixtureError(`${fx.file}: inputs.${name}: ${t.data.length} values, expected ${size} from config`);
-    return createTensor(device, name, [size], t.data);
-  };
-  const seq = batch * E * L;
-  const states = batch * E * N;
-  const io = {
-    u: input('u', seq),
-    delta: input('delta', seq),
-    z: input('z', seq),
-    A: input('A', E * N),
-    B: input('B', batch * N * L),
-    C: input('C', batch * N * L),
-    D: input('D', E),
-    deltaBias: input('delta_bias', E),
-    y: createTensor(device, 'y', [seq]),
-    lastState: createTensor(device, 'last_state', [states]),
-  };
-  const cot = (name: string, size: number) => createTensor(device, `d ${name}`, [size], fx.cotangents[name]?.data ?? new Float64Array(size));
-  const grads = {
-    dy: cot('y', seq),
-    dLastState: cot('last_state', states),
-    du: createTensor(device, 'du', [seq]),
-    ddelta: createTensor(device, 'ddelta', [seq]),
-    dz: createTensor(device, 'dz', [seq]),
-    dA: createTensor(device, 'dA', [E * N]),
-    dB: createTensor(device, 'dB', [batch * N * L]),
-    dC: createTensor(device, 'dC', [batch * N * L]),
-    dD: createTensor(device, 'dD', [E]),
-    dDeltaBias: createTensor(device, 'dDeltaBias', [E]),
-  };
-  const ops = await selectiveScanOps(ctx, shape, io, grads);
-  try {
-    await runOps(device, [...ops.forward, ...ops.backward]);
-    const tol = tolerance(L);
-    const measures: Measure[] = [];
-    const measure = async (tensor: string, got: typeof io.y, want: FixtureTensor | undefined) => {
-      if (want) measures.push({ tensor, err: relErr(await readTensor(device, got), want.data), tol });
-    };
-    await measure('y', io.y, fx.outputs.y);
-    await measure('last_state', io.lastState, fx.outputs.last_state);
-    const byName = { u: grads.du, delta: grads.ddelta, z: grads.dz, A: grads.dA, B: grads.dB, C: grads.dC, D: grads.dD, delta_bias: grads.dDeltaBias };
-    for (const [name, t] of Object.entries(byName)) await measure(`grad ${name}`, t, fx.grads[name]);
-    return summarise(fx.name, measures);
-  } finally {
-    ops.destroy();
-    for (const t of [...Object.values(io), ...Object.values(grads)]) t.buffer.destroy();
-  }
-}
-
-/** mamba_block: the block alone, parameters under its own names; loss sum(y·cot.y). */
-async function checkMambaBlock(ctx: KernelContext, fx: Fixture): Promise<CheckResult> {
-  const { device } = ctx;
-  const cfg = mambaConfigFromParams(fx, '');
-  const dims = mambaDims(cfg);
-  const B = configInt(fx, 'batch');
-  const T = configInt(fx, 'seq_len');
-  const M = dims.dModel;
-  const x = need(fx, fx.inputs, 'inputs', 'x');
-  if (x.data.length !== B * T * M) throw new FixtureError(`${fx.file}: inputs.x: shape [${x.shape}], expected [${B},${T},${M}]`);
-  const layout = slabLayout(mambaParameterShapes(cfg), device.limits.minStorageBufferOffsetAlignment);
-  const params = new Slab(device, 'params', layout);
-  const grads = new Slab(device, 'grads', layout);
-  const owned = [
-    createTensor(device, 'x', [T, B, M], batchToTime(x.data, B, T, M)),
-    createTensor(device, 'dx', [T, B, M]),
-    createTensor(device, 'y', [T, B, M]),
-    createTensor(device, 'dy', [T, B, M], batchToTime(fx.cotangents.y?.data ?? new Float64Array(B * T * M), B, T, M)),
-  ];
-  const [xT, dx, y, dy] = owned;
-  let block: MambaBlock | null = null;
-  try {
-    writeTensor(device, params.all(), packSlab(layout, Object.fromEntries(layout.fields.map((f) => [f.name, fx.params[f.name].data]))));
-    block = await MambaBlock.build(ctx, dims, T, B, { params, grads, prefix: '', x: xT, dx, out: y, dOut: dy });
-    await runOps(device, [...block.forward, ...block.backward]);
-    const tol = tolerance(T);
-    const measures: Measure[] = [];
-    const measure = (tensor: string, got: ArrayLike<number>, want: FixtureTensor | undefined) => {
-      if (want) measures.push({ tensor, err: relErr(got, want.data), tol });
-    };
-    measure('y', timeToBatch(await readTensor(device, y), B, T, M), fx.outputs.y);
-    measure('grad x', timeToBatch(await readTensor(device, dx), B, T, M), fx.grads.x);
-    for (const f of layout.fields) measure(`grad ${f.name}`, await readTensor(device, grads.tensor(f.name)), fx.grads[f.name]);
-    return summarise(fx.name, measures);
-  } finally {
-    block?.destroy();
-    for (const t of owned) t.buffer.destroy();
-    params.destroy();
-    grads.destroy();
-  }
-}

@@ -12,6 +12,7 @@ import { inverseTargetCount, lossOp, type LossKind } from '../kernels/loss';
 import { totalReduceOps } from '../kernels/reduce';
 import type { KernelContext } from '../kernels/registry';
 import { modelSpec, type Encoder, type ModelConfig } from '../models';
+import { engineOf } from '../models/registry';
 import { batchToTime } from '../models/layout';
 import { Optimizer, type OptimizerConfig } from './optimizers';
 import { Tape } from './tape';
@@ -312,7 +313,5 @@ export class Trainer {
 }
 
 export function encoderOutputSize(model: ModelConfig): number {
-  if (model.kind === 'mamba') return model.dModel;
-  if (model.kind === 'seq2seq') return model.hiddenSize;
-  return model.hiddenSize * (model.bidirectional ? 2 : 1);
+  return engineOf(model).outputSize(model);
 }

@@ -1,5 +1,5 @@
 // Trained weights as a file, to take a model elsewhere or bring one back. Every parameter keeps
-// its PyTorch name (`encoder.` + nn.LSTM/nn.GRU/nn.RNN or mamba_ssm's names, `head.` + nn.Linear's)
+// its PyTorch name (`encoder.` + nn.LSTM/nn.GRU/nn.RNN or mamba_ssm's names, as its family names them, `head.` + nn.Linear's)
 // and is stored as the fixtures store tensors ({"shape": [...], "data": [...]}, row-major), so in
 // PyTorch a module with an `encoder` and a `head` of the same sizes loads it with
 //
@@ -13,6 +13,7 @@ import { DataError } from '../data/errors';
 import { parseJsonDocument } from '../data/parse/json';
 import type { SlabLayout } from '../gpu/tensor';
 import type { ModelConfig } from '../models';
+import { describeModel } from '../models/registry';
 import type { TrainerConfig } from './trainer';
 
 export const WEIGHTS_FORMAT = 'timestep-weights';
@@ -46,17 +47,8 @@ export function weightsJson(meta: Pick<WeightsFile, 'name' | 'step'>, cfg: Train
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
-/** A model configuration in words, to say what a file holds against what it is loaded into. */
-export function describeModel(model: unknown): string {
-  if (!isObject(model)) return 'an unknown model';
-  const size = (k: string) => (typeof model[k] === 'number' ? model[k] : '?');
-  const cells: Record<string, string> = { rnn_tanh: 'tanh RNN', lstm: 'LSTM', gru: 'GRU' };
-  const cell = typeof model.cell === 'string' ? (cells[model.cell] ?? model.cell) : '?';
-  if (model.kind === 'mamba') return `Mamba (d_model ${size('dModel')}, d_state ${size('dState')}, ${size('numLayers')} layer(s))`;
-  if (model.kind === 'seq2seq') return `${cell} encoder-decoder (hidden ${size('hiddenSize')}, ${size('numLayers')} layer(s))`;
-  if (model.kind === 'recurrent') return `${cell} (hidden ${size('hiddenSize')}, ${size('numLayers')} layer(s)${model.bidirectional ? ', bidirectional' : ''})`;
-  return 'an unknown model';
-}
+// Each family describes its own configurations (src/models/registry.ts).
+export { describeModel };
 
 /**
  * Reads a weights file for the model whose parameters `layout` lays out (configuration `into`).

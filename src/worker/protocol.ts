@@ -18,7 +18,7 @@ export interface SelfTestResult {
 
 // ---- configuration ----------------------------------------------------------------------
 
-export type ModelKind = 'rnn_tanh' | 'lstm' | 'gru' | 'mamba';
+export type ModelKind = import('../models/registry').ModelKind;
 
 /** One model of a run; a comparison run trains up to three on the same data and device. */
 export interface ModelSlot {

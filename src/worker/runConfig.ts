@@ -3,6 +3,7 @@
 // anything on the GPU changes, with the setting to change named (RunConfigError.setting).
 
 import type { ModelConfig } from '../models';
+import { slotModelConfig } from '../models/registry';
 import { defaultOptimizer } from '../train/optimizers';
 import type { TrainerConfig } from '../train/trainer';
 import type { ModelSlot, RunConfig, SettingRef } from './protocol';
@@ -32,21 +33,7 @@ export function slotSeed(run: RunConfig, slot: ModelSlot, index: number): number
  * target: a decoder-only model, causal, so each output sees the source and the targets before it).
  */
 export function modelConfig(slot: ModelSlot, inputSize: number, source?: Pick<BatchSource, 'seq2seq'>): ModelConfig {
-  if (slot.kind === 'mamba') {
-    return { kind: 'mamba', inputSize, dModel: slot.hidden, dState: slot.dState, dConv: 4, expand: slot.expand, numLayers: slot.layers };
-  }
-  if (source?.seq2seq) {
-    return { kind: 'seq2seq', cell: slot.kind, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: source.seq2seq.sourceLength };
-  }
-  return {
-    kind: 'recurrent',
-    cell: slot.kind,
-    inputSize,
-    hiddenSize: slot.hidden,
-    numLayers: slot.layers,
-    bidirectional: slot.bidirectional,
-    initialState: slot.initialState,
-  };
+  return slotModelConfig(slot, inputSize, source);
 }
 
 /** The truncated-BPTT chunk: `tbptt` steps when it is shorter than the window, else the window. */

@@ -1,8 +1,11 @@
-// One model of the run: its kind and sizes. Mamba has d_model and d_state instead of a hidden size.
+// One model of the run: its kind and sizes. The fields shown, their labels and limits are the
+// family's (src/models/registry.ts): Mamba has d_model, d_state and expand where a recurrent
+// model has a hidden size, and only a recurrent model reads both ways or learns its initial state.
 
 import { useRef } from 'react';
 import type { ModelKind, ModelSlot } from '../../worker/protocol';
 import { CheckField, NumberField, SelectField } from '../fields';
+import { familyOf } from '../../models/registry';
 import { MODEL_KINDS, SLOT_COLORS } from '../state/defaults';
 import { useStore } from '../store';
 import { loadWeights, requestWeights } from '../engine';
@@ -17,7 +20,9 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
   const joinedAt = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.joinedAt ?? null);
   const set = (patch: Partial<ModelSlot>) => update(slot.id, patch);
   const fileInput = useRef<HTMLInputElement>(null);
-  const mamba = slot.kind === 'mamba';
+  const family = familyOf(slot.kind);
+  // Two fields to a row, as the card has always laid them out.
+  const rows = family.fields.flatMap((_field, i) => (i % 2 === 0 ? [family.fields.slice(i, i + 2)] : []));
   return (
     <div className="model-card" style={{ borderLeftColor: SLOT_COLORS[slot.id] }} data-testid={`model-${slot.id}`}>
       <div className="model-card-head">
@@ -34,28 +39,38 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
           </button>
         )}
       </div>
-      <div className="row2">
-        <NumberField label="Layers" integer min={1} max={4} value={slot.layers} onChange={(layers) => set({ layers })} />
-        <NumberField label={mamba ? 'd_model' : 'Hidden size'} testId={`model-hidden-${slot.id}`} integer min={1} max={512} value={slot.hidden} onChange={(hidden) => set({ hidden })} />
-      </div>
-      {mamba && (
+      {rows.map((row) => (
+        <div className="row2" key={row[0].key}>
+          {row.map((f) => (
+            <NumberField
+              key={f.key}
+              label={f.label}
+              testId={`model-${f.key}-${slot.id}`}
+              integer={f.integer}
+              min={f.min}
+              max={f.max}
+              value={slot[f.key]}
+              onChange={(value) => set({ [f.key]: value })}
+            />
+          ))}
+        </div>
+      ))}
+      {(family.supports.learnedInitialState || family.supports.bidirectional) && (
         <div className="row2">
-          <NumberField label="d_state" integer min={1} max={64} value={slot.dState} onChange={(dState) => set({ dState })} />
-          <NumberField label="Expand" integer min={1} max={4} value={slot.expand} onChange={(expand) => set({ expand })} />
+          {family.supports.learnedInitialState && (
+            <SelectField
+              label="Initial state"
+              value={slot.initialState}
+              options={[
+                { value: 'zeros', label: 'zeros' },
+                { value: 'learned', label: 'learned' },
+              ]}
+              onChange={(initialState) => set({ initialState })}
+            />
+          )}
+          {family.supports.bidirectional && <CheckField label="Bidirectional" checked={slot.bidirectional} onChange={(bidirectional) => set({ bidirectional })} />}
         </div>
       )}
-      <div className="row2">
-        <SelectField
-          label="Initial state"
-          value={slot.initialState}
-          options={[
-            { value: 'zeros', label: 'zeros' },
-            { value: 'learned', label: 'learned' },
-          ]}
-          onChange={(initialState) => set({ initialState })}
-        />
-        {!mamba && <CheckField label="Bidirectional" checked={slot.bidirectional} onChange={(bidirectional) => set({ bidirectional })} />}
-      </div>
       <SettingError scope="model" modelId={slot.id} />
       {params !== undefined && <p className="hint">{params.toLocaleString()} parameters</p>}
       {joinedAt !== null && (

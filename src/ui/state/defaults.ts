@@ -1,26 +1,18 @@
 // The run a fresh page starts with: an LSTM on the sine task that learns within seconds.
 
-import type { DataChoice, ModelKind, ModelSlot, TrainingSettings } from '../../worker/protocol';
+import type { DataChoice, ModelKind, TrainingSettings } from '../../worker/protocol';
+import { defaultSlot, kindLabel, SLOT_KINDS } from '../../models/registry';
 
 export const MAX_MODELS = 3;
 export const SLOT_IDS = ['a', 'b', 'c'] as const;
 /** One colour per comparison slot, used by every view so a model keeps its colour. */
 export const SLOT_COLORS: Record<string, string> = { a: '#f5a524', b: '#5ac8fa', c: '#c084fc' };
 
-export const MODEL_KINDS: Array<{ kind: ModelKind; label: string }> = [
-  { kind: 'rnn_tanh', label: 'RNN (tanh)' },
-  { kind: 'lstm', label: 'LSTM' },
-  { kind: 'gru', label: 'GRU' },
-  { kind: 'mamba', label: 'Mamba' },
-];
+/** The kinds of the model card's menu, from the model-family registry (src/models/registry.ts). */
+export const MODEL_KINDS: ReadonlyArray<{ kind: ModelKind; label: string }> = SLOT_KINDS;
 
-export function kindLabel(kind: ModelKind): string {
-  return MODEL_KINDS.find((k) => k.kind === kind)?.label ?? kind;
-}
-
-export function defaultSlot(id: string, kind: ModelKind = 'lstm'): ModelSlot {
-  return { id, kind, layers: 1, hidden: 32, dState: 16, expand: 2, bidirectional: false, initialState: 'zeros' };
-}
+// A fresh slot of a kind takes its family's field defaults.
+export { defaultSlot, kindLabel };
 
 export const DEFAULT_TRAINING: TrainingSettings = {
   optimizer: 'adam',

@@ -3,7 +3,8 @@
 // readable: #d=sine-mix&dp=noise:0.1&m=lstm.1.32.16.2.0.z~rnn_tanh.1.32.16.2.0.z&o=adam&lr=0.01&s=1
 // Reading is forgiving: anything missing, malformed or out of range falls back to its default.
 
-import type { DataChoice, ModelKind, ModelSlot, TrainingSettings } from '../../worker/protocol';
+import type { DataChoice, ModelSlot, TrainingSettings } from '../../worker/protocol';
+import { decodeSlot, encodeSlot } from '../../models/registry';
 import { builtinInfo, completeParams, type ParamValues } from '../data/catalog';
 import { DEFAULT_CHOICE, DEFAULT_DATASET, DEFAULT_SEED, DEFAULT_TRAINING, MAX_MODELS, SLOT_IDS, defaultSlot } from '../state/defaults';
 
@@ -17,7 +18,6 @@ export interface HashState {
   seed: number;
 }
 
-const KINDS: ModelKind[] = ['rnn_tanh', 'lstm', 'gru', 'mamba'];
 const HASH_VERSION = '1';
 
 /** Like URLSearchParams, but leaves the separators used inside values (: , | .) readable. */
@@ -40,7 +40,8 @@ export function encodeHash(state: HashState): string {
     const params = Object.entries(state.dataset.params).map(([k, v]) => `${k}:${v}`);
     if (params.length) p.set('dp', params.join(','));
   }
-  p.set('m', state.models.map((m) => [m.kind, m.layers, m.hidden, m.dState, m.expand, m.bidirectional ? 1 : 0, m.initialState === 'learned' ? 'l' : 'z'].join('.')).join('~'));
+  // Each slot as its family writes it (families/shared.ts: kind.layers.hidden.dState.expand.bi.init).
+  p.set('m', state.models.map(encodeSlot).join('~'));
   const t = state.training;
   p.set('o', t.optimizer);
   p.set('lr', String(t.lr));
@@ -80,21 +81,6 @@ function decodeSpeed(text: string | null): number | 'max' {
   return Number.isNaN(v) ? DEFAULT_TRAINING.speed : v;
 }
 
-function decodeModel(text: string, id: string): ModelSlot | null {
-  const [kind, layers, hidden, dState, expand, bi, init] = text.split('.');
-  if (!KINDS.includes(kind as ModelKind)) return null;
-  const d = defaultSlot(id, kind as ModelKind);
-  return {
-    ...d,
-    layers: int(layers ?? null, 1, 4, d.layers),
-    hidden: int(hidden ?? null, 1, 1024, d.hidden),
-    dState: int(dState ?? null, 1, 64, d.dState),
-    expand: int(expand ?? null, 1, 4, d.expand),
-    bidirectional: bi === '1',
-    initialState: init === 'l' ? 'learned' : 'zeros',
-  };
-}
-
 function decodeParams(text: string | null): ParamValues {
   const out: ParamValues = {};
   for (const pair of (text ?? '').split(',')) {
@@ -117,7 +103,7 @@ export function decodeHash(hash: string): HashState {
   const models = (p.get('m') ?? '')
     .split('~')
     .slice(0, MAX_MODELS)
-    .map((text, i) => decodeModel(text, SLOT_IDS[i]))
+    .map((text, i) => decodeSlot(text, SLOT_IDS[i]))
     .filter((m): m is ModelSlot => m !== null)
     .map((m, i) => ({ ...m, id: SLOT_IDS[i] }));
   const t = DEFAULT_TRAINING;

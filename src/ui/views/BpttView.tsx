@@ -4,6 +4,7 @@
 // bars shrink (tanh RNN) or hold (LSTM) is the vanishing gradient, one step at a time.
 
 import { interpolateRdBu } from 'd3-scale-chromatic';
+import { familyOf, SLOT_KINDS } from '../../models/registry';
 import { bpttStep, bpttStop } from '../engine';
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
@@ -40,13 +41,19 @@ function UnitRow({ dh }: { dh: Float32Array }) {
   );
 }
 
+/** "RNN (tanh), LSTM and GRU": the kinds whose family has a recurrence to walk. */
+const STEP_THROUGH_KINDS = SLOT_KINDS.filter((k) => familyOf(k.kind).views.bpttStepThrough)
+  .map((k) => k.label)
+  .join(', ')
+  .replace(/, ([^,]*)$/, ' and $1');
+
 export function BpttView() {
   useTelemetryVersion(50);
   const models = useRunModels();
   const sample = useStore((s) => s.probeSample);
   const first = models[0];
   const walk = first ? telemetry.models.get(first.id)?.bptt ?? null : null;
-  const recurrent = first && first.slot.kind !== 'mamba';
+  const recurrent = first && familyOf(first.slot.kind).views.bpttStepThrough;
   const next = walk && !walk.done ? walk.t - 1 : null;
   const actions = first && recurrent && (
     <>
@@ -63,7 +70,7 @@ export function BpttView() {
   const empty = !first
     ? 'Build a model first.'
     : !recurrent
-      ? 'Step-through walks a recurrence backwards: it is for RNN, LSTM and GRU (the first model of the run).'
+      ? `Step-through walks a recurrence backwards: it is for ${STEP_THROUGH_KINDS} (the first model of the run).`
       : !walk
         ? 'Pauses training, runs one forward pass, then walks backpropagation through time one timestep per click, from the last step to the first.'
         : null;

@@ -5,6 +5,7 @@
 
 import { useMemo, useState } from 'react';
 import { dependencyCone, scanLevels } from '../../kernels/scanLevels';
+import { familyOf } from '../../models/registry';
 import { useStore } from '../store';
 import { useRunModels } from './runModels';
 import { ViewPanel } from './ViewPanel';
@@ -15,10 +16,10 @@ const LEVEL_COLORS = ['#7aa2f7', '#9ece6a', '#e0af68', '#f7768e', '#bb9af7', '#2
 
 export function ScanView() {
   const models = useRunModels();
-  // The steps of the first Mamba's training window, as the worker built it (a task may fix its own length).
+  // The steps of the training window of the first model whose family runs the scan (Mamba's), as the worker built it (a task may fix its own length).
   const seqLen = useStore((s) => {
-    const mamba = models.find((m) => m.slot.kind === 'mamba');
-    return (mamba && s.configured?.find((c) => c.id === mamba.id)?.seqLen) ?? 0;
+    const scanned = models.find((m) => familyOf(m.slot.kind).views.scan);
+    return (scanned && s.configured?.find((c) => c.id === scanned.id)?.seqLen) ?? 0;
   });
   const schedule = useMemo(() => (seqLen >= 1 ? scanLevels(seqLen) : null), [seqLen]);
   const subgroups = useStore((s) => s.gpu.state === 'ready' && s.gpu.info.features.includes('subgroups'));

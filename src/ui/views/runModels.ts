@@ -3,7 +3,8 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelSlot } from '../../worker/protocol';
-import { SLOT_COLORS, kindLabel } from '../state/defaults';
+import { slotLabel } from '../../models/registry';
+import { SLOT_COLORS } from '../state/defaults';
 import { useStore } from '../store';
 
 export interface RunModel {
@@ -13,9 +14,9 @@ export interface RunModel {
   slot: ModelSlot;
 }
 
+/** The slot as its family labels it ("LSTM 32 ×2", "Mamba d32·N16"). */
 export function modelLabel(slot: ModelSlot): string {
-  const size = slot.kind === 'mamba' ? `d${slot.hidden}·N${slot.dState}` : String(slot.hidden);
-  return `${kindLabel(slot.kind)} ${size}${slot.layers > 1 ? ` ×${slot.layers}` : ''}${slot.bidirectional ? ' bi' : ''}`;
+  return slotLabel(slot);
 }
 
 export function useRunModels(): RunModel[] {

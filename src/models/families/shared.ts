@@ -1,0 +1,47 @@
+// Pieces several families share: the positional URL codec of a slot, the label of a configured
+// slot, and reading a weights file's model fields. A family uses them or brings its own.
+
+import type { ModelSlot } from '../../worker/protocol';
+import type { SlotCodec } from '../family';
+
+/** URL bounds, wider than the card's (hidden up to 1024): links made by hand or by older pages still load. */
+const URL_LIMITS = { layers: [1, 4], hidden: [1, 1024], dState: [1, 64], expand: [1, 4] } as const;
+
+/** An integer in [min, max], or the fallback. */
+function int(text: string | undefined, [min, max]: readonly [number, number], fallback: number): number {
+  const v = text === undefined ? NaN : Number(text);
+  return Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+}
+
+/**
+ * kind.layers.hidden.dState.expand.bidirectional(0|1).initialState(z|l), every field whatever the
+ * kind, so that a link keeps a slot's hidden settings when its kind changes: `lstm.1.32.16.2.0.z`.
+ */
+export const positionalSlotCodec: SlotCodec = {
+  encode: (m) => [m.kind, m.layers, m.hidden, m.dState, m.expand, m.bidirectional ? 1 : 0, m.initialState === 'learned' ? 'l' : 'z'].join('.'),
+  decode(text, d) {
+    const [kind, layers, hidden, dState, expand, bi, init] = text.split('.');
+    if (kind !== d.kind) return null;
+    return {
+      ...d,
+      layers: int(layers, URL_LIMITS.layers, d.layers),
+      hidden: int(hidden, URL_LIMITS.hidden, d.hidden),
+      dState: int(dState, URL_LIMITS.dState, d.dState),
+      expand: int(expand, URL_LIMITS.expand, d.expand),
+      bidirectional: bi === '1',
+      initialState: init === 'l' ? 'learned' : 'zeros',
+    };
+  },
+};
+
+/** "LSTM 32", then " ×L" for stacked layers and " bi" when bidirectional. */
+export function sizedLabel(kindLabel: string, size: string, slot: Pick<ModelSlot, 'layers' | 'bidirectional'>): string {
+  return `${kindLabel} ${size}${slot.layers > 1 ? ` ×${slot.layers}` : ''}${slot.bidirectional ? ' bi' : ''}`;
+}
+
+/** A number field of a weights file's model, or '?' (describe() reads files that may be wrong). */
+export function sizeIn(model: Record<string, unknown>, key: string): number | '?' {
+  const v = model[key];
+  return typeof v === 'number' ? v : '?';
+}
+
