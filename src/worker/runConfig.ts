@@ -3,7 +3,7 @@
 // anything on the GPU changes, with the setting to change named (RunConfigError.setting).
 
 import type { ModelConfig } from '../models';
-import { slotModelConfig } from '../models/registry';
+import { familyOf, kindLabel, slotModelConfig } from '../models/registry';
 import { defaultOptimizer } from '../train/optimizers';
 import type { TrainerConfig } from '../train/trainer';
 import type { ModelSlot, RunConfig, SettingRef } from './protocol';
@@ -47,11 +47,12 @@ export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSour
   const k = chunkLength(training.tbptt, T);
   const model = (field: keyof ModelSlot): SettingRef => ({ scope: 'model', modelId: slot.id, field });
   const tbptt: SettingRef = { scope: 'training', field: 'tbptt' };
-  if (source.seq2seq && slot.kind !== 'mamba') {
+  const supports = familyOf(slot.kind).supports;
+  if (source.seq2seq && supports.encoderDecoder) {
     if (slot.bidirectional) throw new RunConfigError("An encoder-decoder's encoder reads the source one way here: the decoder starts from the encoder's final state. Untick Bidirectional.", model('bidirectional'));
     if (k < T) throw new RunConfigError('An encoder-decoder reads the whole source before the decoder starts: truncated BPTT does not apply. Set the BPTT length to 0.', tbptt);
   }
-  if (slot.kind === 'mamba' && k < T) throw new RunConfigError('Mamba carries no state from one window to the next: truncated BPTT does not apply. Set the BPTT length to the window length (or 0).', tbptt);
+  if (!supports.truncatedBptt && k < T) throw new RunConfigError(`${kindLabel(slot.kind)} carries no state from one window to the next: truncated BPTT does not apply. Set the BPTT length to the window length (or 0).`, tbptt);
   if (source.task === 'many-to-one' && k < T) throw new RunConfigError('Truncated BPTT needs a target at every step: it does not apply to many-to-one tasks. Set the BPTT length to 0.', tbptt);
   if (slot.bidirectional && k < T) throw new RunConfigError('A bidirectional model reads the whole window: truncated BPTT does not apply. Untick Bidirectional or set the BPTT length to 0.', model('bidirectional'));
   if (slot.initialState === 'learned' && k < T) throw new RunConfigError('With truncated BPTT each chunk starts from the state carried over, so a learned initial state does not apply: choose zeros.', model('initialState'));
