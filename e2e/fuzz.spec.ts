@@ -41,29 +41,24 @@ function actions(r: ReturnType<typeof rng>): Array<[string, Action]> {
     [
       'tick or untick a column',
       async (p) => {
-        const boxes = p.locator('[data-testid="column-stats"] input[type="checkbox"]');
+        const boxes = p.locator('[data-testid="column-stats"] input[type="checkbox"]:enabled');
         const n = await boxes.count();
         if (n) await boxes.nth(r.int(n)).click({ timeout: 2000 });
       },
     ],
-    ['change a model kind', (p) => p.getByTestId(`model-kind-a`).selectOption(r.pick(['lstm', 'gru', 'rnn_tanh', 'mamba']))],
-    ['change a hidden size', (p) => p.getByTestId('model-hidden-a').fill(String(4 + r.int(24)))],
-    [
-      'change the layers',
-      async (p) => {
-        const layers = p.locator('[data-testid="model-a"] input[type="number"]').first();
-        await layers.fill(String(1 + r.int(2)));
-      },
-    ],
-    ['change the batch', (p) => p.locator('#training-panel').getByLabel('Batch size').fill(String(2 + r.int(16)))],
+    // Whichever model card is first (model a may have been removed).
+    ['change a model kind', (p) => p.locator('[data-testid^="model-kind-"]').first().selectOption(r.pick(['lstm', 'gru', 'rnn_tanh', 'mamba']), { timeout: 2000 })],
+    ['change a hidden size', (p) => p.locator('[data-testid^="model-hidden-"]').first().fill(String(4 + r.int(24)), { timeout: 2000 })],
+    ['change the layers', (p) => p.locator('[data-testid^="model-layers-"]').first().fill(String(1 + r.int(2)), { timeout: 2000 })],
+    ['change the batch', (p) => p.locator('#training-panel').getByLabel('Batch size').fill(String(2 + r.int(16)), { timeout: 2000 })],
     [
       'change the sequence length',
       async (p) => {
         const f = p.getByTestId('seq-len');
-        if (await f.isEnabled()) await f.fill(String(8 + r.int(40)));
+        if (await f.isEnabled()) await f.fill(String(8 + r.int(40)), { timeout: 2000 });
       },
     ],
-    ['change the learning rate', (p) => p.getByTestId('lr').fill(r.pick(['0.01', '0.005', '0.02', '0.1']))],
+    ['change the learning rate', (p) => p.getByTestId('lr').fill(r.pick(['0.01', '0.005', '0.02', '0.1']), { timeout: 2000 })],
     ['add a model', (p) => clickIfEnabled(p, 'add-model')],
     [
       'remove a model',

@@ -109,7 +109,7 @@ test('settings the worker rejects are explained next to the setting, the previou
   await expect(page.getByTestId('setting-error-model-a')).toContainText('Untick Bidirectional');
   await expect(page.getByTestId('config-error')).toContainText('previous run is still in place');
   await expect(page.getByTestId('play')).toBeEnabled();
-  await page.keyboard.press('ArrowRight');
+  await page.getByTestId('step').click();
   await expect.poll(() => stepCount(page)).toBe(1);
   await page.getByTestId('dismiss-config-error').click();
   await expect(page.getByTestId('config-error')).toHaveCount(0);
