@@ -7,7 +7,7 @@ import { familyOf, kindLabel, slotModelConfig } from '../models/registry';
 import { defaultOptimizer } from '../train/optimizers';
 import type { TrainerConfig } from '../train/trainer';
 import type { ModelSlot, RunConfig, SettingRef } from './protocol';
-import type { BatchSource } from './source';
+import type { BatchSource } from '../data';
 
 export class RunConfigError extends Error {
   constructor(

@@ -5,18 +5,17 @@
 // one window. Reports flow back from asynchronous readbacks, in small batches.
 
 import type { Dataset } from '../data';
-import { isDataError } from '../data';
+import { chunk, isDataError, makeBatchSource, type BatchSource } from '../data';
 import { Random } from '../data/random';
 import { retireAfterGpu } from '../gpu/lifetime';
 import type { KernelContext } from '../kernels/registry';
 import { probeTrainer } from '../train/probes';
 import { BpttStepper } from '../train/stepThrough';
 import { Trainer, type StepStats } from '../train/trainer';
-import { makeBatchSource } from './dataSource';
 import type { FromWorker, ModelSlot, RunConfig, RunReply, SettingRef } from './protocol';
 import { RunRequests } from './requests';
 import { chunkLength, RunConfigError, slotSeed, trainerConfig } from './runConfig';
-import { sliceSteps, type BatchSource } from './source';
+
 
 export interface ModelRun {
   slot: ModelSlot;
@@ -303,8 +302,7 @@ export class Session {
       const t0 = performance.now();
       if (k < T) m.trainer.resetState();
       for (let c = 0; c < chunks; c++) {
-        const x = k < T ? sliceSteps(batch.x, B, T, source.inputSize, c * k, k) : batch.x;
-        const y = k < T && source.task === 'many-to-many' ? sliceSteps(batch.y, B, T, source.loss === 'mse' ? source.outputSize : 1, c * k, k) : batch.y;
+        const { x, y } = chunk(source, batch, B, c, k);
         m.trainer.setBatch(x, y);
         m.trainer.step((s) => this.onStats(m, s));
       }
@@ -358,8 +356,7 @@ export class Session {
     for (const m of models) {
       if (m.halted) continue;
       // Validation runs the first chunk's worth of each window (the whole window without truncation).
-      const x = k < T ? sliceSteps(val.x, run.training.batch, T, source.inputSize, 0, k) : val.x;
-      const y = k < T && source.task === 'many-to-many' ? sliceSteps(val.y, run.training.batch, T, source.loss === 'mse' ? source.outputSize : 1, 0, k) : val.y;
+      const { x, y } = chunk(source, val, run.training.batch, 0, k);
       if (k < T) m.trainer.resetState();
       const { loss } = await m.trainer.evaluate(x, y);
       this.reply({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
@@ -388,8 +385,8 @@ export class Session {
       const k = chunkLength(this.run.training.tbptt, T);
       const batch = source.train(B, this.rng);
       if (k < T) m.trainer.resetState();
-      const perTarget = source.loss === 'mse' ? source.outputSize : 1;
-      m.trainer.setBatch(k < T ? sliceSteps(batch.x, B, T, source.inputSize, 0, k) : batch.x, k < T ? sliceSteps(batch.y, B, T, perTarget, 0, k) : batch.y);
+      const { x, y } = chunk(source, batch, B, 0, k);
+      m.trainer.setBatch(x, y);
       this.stepper = await BpttStepper.begin(m.trainer, sample);
     }
     const s = await this.stepper.step();
