@@ -20,7 +20,8 @@
 import { encodeOps, runOps, type StepOp } from '../../src/gpu/dispatch';
 import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../../src/gpu/tensor';
 import { Random } from '../../src/data/random';
-import { mambaModelParameterShapes, initMambaModel, MambaStream, type MambaModelConfig } from '../../src/models/mamba';
+import { mambaModelParameterShapes, initMambaModel, type MambaModelConfig } from '../../src/models/mamba';
+import { MambaStream } from '../../src/models/mambaStream';
 import { relErr } from '../../src/reference/compare';
 import { MAMBA_PARAM_NAMES, type MambaParams } from '../../src/models/mambaParams';
 import { mambaForward } from '../../src/reference/mamba';

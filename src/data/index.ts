@@ -15,37 +15,12 @@ export { MAX_FILE_BYTES, MAX_FILE_LABEL, MAX_VOCAB, PREVIEW_ROWS, PREVIEW_CHARS,
 export { applyFix, countMissing, dropMissingRows, fillForward, fillForwardValues } from './fixes';
 export { columnStats } from './stats';
 
-export {
-  batchCount,
-  denormalize,
-  fitNormalizer,
-  iterateBatches,
-  makeBatch,
-  makeBatches,
-  normalize,
-  prepare,
-  prepareSequences,
-  prepareTable,
-  prepareTokens,
-  sampleOrder,
-  splitIndex,
-  windowStarts,
-} from './prep';
-export type {
-  Batch,
-  BatchOptions,
-  DenseSet,
-  Normalization,
-  Normalizer,
-  PrepareSpec,
-  Prepared,
-  SampleSet,
-  SequenceSpec,
-  TableSpec,
-  TokenSpec,
-  TokenWindowSet,
-  WindowSet,
-} from './prep';
+export { denormalize, fitNormalizer, normalize } from './normalize';
+export type { Normalization, Normalizer } from './normalize';
+export { prepare, prepareSequences, prepareTable, prepareTokens, splitIndex, windowStarts } from './prep';
+export type { DenseSet, PrepareSpec, Prepared, SampleSet, SequenceSpec, TableSpec, TokenSpec, TokenWindowSet, WindowSet } from './prep';
+export { makeBatch } from './batches';
+export type { Batch } from './batches';
 
 export {
   addingProblem,
@@ -79,4 +54,5 @@ export type {
   TokenDataset,
 } from './types';
 
-export { batchBuffers, datasetBuffers } from './transfer';
+export { chunk, type Batch as SourceBatch, type BatchSource, type DataChoice } from './source';
+export { defaultChoice, makeBatchSource } from './batchSource';

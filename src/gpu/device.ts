@@ -5,7 +5,7 @@
 import { GpuError, NO_WEBGPU_HELP, watchDevice } from './errors';
 
 /** Features used when present; every kernel has a fallback when they are absent. */
-export const OPTIONAL_FEATURES = ['timestamp-query', 'subgroups', 'shader-f16'] as const;
+export const OPTIONAL_FEATURES = ['timestamp-query', 'subgroups'] as const;
 export type OptionalFeature = (typeof OPTIONAL_FEATURES)[number];
 
 /** Limits raised to the adapter's maximum when it offers more than the default. */

@@ -18,7 +18,7 @@ import { defaultOptimizer } from '../train/optimizers';
 import { Tape } from '../train/tape';
 import { BpttStepper } from '../train/stepThrough';
 import { Trainer } from '../train/trainer';
-import { defaultChoice, makeBatchSource } from '../worker/dataSource';
+import { defaultChoice, makeBatchSource } from '../data';
 import type { ModelSlot, RunConfig } from '../worker/protocol';
 import { modelConfig, trainerConfig } from '../worker/runConfig';
 import { batchToTime, timeToBatch } from './layout';

@@ -107,7 +107,7 @@ export interface Decoded {
 
 /**
  * Greedy decoding without teacher forcing. `x` (B, S + U, I) is a sequence-to-sequence window as
- * src/worker/dataSource.ts lays it out: the source in rows [0, S), a start token in row S, the
+ * src/data/batchSource.ts lays it out: the source in rows [0, S), a start token in row S, the
  * targets shifted right after it, one-hot at the class index. The first pass reads it as trained
  * (teacher forcing); then row S + k + 1 becomes the model's own choice at step S + k, one step at
  * a time. Each pass is the whole window, which is exact: an output depends on no row after its

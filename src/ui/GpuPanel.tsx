@@ -1,4 +1,4 @@
-import { adapterName } from '../gpu/device';
+import { adapterName, OPTIONAL_FEATURES } from '../gpu/device';
 import { simulateDeviceLoss } from './engine';
 import { Panel } from './Panel';
 import { useStore } from './store';
@@ -49,7 +49,7 @@ export function GpuPanel() {
           </table>
           <h3>Features</h3>
           <ul className="features" data-testid="gpu-features">
-            {['timestamp-query', 'subgroups', 'shader-f16'].map((f) => (
+            {OPTIONAL_FEATURES.map((f) => (
               <li key={f} className={gpu.info.features.includes(f) ? 'on' : 'off'}>
                 {gpu.info.features.includes(f) ? '●' : '○'} {f}
               </li>

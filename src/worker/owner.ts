@@ -10,7 +10,7 @@ import { builtinInfo, isDataError, makeBuiltin, parseFile, type BuiltinId, type 
 import type { Gpu } from '../gpu/device';
 import { GpuError } from '../gpu/errors';
 import { kernelContext } from '../kernels/registry';
-import { summarize } from './dataSource';
+import { summarize } from './summary';
 import type { DataSource, FromWorker, RunCommand, ToWorker } from './protocol';
 import { CommandQueue, type Command } from './queue';
 import { RunConfigError } from './runConfig';

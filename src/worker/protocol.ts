@@ -2,6 +2,7 @@
 // The main thread never touches GPU objects: it sends commands and draws what comes back.
 // Everything here is plain data (numbers, strings, typed arrays) so it crosses postMessage.
 
+import type { DataChoice } from '../data/source';
 import type { GpuInfo } from '../gpu/device';
 import type { GpuProblemKind } from '../gpu/errors';
 import type { ProbeData } from '../train/probes';
@@ -55,13 +56,7 @@ export type DataSource =
   | { kind: 'file'; name: string; bytes: ArrayBuffer };
 
 /** The user's choices about a loaded table: which columns go in, which are predicted. */
-export interface DataChoice {
-  inputColumns: string[];
-  targetColumns: string[];
-  normalize: 'zscore' | 'minmax' | 'none';
-  validationFraction: number;
-  missing: 'drop' | 'ffill' | 'none';
-}
+export type { DataChoice } from '../data/source';
 
 export interface RunConfig {
   models: ModelSlot[];

@@ -1,17 +1,56 @@
-// Requests on a built run that answer with something to show or save: a forecast past the data,
-// free-running decoding, sampled text, a weights file. Each may be refused (an Error whose message
+// Requests on a built run that answer with something to show or save: a BPTT walk one timestep
+// at a time, a forecast past the data, free-running decoding, sampled text, a weights file. Each may be refused (an Error whose message
 // says why); the run is then as it was. The session runs them from the owner's queue.
 
+import { chunk } from '../data';
 import { decodeScores } from '../train/decodeScores';
 import { decodeFreeRunning, forecast, sampleText } from '../train/sampling';
+import { BpttStepper } from '../train/stepThrough';
 import { parseWeights, weightsJson } from '../train/weights';
+import { chunkLength } from './runConfig';
 import type { ModelRun, Session } from './session';
 
 /** Sequences of the validation batch whose decodings the page shows. */
 const DECODE_SHOWN = 6;
 
 export class RunRequests {
+  /** A BPTT walk in progress (step-through), or null. */
+  private stepper: BpttStepper | null = null;
+
   constructor(private readonly session: Session) {}
+
+  /**
+   * Step-through BPTT on the first model: the first call runs the forward pass on a fresh batch
+   * and walks the last timestep; each later call walks one step further back.
+   */
+  async bpttStep(sample: number): Promise<void> {
+    const session = this.session;
+    await session.pause();
+    const m = session.modelRuns[0];
+    const source = session.batchSource;
+    const run = session.runConfig;
+    if (!m || !source || !run) throw new Error('Configure a run before stepping through BPTT.');
+    if (!this.stepper) {
+      const { batch: B } = run.training;
+      const T = source.seqLen;
+      const k = chunkLength(run.training.tbptt, T);
+      const batch = source.train(B, session.random);
+      if (k < T) m.trainer.resetState();
+      const { x, y } = chunk(source, batch, B, 0, k);
+      m.trainer.setBatch(x, y);
+      this.stepper = await BpttStepper.begin(m.trainer, sample);
+    }
+    const s = await this.stepper.step();
+    if (!s) return;
+    const done = this.stepper.done;
+    if (done) this.stepper = null;
+    session.reply({ type: 'bptt', modelId: m.slot.id, t: s.t, T: s.T, norm: s.norm, dh: s.dh, done });
+  }
+
+  /** Abandons a walk in progress (the next walk starts again from the last step). */
+  stopWalk(): void {
+    this.stepper = null;
+  }
 
   private model(modelId: string, fallback: boolean): ModelRun | undefined {
     const models = this.session.modelRuns;

@@ -7,7 +7,7 @@ import { familyOf, kindLabel, slotModelConfig } from '../models/registry';
 import { defaultOptimizer } from '../train/optimizers';
 import type { TrainerConfig } from '../train/trainer';
 import type { ModelSlot, RunConfig, SettingRef } from './protocol';
-import type { BatchSource } from './source';
+import { isDataError, makeBatchSource, type BatchSource, type Dataset } from '../data';
 
 export class RunConfigError extends Error {
   constructor(
@@ -69,4 +69,32 @@ export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSour
     carryState: k < T,
     seed,
   };
+}
+
+/** The same slot, every field: a kept model's slot. */
+export function sameSlot(a: ModelSlot, b: ModelSlot): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Same data choice, training settings (the speed aside) and seed: models can carry on. */
+export function sameRunSettings(a: RunConfig, b: RunConfig): boolean {
+  return a.seed === b.seed && JSON.stringify(a.data) === JSON.stringify(b.data) && JSON.stringify({ ...a.training, speed: 0 }) === JSON.stringify({ ...b.training, speed: 0 });
+}
+
+/** The batch source for a run; a data problem names the setting that would fix it. */
+export function prepareSource(dataset: Dataset, run: RunConfig): BatchSource {
+  try {
+    return makeBatchSource(dataset, run.data, run.training.seqLen);
+  } catch (error) {
+    if (error instanceof RunConfigError) throw error;
+    throw new RunConfigError((error as Error).message ?? String(error), dataSetting(error));
+  }
+}
+
+function dataSetting(error: unknown): SettingRef | null {
+  if (!isDataError(error)) return /input column/.test(String((error as Error)?.message)) ? { scope: 'data', field: 'inputColumns' } : null;
+  if (error.code === 'too-few-rows') return { scope: 'training', field: 'seqLen' };
+  if (error.code === 'missing-values') return { scope: 'data', field: 'missing' };
+  if (error.code === 'bad-option') return { scope: 'data', field: 'inputColumns' };
+  return null;
 }

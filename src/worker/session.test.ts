@@ -6,7 +6,7 @@ import { generateBuiltin } from '../data';
 import type { Gpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/node';
 import { kernelContext, type KernelContext } from '../kernels/registry';
-import { defaultChoice } from './dataSource';
+import { defaultChoice } from '../data';
 import type { FromWorker, ModelSlot, RunConfig } from './protocol';
 import { decodeScores } from '../train/decodeScores';
 import { Session } from './session';

@@ -5,18 +5,16 @@
 // one window. Reports flow back from asynchronous readbacks, in small batches.
 
 import type { Dataset } from '../data';
-import { isDataError } from '../data';
+import { chunk, type BatchSource } from '../data';
 import { Random } from '../data/random';
 import { retireAfterGpu } from '../gpu/lifetime';
 import type { KernelContext } from '../kernels/registry';
 import { probeTrainer } from '../train/probes';
-import { BpttStepper } from '../train/stepThrough';
 import { Trainer, type StepStats } from '../train/trainer';
-import { makeBatchSource } from './dataSource';
-import type { FromWorker, ModelSlot, RunConfig, RunReply, SettingRef } from './protocol';
+import type { FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
 import { RunRequests } from './requests';
-import { chunkLength, RunConfigError, slotSeed, trainerConfig } from './runConfig';
-import { sliceSteps, type BatchSource } from './source';
+import { chunkLength, prepareSource, RunConfigError, sameRunSettings, sameSlot, slotSeed, trainerConfig } from './runConfig';
+
 
 export interface ModelRun {
   slot: ModelSlot;
@@ -56,7 +54,6 @@ export class Session {
   private probeSample = 0;
   private probeLayer = 0;
   private window = 0;
-  private stepper: BpttStepper | null = null;
   private snapshots = new Map<string, Params>();
 
   private source: BatchSource | null = null;
@@ -278,7 +275,7 @@ export class Session {
   /** Stops without touching the GPU (the device is gone); state stays exportable. */
   halt(): void {
     this.running = false;
-    this.stepper = null;
+    this.stopWalk();
   }
 
   async setProbe(sample: number, layer: number): Promise<void> {
@@ -303,8 +300,7 @@ export class Session {
       const t0 = performance.now();
       if (k < T) m.trainer.resetState();
       for (let c = 0; c < chunks; c++) {
-        const x = k < T ? sliceSteps(batch.x, B, T, source.inputSize, c * k, k) : batch.x;
-        const y = k < T && source.task === 'many-to-many' ? sliceSteps(batch.y, B, T, source.loss === 'mse' ? source.outputSize : 1, c * k, k) : batch.y;
+        const { x, y } = chunk(source, batch, B, c, k);
         m.trainer.setBatch(x, y);
         m.trainer.step((s) => this.onStats(m, s));
       }
@@ -358,8 +354,7 @@ export class Session {
     for (const m of models) {
       if (m.halted) continue;
       // Validation runs the first chunk's worth of each window (the whole window without truncation).
-      const x = k < T ? sliceSteps(val.x, run.training.batch, T, source.inputSize, 0, k) : val.x;
-      const y = k < T && source.task === 'many-to-many' ? sliceSteps(val.y, run.training.batch, T, source.loss === 'mse' ? source.outputSize : 1, 0, k) : val.y;
+      const { x, y } = chunk(source, val, run.training.batch, 0, k);
       if (k < T) m.trainer.resetState();
       const { loss } = await m.trainer.evaluate(x, y);
       this.reply({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
@@ -373,35 +368,14 @@ export class Session {
     }
   }
 
-  /**
-   * Step-through BPTT on the first model: the first call runs the forward pass on a fresh batch
-   * and walks the last timestep; each later call walks one step further back.
-   */
-  async bpttStep(sample: number): Promise<void> {
-    await this.pause();
-    const m = this.models[0];
-    const source = this.source;
-    if (!m || !source || !this.run) throw new Error('Configure a run before stepping through BPTT.');
-    if (!this.stepper) {
-      const { batch: B } = this.run.training;
-      const T = source.seqLen;
-      const k = chunkLength(this.run.training.tbptt, T);
-      const batch = source.train(B, this.rng);
-      if (k < T) m.trainer.resetState();
-      const perTarget = source.loss === 'mse' ? source.outputSize : 1;
-      m.trainer.setBatch(k < T ? sliceSteps(batch.x, B, T, source.inputSize, 0, k) : batch.x, k < T ? sliceSteps(batch.y, B, T, perTarget, 0, k) : batch.y);
-      this.stepper = await BpttStepper.begin(m.trainer, sample);
-    }
-    const s = await this.stepper.step();
-    if (!s) return;
-    const done = this.stepper.done;
-    if (done) this.stepper = null;
-    this.reply({ type: 'bptt', modelId: m.slot.id, t: s.t, T: s.T, norm: s.norm, dh: s.dh, done });
+  /** Step-through BPTT on the first model: each call walks one timestep further back (./requests.ts). */
+  bpttStep(sample: number): Promise<void> {
+    return this.requests.bpttStep(sample);
   }
 
   /** Abandons a walk in progress (the next walk starts again from the last step). */
   stopWalk(): void {
-    this.stepper = null;
+    this.requests.stopWalk();
   }
 
   forecast(modelId: string, horizon: number): Promise<void> {
@@ -441,7 +415,7 @@ export class Session {
   /** Destroys every model's GPU resources once the work submitted so far has completed. */
   async retire(): Promise<void> {
     this.running = false;
-    this.stepper = null;
+    this.stopWalk();
     const models = this.models;
     this.models = [];
     await retireAfterGpu(this.ctx.device, models.map((m) => m.trainer));
@@ -456,30 +430,3 @@ export class Session {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-function sameSlot(a: ModelSlot, b: ModelSlot): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Same data choice, training settings (the speed aside) and seed: models can carry on. */
-function sameRunSettings(a: RunConfig, b: RunConfig): boolean {
-  return a.seed === b.seed && JSON.stringify(a.data) === JSON.stringify(b.data) && JSON.stringify({ ...a.training, speed: 0 }) === JSON.stringify({ ...b.training, speed: 0 });
-}
-
-/** The batch source for a run; a data problem names the setting that would fix it. */
-function prepareSource(dataset: Dataset, run: RunConfig): BatchSource {
-  try {
-    return makeBatchSource(dataset, run.data, run.training.seqLen);
-  } catch (error) {
-    if (error instanceof RunConfigError) throw error;
-    throw new RunConfigError((error as Error).message ?? String(error), dataSetting(error));
-  }
-}
-
-function dataSetting(error: unknown): SettingRef | null {
-  if (!isDataError(error)) return /input column/.test(String((error as Error)?.message)) ? { scope: 'data', field: 'inputColumns' } : null;
-  if (error.code === 'too-few-rows') return { scope: 'training', field: 'seqLen' };
-  if (error.code === 'missing-values') return { scope: 'data', field: 'missing' };
-  if (error.code === 'bad-option') return { scope: 'data', field: 'inputColumns' };
-  return null;
-}

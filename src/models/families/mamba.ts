@@ -19,7 +19,7 @@ const mambaEngine: ModelEngine<MambaFamilyConfig> = {
   init: initMambaModel,
   // No carried state: every window starts from h = 0 (truncated BPTT does not apply).
   stateShape: () => null,
-  build: async (ctx, cfg, T, B, io, tape) => (await import('../mamba')).MambaEncoder.build(ctx, cfg, T, B, io, tape),
+  build: async (ctx, cfg, T, B, io, tape) => (await import('../mambaEncoder')).MambaEncoder.build(ctx, cfg, T, B, io, tape),
   outputSize: (cfg) => cfg.dModel,
   referenceForward: mambaEncoderForward,
   describe: (m) => `Mamba (d_model ${sizeIn(m, 'dModel')}, d_state ${sizeIn(m, 'dState')}, ${sizeIn(m, 'numLayers')} layer(s))`,

@@ -1,5 +1,15 @@
 // What the training loop asks of a dataset: batches of windows (batch-first) for training and a
-// fixed batch for validation, with the shapes and loss the head needs.
+// fixed batch for validation, with the shapes and loss the head needs; and the person's choices
+// that make one (./batchSource.ts builds it).
+
+/** The user's choices about a loaded table: which columns go in, which are predicted. */
+export interface DataChoice {
+  inputColumns: string[];
+  targetColumns: string[];
+  normalize: 'zscore' | 'minmax' | 'none';
+  validationFraction: number;
+  missing: 'drop' | 'ffill' | 'none';
+}
 
 export interface Batch {
   /** (B, T, inputSize) */
@@ -39,8 +49,23 @@ export interface BatchSource {
 }
 
 /** Slices steps [t0, t0 + k) of every sequence in a batch-first (B, T, F) array. */
-export function sliceSteps(x: Float32Array, B: number, T: number, F: number, t0: number, k: number): Float32Array {
+function sliceSteps(x: Float32Array, B: number, T: number, F: number, t0: number, k: number): Float32Array {
   const out = new Float32Array(B * k * F);
   for (let b = 0; b < B; b++) out.set(x.subarray((b * T + t0) * F, (b * T + t0 + k) * F), b * k * F);
   return out;
+}
+
+/**
+ * Chunk c of k steps of a batch of B windows, for truncated BPTT: inputs always, targets where
+ * there is one per step (many-to-many); many-to-one targets are per window and stay whole. With
+ * k equal to the window the batch comes back as it is.
+ */
+export function chunk(source: BatchSource, batch: Batch, B: number, c: number, k: number): Batch {
+  const T = source.seqLen;
+  if (k >= T) return batch;
+  const perTarget = source.loss === 'mse' ? source.outputSize : 1;
+  return {
+    x: sliceSteps(batch.x, B, T, source.inputSize, c * k, k),
+    y: source.task === 'many-to-many' ? sliceSteps(batch.y, B, T, perTarget, c * k, k) : batch.y,
+  };
 }
