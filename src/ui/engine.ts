@@ -38,8 +38,9 @@ function send(message: ToWorker, transfer: Transferable[] = []): void {
   worker?.postMessage(message, transfer);
 }
 
-/** A command about the run the page last configured (the worker drops it if that run is gone). */
+/** A command about the run as the settings are now (the worker refuses it if that run is gone). */
 function sendRun(command: RunCommand): void {
+  flushConfigure();
   send({ ...command, generation: useStore.getState().generation });
 }
 
@@ -102,12 +103,32 @@ export function currentRunConfig(): RunConfig {
   return { models: s.models, training: s.training, data: s.choice, seed: s.seed };
 }
 
+const CONFIGURE_DELAY_MS = 300;
+let configureTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Like configureRun, but waits for a pause in typing (every key in a field changes a setting). */
+export function configureSoon(): void {
+  clearTimeout(configureTimer);
+  configureTimer = setTimeout(configureRun, CONFIGURE_DELAY_MS);
+}
+
+/**
+ * A setting changed a moment ago and its rebuild is still waiting for the typing to pause: send
+ * it now, so that what the person does next (Step, Play, ...) acts on the run they just set up.
+ */
+function flushConfigure(): void {
+  if (configureTimer === undefined) return;
+  configureRun();
+}
+
 /** Asks the worker to build the run as the settings are now; telemetry clears when it answers. */
 export function configureRun(): void {
+  clearTimeout(configureTimer);
+  configureTimer = undefined;
   const s = useStore.getState();
   // Without data there is nothing to build; with data on its way, its arrival configures.
   if (!s.summary || s.pendingRef) return;
-  const generation = s.generation + 1;
+  const generation = Math.max(s.generation, s.sentGeneration) + 1;
   s.setConfiguring(generation);
   send({ type: 'configure', run: currentRunConfig(), generation });
 }
@@ -118,6 +139,7 @@ export function allHalted(s: { configured: Array<{ id: string }> | null; halted:
 }
 
 export function play(): void {
+  flushConfigure();
   useStore.getState().setNonFinite(null);
   send({ type: 'play' });
 }

@@ -10,8 +10,23 @@ import { useStore } from './store';
 import { telemetry } from './telemetry';
 import { saveWeights } from './model/weightsFile';
 
+/**
+ * The last run the worker built, even one the page had configured past when it arrived: when the
+ * configuration after it is refused, that run is the one in place, and the page shows it.
+ */
+let lastBuilt: Extract<FromWorker, { type: 'configured' }> | null = null;
+
+function applyConfigured(message: Extract<FromWorker, { type: 'configured' }>): void {
+  const ids = new Set(message.models.map((m) => m.id));
+  for (const id of [...telemetry.models.keys()]) if (!ids.has(id)) telemetry.models.delete(id);
+  for (const m of message.models) if (!m.kept) telemetry.models.delete(m.id);
+  telemetry.changed();
+  useStore.getState().setConfigured(message.models, message.warnings, message.generation);
+}
+
 export function handleMessage(message: FromWorker): void {
   const s = useStore.getState();
+  if (message.type === 'configured') lastBuilt = message;
   // A reply about a run the page has configured past: it would draw into the new run's views.
   if (isRunReply(message) && message.generation !== s.generation) return;
   switch (message.type) {
@@ -40,17 +55,14 @@ export function handleMessage(message: FromWorker): void {
     case 'data-error':
       if (message.request === s.dataRequest) s.dataFailed(message.message, message.detail);
       break;
-    case 'configured': {
-      const ids = new Set(message.models.map((m) => m.id));
-      for (const id of [...telemetry.models.keys()]) if (!ids.has(id)) telemetry.models.delete(id);
-      for (const m of message.models) if (!m.kept) telemetry.models.delete(m.id);
-      telemetry.changed();
-      s.setConfigured(message.models, message.warnings);
+    case 'configured':
+      applyConfigured(message);
       break;
-    }
     case 'config-error':
       // Only the answer to the latest configuration counts; an older one was superseded.
-      if (message.generation === s.generation) s.setConfigError({ message: message.message, setting: message.setting }, message.live);
+      if (message.generation !== s.generation) break;
+      if (message.live !== null && s.configuredGeneration !== message.live && lastBuilt?.generation === message.live) applyConfigured(lastBuilt);
+      s.setConfigError({ message: message.message, setting: message.setting }, message.live);
       break;
     case 'action-error':
       s.setActionError({ action: message.action, message: message.message });

@@ -21,8 +21,12 @@ export interface ConfigError {
 }
 
 export interface RunSlice {
-  /** The generation of the last configuration sent; replies about other runs are dropped. */
+  /** The generation of the run replies are taken from: the last configuration sent, or the run kept when it was refused. */
   generation: number;
+  /** The highest generation ever sent: a new configuration takes the next one, never one reused. */
+  sentGeneration: number;
+  /** The generation of the run `configured` describes. */
+  configuredGeneration: number | null;
   running: boolean;
   /** A configure message is on its way; controls wait for the answer. */
   configuring: boolean;
@@ -40,7 +44,7 @@ export interface RunSlice {
   setRunning(running: boolean): void;
   /** A configuration of `generation` is on its way. */
   setConfiguring(generation: number): void;
-  setConfigured(models: ConfiguredModel[], warnings: string[]): void;
+  setConfigured(models: ConfiguredModel[], warnings: string[], generation: number): void;
   /** The worker refused the configuration; `live` is the generation still in place (null: none). */
   setConfigError(error: ConfigError | null, live?: number | null): void;
   setActionError(error: { action: string; message: string } | null): void;
@@ -51,6 +55,8 @@ export interface RunSlice {
 
 export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   generation: 0,
+  sentGeneration: 0,
+  configuredGeneration: null,
   running: false,
   configuring: false,
   configured: null,
@@ -61,21 +67,21 @@ export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   halted: [],
   textSamples: {},
   setRunning: (running) => set({ running }),
-  setConfiguring: (generation) => set({ generation, configuring: true }),
-  setConfigured: (configured, runWarnings) =>
+  setConfiguring: (generation) => set((s) => ({ generation, sentGeneration: Math.max(s.sentGeneration, generation), configuring: true })),
+  setConfigured: (configured, runWarnings, configuredGeneration) =>
     set((s) => {
       // Kept models keep their halted state and text samples; newcomers start clean.
       const kept = new Set(configured.filter((m) => m.kept).map((m) => m.id));
       const textSamples = Object.fromEntries(Object.entries(s.textSamples).filter(([id]) => kept.has(id)));
       const halted = s.halted.filter((id) => kept.has(id));
       const nonFinite = s.nonFinite && kept.has(s.nonFinite.modelId) ? s.nonFinite : null;
-      return { configured, runWarnings, configuring: false, configError: null, actionError: null, nonFinite, halted, textSamples };
+      return { configured, configuredGeneration, runWarnings, configuring: false, configError: null, actionError: null, nonFinite, halted, textSamples };
     }),
   setConfigError: (configError, live) =>
     set((s) => {
       if (!configError) return { configError };
       // The run in place goes on: replies about it are welcome again.
-      if (live === null) return { configError, configuring: false, configured: null, running: false };
+      if (live === null) return { configError, configuring: false, configured: null, configuredGeneration: null, running: false };
       return { configError, configuring: false, generation: live ?? s.generation };
     }),
   setActionError: (actionError) => set({ actionError }),
