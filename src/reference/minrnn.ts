@@ -184,7 +184,7 @@ export function minRnnForward(cfg: MinRnnConfig, params: Params, x: ArrayLike<nu
   if (!Number.isInteger(T)) throw new Error(`minrnn: ${x.length} inputs are not batch ${B} × steps × ${cfg.inputSize}`);
   const layers: MinLayerCache[] = [];
   const hN = new Float64Array(cfg.numLayers * B * H);
-  let input = Float64Array.from(x);
+  let input: Float64Array = Float64Array.from(x);
   for (let l = 0; l < cfg.numLayers; l++) {
     const inSize = l === 0 ? cfg.inputSize : H;
     const W = params[`weight_ih_l${l}`];
