@@ -34,10 +34,11 @@
 import type { ModelSlot } from '../worker/protocol';
 import type { EnginesOf, ModelEngine, ModelFamily, SlotContext, SlotKind } from './family';
 import { mambaFamily } from './families/mamba';
+import { minRnnFamily } from './families/minrnn';
 import { recurrentFamily } from './families/recurrent';
 
 /** Every family, in the order the model card's menu lists them. */
-export const FAMILIES = [recurrentFamily, mambaFamily] as const;
+export const FAMILIES = [recurrentFamily, mambaFamily, minRnnFamily] as const;
 
 type Family = (typeof FAMILIES)[number];
 /** A kind a model card offers (a slot's kind). */
