@@ -162,8 +162,8 @@ describe('learned initial state and step-through', () => {
       expect(whole.some((v) => v !== 0)).toBe(true);
       const views = await run.stack.probeViews(1, 1);
       expect(views.hidden.length).toBe(T);
-      expect(views.gates.packed.width).toBe(4);
-      expect(views.gateNames).toEqual(['update z']);
+      expect(Object.keys(views.gates)).toEqual(['update']);
+      expect(views.gates.update.width).toBe(4);
       expect(run.stack.schedule).toMatch(/scan/);
     } finally {
       run.stack.destroy();

@@ -172,6 +172,7 @@ export class MinRnnStack implements Encoder {
     const b = Math.min(Math.max(sample, 0), B - 1);
     const { out, gates, g } = this.layers[l];
     const width = (MIN_GATE_COUNT[cfg.cell] - 1) * H;
+    const names = MIN_GATE_NAMES[cfg.cell];
     const view = (t: Tensor, elementOffset: number, size: number, label: string): Tensor => ({ ...t, offset: t.offset + elementOffset * F32, size, label });
     const steps = Array.from({ length: T }, (_, t) => t);
     let norms = this.probeNorms.get(l);
@@ -184,8 +185,9 @@ export class MinRnnStack implements Encoder {
       T,
       units: H,
       hidden: steps.map((t) => view(out, (t * B + b) * H, H, 'hidden')),
-      gates: { packed: { views: steps.map((t) => view(gates, (t * B + b) * width, width, 'gates')), width } },
-      gateNames: MIN_GATE_NAMES[cfg.cell],
+      // One (H) view per gate and step, under the gate's name ('packed' means the recurrent cells' 4H rows).
+      gates: Object.fromEntries(names.map((name, k) => [name, { views: steps.map((t) => view(gates, (t * B + b) * width + k * H, H, name)), width: H }])),
+      gateNames: [],
       gradNormOps: [norms.op],
       gradNormSumsq: norms.out,
     };

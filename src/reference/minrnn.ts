@@ -26,8 +26,8 @@ export type Params = Record<string, Float64Array>;
 
 /** Gate blocks per cell: minGRU z, h~; minLSTM f, i, h~. */
 export const MIN_GATE_COUNT: Record<MinCell, number> = { mingru: 2, minlstm: 3 };
-/** The sigmoid gates a probe shows, in the order the gate blocks hold them. */
-export const MIN_GATE_NAMES: Record<MinCell, readonly string[]> = { mingru: ['update z'], minlstm: ['forget f', 'input i'] };
+/** The sigmoid gates a probe shows (z; f, i), in the order the gate blocks hold them, named as the views name gates. */
+export const MIN_GATE_NAMES: Record<MinCell, readonly string[]> = { mingru: ['update'], minlstm: ['forget', 'input'] };
 
 export interface MinRnnConfig {
   cell: MinCell;
