@@ -879,3 +879,154 @@ fn stateNormProbe(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
     probe_out[t * E + d] = sqrt(probe_out[t * E + d]);
   }
 }
+
+// ---------------------------------------------------------------- linear recurrence
+//
+// The same scan for a plain diagonal linear recurrence with no parameters of its own, over
+// `channels` independent sequences stored time-major, (T, channels):
+//
+//   forward  h_t = a_t·h_{t-1} + b_t,              h_{-1} = init           (minGRU, minLSTM)
+//   ADJOINT  g_t = b_t + a_{t+1}·g_{t+1},          g_T = init, a_T = 1     its backward: with
+//            b = ∂L/∂h_t from above and init = ∂L/∂h_{T-1} from after the sequence, g_t is ∂L/∂h_t
+//            in total (then ∂L/∂a_t = g_t·h_{t-1}, ∂L/∂b_t = g_t, ∂L/∂h_{-1} = a_0·g_0)
+//
+// Both run over positions p = 0..T-1 in the order of the recurrence (the adjoint's position p is
+// time T-1-p), so one set of entry points serves both. Pairs and chunks are the selective scan's:
+// linearChunkTotals, linearChunkCarries and linearScanParallel are chunkTotals, chunkCarries and
+// forwardParallel with one sequence per channel. linearScanSequential is the readable version,
+// one thread per channel, over a range of positions so that BPTT can be walked a step at a time:
+// it starts from init at position 0 and from its own output at the position before otherwise.
+// Host side: src/kernels/linearScan.ts. Bindings 23.. (and the workspace, 8) are its own.
+
+// The backward recurrence (see above) instead of the forward one.
+override ADJOINT: bool = false;
+
+struct LinearScanParams {
+  channels: u32,
+  seq_len: u32,
+  chunk_len: u32, //   THREADS * ITEMS
+  num_chunks: u32,
+  grid_y: u32, //      workgroups along y of the (chunk, channel) grids: channel = wg.y + wg.z·grid_y
+  w_totals: u32, //    2 x (channels, num_chunks) each chunk's pair (a, b)
+  w_starts: u32, //    (channels, num_chunks) the state before each chunk
+  p_begin: u32, //     linearScanSequential: positions [p_begin, p_begin + p_count)
+  p_count: u32,
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
+}
+
+@group(0) @binding(23) var<uniform> lp: LinearScanParams;
+@group(0) @binding(24) var<storage, read> lin_a: array<f32>; //           (T, channels)
+@group(0) @binding(25) var<storage, read> lin_b: array<f32>; //           (T, channels)
+@group(0) @binding(26) var<storage, read> lin_init: array<f32>; //        (channels)
+@group(0) @binding(27) var<storage, read_write> lin_out: array<f32>; //   (T, channels) h, or g (ADJOINT)
+
+fn linearTime(p: u32) -> u32 {
+  return select(p, lp.seq_len - 1u - p, ADJOINT);
+}
+
+/** The step at position p of channel c as a pair; the identity past the end. */
+fn linearStep(p: u32, c: u32) -> Pair {
+  if (p >= lp.seq_len) {
+    return IDENTITY;
+  }
+  let t = linearTime(p);
+  var a = 1.0;
+  if (!ADJOINT) {
+    a = lin_a[t * lp.channels + c];
+  } else if (t + 1u < lp.seq_len) {
+    a = lin_a[(t + 1u) * lp.channels + c];
+  }
+  return Pair(a, lin_b[t * lp.channels + c]);
+}
+
+fn linearChannel(wg: vec3<u32>) -> u32 {
+  return wg.y + wg.z * lp.grid_y;
+}
+
+/** Pass 1 of 3: every chunk's total pair, one workgroup per (chunk, channel). */
+@compute @workgroup_size(THREADS)
+fn linearChunkTotals(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
+  let slot = placeThread(inv);
+  let c = linearChannel(wg);
+  if (c >= lp.channels) {
+    return;
+  }
+  let chunk = wg.x;
+  let p0 = chunk * lp.chunk_len + slot * ITEMS;
+  var run = IDENTITY;
+  for (var i = 0u; i < ITEMS; i++) {
+    run = then_(run, linearStep(p0 + i, c));
+  }
+  let before = scanExclusive(slot, run, false);
+  if (slot == THREADS - 1u) {
+    let total = then_(before, run);
+    let k = c * lp.num_chunks + chunk;
+    work[lp.w_totals + k] = total.a;
+    work[lp.w_totals + lp.channels * lp.num_chunks + k] = total.b;
+  }
+}
+
+/** Pass 2 of 3: the state before each chunk, a short serial scan over the chunk totals. */
+@compute @workgroup_size(FLAT)
+fn linearChunkCarries(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let c = flatIndex(gid, groups);
+  if (c >= lp.channels) {
+    return;
+  }
+  var h = lin_init[c];
+  for (var k = 0u; k < lp.num_chunks; k++) {
+    let i = c * lp.num_chunks + k;
+    work[lp.w_starts + i] = h;
+    h = fma(work[lp.w_totals + i], h, work[lp.w_totals + lp.channels * lp.num_chunks + i]);
+  }
+}
+
+/** Pass 3 of 3 (the only one for a single chunk): every state, one workgroup per (chunk, channel). */
+@compute @workgroup_size(THREADS)
+fn linearScanParallel(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
+  let slot = placeThread(inv);
+  let c = linearChannel(wg);
+  if (c >= lp.channels) {
+    return;
+  }
+  let chunk = wg.x;
+  let p0 = chunk * lp.chunk_len + slot * ITEMS;
+  var steps: array<Pair, ITEMS>;
+  var run = IDENTITY;
+  for (var i = 0u; i < ITEMS; i++) {
+    steps[i] = linearStep(p0 + i, c);
+    run = then_(run, steps[i]);
+  }
+  let before = scanExclusive(slot, run, false);
+  var h = lin_init[c];
+  if (chunk > 0u) {
+    h = work[lp.w_starts + c * lp.num_chunks + chunk];
+  }
+  h = fma(before.a, h, before.b);
+  for (var i = 0u; i < ITEMS; i++) {
+    h = fma(steps[i].a, h, steps[i].b);
+    if (p0 + i < lp.seq_len) {
+      lin_out[linearTime(p0 + i) * lp.channels + c] = h;
+    }
+  }
+}
+
+/** The readable one: one thread per channel walks positions [p_begin, p_begin + p_count). */
+@compute @workgroup_size(FLAT)
+fn linearScanSequential(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let c = flatIndex(gid, groups);
+  if (c >= lp.channels) {
+    return;
+  }
+  var h = lin_init[c];
+  if (lp.p_begin > 0u) {
+    h = lin_out[linearTime(lp.p_begin - 1u) * lp.channels + c];
+  }
+  for (var p = lp.p_begin; p < lp.p_begin + lp.p_count; p++) {
+    let s = linearStep(p, c);
+    h = fma(s.a, h, s.b);
+    lin_out[linearTime(p) * lp.channels + c] = h;
+  }
+}

@@ -21,7 +21,7 @@
 //   fixtures       the ../shared/fixtures kinds it answers for `check:torch`, their extra shape
 //                  checks, and the GPU check (loaded lazily)
 //
-// Adding a family (minGRU and minLSTM are next; maths in ../shared/fixtures/README.md):
+// Adding a family (src/models/families/minrnn.ts, the latest, is a short example):
 //   1. src/reference/<name>.ts        the float64 forward and backward (and its fixture tests)
 //   2. shaders/<name>.wgsl            the kernels; their TypeScript wrapper may sit with the GPU model
 //                                     and build its KernelSource with withMath (src/kernels/registry.ts)
@@ -34,10 +34,11 @@
 import type { ModelSlot } from '../worker/protocol';
 import type { EnginesOf, ModelEngine, ModelFamily, SlotContext, SlotKind } from './family';
 import { mambaFamily } from './families/mamba';
+import { minRnnFamily } from './families/minrnn';
 import { recurrentFamily } from './families/recurrent';
 
 /** Every family, in the order the model card's menu lists them. */
-export const FAMILIES = [recurrentFamily, mambaFamily] as const;
+export const FAMILIES = [recurrentFamily, mambaFamily, minRnnFamily] as const;
 
 type Family = (typeof FAMILIES)[number];
 /** A kind a model card offers (a slot's kind). */

@@ -11,7 +11,11 @@ import { initRecurrentParameters as initParameters, recurrentParameterShapes as 
 import { recurrentBackward, recurrentForward, type CellKind, type RecurrentConfig } from './recurrent';
 
 const dir = process.env.TIMESTEP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/torch');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+// minGRU / minLSTM keep their own folder (../shared/fixtures/README.md); both parse the same way.
+const minDir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/minrnn');
+const jsonIn = (d: string) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.json')).sort() : []);
+const files = jsonIn(dir);
+const stored: Array<[string, string]> = [...files.map((f): [string, string] => [dir, f]), ...jsonIn(minDir).map((f): [string, string] => [minDir, f])];
 
 type Json = Record<string, unknown>;
 const tensor = (shape: number[], data: ArrayLike<number>) => ({ shape, data: Array.from(data) });
@@ -72,12 +76,15 @@ describe('the stored fixtures parse', () => {
   it('finds them', () => {
     expect(files.length, `no fixtures in ${dir}`).toBeGreaterThan(0);
   });
-  for (const file of files) {
+  it('finds the minGRU and minLSTM fixtures', () => {
+    expect(stored.length, `no fixtures in ${minDir}`).toBeGreaterThan(files.length);
+  });
+  for (const [folder, file] of stored) {
     it(file, () => {
-      const fx = parseFixture(readFileSync(resolve(dir, file), 'utf8'), file);
+      const fx = parseFixture(readFileSync(resolve(folder, file), 'utf8'), file);
       expect(fx.file).toBe(file);
       expect(`${fx.name}.json`).toBe(file);
-      expect(fx.kind).toMatch(/^(rnn_tanh|lstm|gru|selective_scan|mamba_block|train_\w+)$/);
+      expect(fx.kind).toMatch(/^(rnn_tanh|lstm|gru|mingru|minlstm|selective_scan|mamba_block|train_\w+)$/);
       if (fx.kind.startsWith('train_')) {
         expect(fx.losses!.length).toBe(fx.config.steps);
         expect(fx.grad_norms_before_clip!.length).toBe(fx.config.steps);

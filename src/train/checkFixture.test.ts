@@ -24,6 +24,9 @@ const root = resolve(import.meta.dirname, '../..');
 const SCHEDULES: RecurrentSchedule[] = ['persistent', 'stepwise'];
 const dir = process.env.TIMESTEP_FIXTURES ?? resolve(root, '../shared/fixtures/torch');
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^((train_)?(rnn_tanh|lstm|gru|mamba)|selective_scan|mamba_block)(_.*)?\.json$/.test(f)) : [];
+// minGRU / minLSTM keep their own folder (../shared/fixtures/README.md).
+const minDir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(root, '../shared/fixtures/minrnn');
+const minFiles = existsSync(minDir) ? readdirSync(minDir).filter((f) => /^(train_)?(mingru|minlstm)(_.*)?\.json$/.test(f)) : [];
 
 let gpu: Gpu;
 let ctx: KernelContext;
@@ -37,7 +40,15 @@ describe('PyTorch fixtures through the WGSL kernels', () => {
   it('finds the recurrent, Mamba and training fixtures', () => {
     expect(files.length).toBeGreaterThanOrEqual(14);
     for (const kind of ['selective_scan', 'mamba_block', 'train_mamba']) expect(files.some((f) => f.startsWith(kind))).toBe(true);
+    for (const kind of ['mingru', 'minlstm', 'train_mingru', 'train_minlstm']) expect(minFiles.some((f) => f.startsWith(kind)), kind).toBe(true);
   });
+  for (const file of minFiles) {
+    it(file, async () => {
+      const r = await checkFixture(ctx, parseFixture(readFileSync(join(minDir, file), 'utf8'), file));
+      expect(r.pass, `${file}: ${r.worst.tensor} err=${r.worst.err}`).toBe(true);
+      expect(r.measures.length).toBeGreaterThan(3);
+    });
+  }
   for (const file of files) {
     // The recurrent models run in both GPU schedules; the default picks by size.
     const schedules = /^(train_)?(rnn_tanh|lstm|gru)/.test(file) ? SCHEDULES : [undefined];
