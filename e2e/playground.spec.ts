@@ -2,45 +2,8 @@
 // CI: correct, slow), the loss falls, and every view draws something, checked by the pixels of
 // its screenshot rather than by the presence of an element.
 
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { expectNoPageErrors, ready, stepCount } from './helpers';
-
-const LSTM_ORANGE: [number, number, number] = [0xf5, 0xa5, 0x24];
-
-interface PixelStats {
-  /** Distinct colours in the screenshot. */
-  distinct: number;
-  /** Share of pixels that differ from the most common colour (the background). */
-  ink: number;
-  /** Pixels close to the given colour (the LSTM's line colour). */
-  colored: number;
-}
-
-/** Screenshots an element and measures its pixels in the page (which decodes PNG for us). */
-async function pixelStats(page: Page, target: Locator, color = LSTM_ORANGE): Promise<PixelStats> {
-  const png = await target.screenshot();
-  return page.evaluate(
-    async ({ b64, color }) => {
-      const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
-      const bitmap = await createImageBitmap(blob);
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(bitmap, 0, 0);
-      const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-      const counts = new Map<number, number>();
-      let colored = 0;
-      for (let i = 0; i < px.length; i += 4) {
-        const key = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2];
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-        const d = Math.abs(px[i] - color[0]) + Math.abs(px[i + 1] - color[1]) + Math.abs(px[i + 2] - color[2]);
-        if (d < 60) colored++;
-      }
-      const background = Math.max(...counts.values());
-      return { distinct: counts.size, ink: 1 - background / (px.length / 4), colored };
-    },
-    { b64: png.toString('base64'), color },
-  );
-}
+import { expect, test } from '@playwright/test';
+import { expectNoPageErrors, pixelStats, ready, stepCount } from './helpers';
 
 expectNoPageErrors();
 

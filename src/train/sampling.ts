@@ -3,6 +3,7 @@
 // softmax(logits / temperature); forecasters feed each prediction back in as the next input.
 
 import type { KernelContext } from '../kernels/registry';
+import { engineOf } from '../models/registry';
 import { Random } from '../data/random';
 import { Trainer } from './trainer';
 
@@ -44,8 +45,9 @@ export async function sampleText(
  * zeros (a learned h0 is not applied here). Models without a carried state (Mamba) cannot step.
  */
 async function makeStepper(ctx: KernelContext, trained: Trainer): Promise<Trainer> {
-  if (trained.cfg.model.kind !== 'recurrent') throw new Error('Stepping one step at a time needs a recurrent model (RNN, LSTM or GRU).');
-  const model = { ...trained.cfg.model, initialState: 'zeros' as const };
+  const cfg = trained.cfg.model;
+  if (cfg.kind === 'seq2seq' || engineOf(cfg).stateShape(cfg) === null) throw new Error('Stepping one step at a time needs a model that carries its state (RNN, LSTM, GRU, minGRU or minLSTM).');
+  const model = { ...cfg, initialState: 'zeros' as const };
   return Trainer.create(ctx, { ...trained.cfg, model, batch: 1, seqLen: 1, carryState: true, task: 'many-to-many' }, await trained.readParams());
 }
 

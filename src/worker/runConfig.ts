@@ -48,6 +48,8 @@ export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSour
   const model = (field: keyof ModelSlot): SettingRef => ({ scope: 'model', modelId: slot.id, field });
   const tbptt: SettingRef = { scope: 'training', field: 'tbptt' };
   const supports = familyOf(slot.kind).supports;
+  // A slot keeps what another kind had set (Bidirectional ticked on an LSTM, then minGRU chosen): what its family does not support does not count.
+  slot = { ...slot, bidirectional: supports.bidirectional && slot.bidirectional, initialState: supports.learnedInitialState ? slot.initialState : 'zeros' };
   if (source.seq2seq && supports.encoderDecoder) {
     if (slot.bidirectional) throw new RunConfigError("An encoder-decoder's encoder reads the source one way here: the decoder starts from the encoder's final state. Untick Bidirectional.", model('bidirectional'));
     if (k < T) throw new RunConfigError('An encoder-decoder reads the whole source before the decoder starts: truncated BPTT does not apply. Set the BPTT length to 0.', tbptt);

@@ -1,4 +1,4 @@
-// How Mamba's parallel scan covers a sequence: the schedule the GPU kernel runs for this run's
+// How the parallel scan (Mamba's selective scan, minGRU's and minLSTM's linear recurrence) covers a sequence: the schedule the GPU kernel runs for this run's
 // sequence length (src/kernels/scanLevels.ts): each thread's serial run of steps, then the levels
 // at which threads combine partial results, then the carry between chunks. Hovering a thread
 // shows every combination its result depends on: after the last level it holds runs 0..i.
@@ -17,10 +17,8 @@ const LEVEL_COLORS = ['#7aa2f7', '#9ece6a', '#e0af68', '#f7768e', '#bb9af7', '#2
 export function ScanView() {
   const models = useRunModels();
   // The steps of the training window of the first model whose family runs the scan (Mamba's), as the worker built it (a task may fix its own length).
-  const seqLen = useStore((s) => {
-    const scanned = models.find((m) => familyOf(m.slot.kind).views.scan);
-    return (scanned && s.configured?.find((c) => c.id === scanned.id)?.seqLen) ?? 0;
-  });
+  const scanned = models.find((m) => familyOf(m.slot.kind).views.scan);
+  const seqLen = useStore((s) => (scanned && s.configured?.find((c) => c.id === scanned.id)?.seqLen) ?? 0);
   const schedule = useMemo(() => (seqLen >= 1 ? scanLevels(seqLen) : null), [seqLen]);
   const subgroups = useStore((s) => s.gpu.state === 'ready' && s.gpu.info.features.includes('subgroups'));
   const [hover, setHover] = useState<number | null>(null);
@@ -41,7 +39,7 @@ export function ScanView() {
   const padding = (i: number) => s.numChunks === 1 && s.runs[i][0] >= s.seqLen;
   const visible = (pairs: Array<[number, number]>) => pairs.filter(([from, to]) => from < shown && to < shown);
   return (
-    <ViewPanel title="Mamba's parallel scan" testId="view-scan" wide>
+    <ViewPanel title={`The parallel scan (${scanned?.label ?? ''})`} testId="view-scan" wide>
       <p className="hint">
         {s.seqLen} steps: {s.numChunks} chunk{s.numChunks > 1 ? 's' : ''} of {s.chunkLen} = {s.threads} threads × {s.items} steps. Each thread first composes its {s.items} steps
         serially (h = a·h + b, as pairs (a, b)); then {s.levels.length} level{s.levels.length === 1 ? '' : 's'} combine the threads' results in workgroup memory, thread i taking in thread
