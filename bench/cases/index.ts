@@ -15,6 +15,7 @@
 //   3. List it below.
 //
 // train.ts: LSTM/GRU training steps (Trainer.step), peers tfjs trainOnBatch and PyTorch cuDNN.
+// minrnn.ts: minGRU/minLSTM training steps beside an LSTM of equal parameter count, T to 16384.
 // scan.ts: the selective scan, parallel and sequential, forward and backward; peer: PyTorch's
 //   python-loop selective_scan_ref at L <= 4096. mamba.ts: the whole Mamba forward (no peer).
 
@@ -22,7 +23,8 @@ import type { BenchCase } from '../suite';
 import { elementwiseCases } from './elementwise';
 import { mambaCases } from './mamba';
 import { matmulCases } from './matmul';
+import { minRnnCases } from './minrnn';
 import { scanCases } from './scan';
 import { trainCases } from './train';
 
-export const BENCH_CASES: readonly BenchCase[] = [...matmulCases, ...elementwiseCases, ...trainCases, ...scanCases, ...mambaCases];
+export const BENCH_CASES: readonly BenchCase[] = [...matmulCases, ...elementwiseCases, ...trainCases, ...minRnnCases, ...scanCases, ...mambaCases];

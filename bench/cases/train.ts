@@ -81,7 +81,7 @@ export function delayTask(s: TrainShape, seed: number): { x: Float32Array; y: Fl
 }
 
 /** One step that reports its statistics; waits for them. */
-function stepWithStats(trainer: Trainer): Promise<StepStats> {
+export function stepWithStats(trainer: Trainer): Promise<StepStats> {
   return new Promise((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error('the step statistics never came back')), 300_000);
     trainer.step((stats) => {

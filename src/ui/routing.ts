@@ -32,6 +32,9 @@ export function handleMessage(message: FromWorker): void {
   switch (message.type) {
     case 'gpu-ready':
       s.setGpu({ state: 'ready', info: message.info, selfTest: message.selfTest });
+      // A device that came after the data (Retry after none was offered): build the run now. After
+      // a lost device the worker restores its run itself.
+      if (s.summary && !s.configured && !s.configuring && !s.pendingRef) configureRun();
       break;
     case 'gpu-problem':
       if (isFatal(message.kind)) s.setGpu({ state: 'problem', kind: message.kind, message: message.message, detail: message.detail });
