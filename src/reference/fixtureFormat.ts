@@ -55,3 +55,13 @@ export function configInt(fx: Pick<Fixture, 'file' | 'config'>, key: string, fal
 export function dataOf(tensors: TensorMap): Record<string, Float64Array> {
   return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data]));
 }
+
+/** Number of layers from the parameter names (weight_ih_l{k}), for configs that do not say. */
+export function layersInParams(params: TensorMap, prefix: string): number {
+  let L = 0;
+  for (const name of Object.keys(params)) {
+    const m = name.startsWith(prefix) ? /^weight_ih_l(\d+)$/.exec(name.slice(prefix.length)) : null;
+    if (m) L = Math.max(L, Number(m[1]) + 1);
+  }
+  return L;
+}

@@ -2,9 +2,9 @@
 // ../shared/fixtures/README.md): the model a file describes, the shapes its tensors must have,
 // the encoder the float64 training loop drives, and the replay of a train_* run.
 
-import { configInt, dataOf, FixtureError, sameShape, show, type Fixture, type FixtureTensor, type TensorMap } from './fixtureFormat';
+import { configInt, FixtureError, layersInParams, sameShape, show, type Fixture, type FixtureTensor } from './fixtureFormat';
 import { MIN_CELLS, initMinRnnParameters, minRnnBackward, minRnnForward, minRnnParameterShapes, type Candidate, type MinCell, type MinRnnConfig, type Params } from './minrnn';
-import { optimizerFromText, Trainer, type Model, type SequenceEncoder } from './train';
+import { replayTraining, type SequenceEncoder } from './train';
 
 export const MIN_FIXTURE_KINDS: readonly string[] = [...MIN_CELLS, ...MIN_CELLS.map((c) => `train_${c}`)];
 
@@ -12,15 +12,6 @@ function candidateOf(fx: Fixture): Candidate {
   const c = fx.config.candidate ?? 'g';
   if (c !== 'g' && c !== 'identity') throw new FixtureError(`${fx.file}: config.candidate must be "g" or "identity", got ${JSON.stringify(c)}`);
   return c;
-}
-
-function layersInParams(params: TensorMap, prefix: string): number {
-  let L = 0;
-  for (const name of Object.keys(params)) {
-    const m = name.startsWith(prefix) ? /^weight_ih_l(\d+)$/.exec(name.slice(prefix.length)) : null;
-    if (m) L = Math.max(L, Number(m[1]) + 1);
-  }
-  return L;
 }
 
 function modelConfig(fx: Fixture, cell: MinCell, prefix: string): MinRnnConfig {
@@ -101,17 +92,5 @@ export function minRnnEncoder(cfg: MinRnnConfig): SequenceEncoder {
 /** Replays a train_mingru / train_minlstm run in float64: every update on its one batch. */
 export function replayMinRnnTraining(fx: Fixture): { losses: number[]; gradNorms: number[]; finalParams: Params } {
   const { config, outputSize, batch, updates } = minRnnTrainSetup(fx);
-  const { x, y } = fx.inputs;
-  if (!x || !y) throw new FixtureError(`${fx.file}: a train fixture needs inputs.x and inputs.y`);
-  const clip = typeof fx.config.clip === 'string' ? /clipped to ([0-9.eE+-]+)/.exec(fx.config.clip) : null;
-  const model: Model = { encoder: minRnnEncoder(config), outputSize, readout: y.shape.length === 2 ? 'last_step' : 'every_step', loss: 'mse' };
-  const trainer = new Trainer(model, dataOf(fx.params), { optimizer: optimizerFromText(fx.config.optimizer), clip: clip ? Number(clip[1]) : 1.0 });
-  const losses: number[] = [];
-  const gradNorms: number[] = [];
-  for (let k = 0; k < updates; k++) {
-    const r = trainer.step(x.data, y.data, batch);
-    losses.push(r.loss);
-    gradNorms.push(r.gradNorm);
-  }
-  return { losses, gradNorms, finalParams: trainer.params };
+  return replayTraining(fx, minRnnEncoder(config), outputSize, batch, updates);
 }

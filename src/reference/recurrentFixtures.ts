@@ -3,7 +3,7 @@
 // checker for the kernels (src/models/families/recurrentCheck.ts).
 
 import { CELL_KINDS, recurrentParameterShapes as parameterShapes, type CellKind, type RecurrentShapeConfig as RecurrentConfig } from '../models/recurrentParams';
-import { configInt, FixtureError, show, sameShape, type Fixture, type FixtureTensor, type TensorMap } from './fixtureFormat';
+import { configInt, FixtureError, layersInParams, show, sameShape, type Fixture, type FixtureTensor } from './fixtureFormat';
 
 const RECURRENT_KINDS: readonly string[] = CELL_KINDS;
 
@@ -41,16 +41,6 @@ export function validateRecurrentFixture(fx: Fixture, expectShape: (where: strin
     else if (!sameShape(y.shape, [B, T, O]) && !sameShape(y.shape, [B, O])) fail(`inputs.y: shape ${show(y.shape)}, expected ${show([B, T, O])} (every step) or ${show([B, O])} (last step)${why}`);
     for (const [name, shape] of trainParameterShapes(config, O)) expectShape(`params.${name}`, fx.params[name], shape, why);
   }
-}
-
-/** Number of layers from the parameter names (weight_ih_l{k}), for configs that do not say. */
-function layersInParams(params: TensorMap, prefix: string): number {
-  let L = 0;
-  for (const name of Object.keys(params)) {
-    const m = name.startsWith(prefix) ? /^weight_ih_l(\d+)$/.exec(name.slice(prefix.length)) : null;
-    if (m) L = Math.max(L, Number(m[1]) + 1);
-  }
-  return L;
 }
 
 function modelConfig(fx: Fixture, cell: CellKind, prefix: string): RecurrentConfig {

@@ -252,12 +252,21 @@ export function optimizerFromText(text: unknown): OptimizerConfig {
 /** Replays a train_rnn_tanh / train_lstm / train_gru fixture: every update on its one batch. */
 export function replayTrainFixture(fx: Fixture): { losses: number[]; gradNorms: number[]; finalParams: Params } {
   const { config, outputSize, batch, updates } = trainSetup(fx);
+  return replayTraining(fx, recurrentEncoder(config), outputSize, batch, updates);
+}
+
+/**
+ * Replays any train_* fixture in float64 with the given encoder: a Linear head on every step (or
+ * the last), MSE, the global gradient norm clipped as `config.clip` says, the optimizer of
+ * `config.optimizer`, `updates` updates on the fixture's one batch.
+ */
+export function replayTraining(fx: Fixture, encoder: SequenceEncoder, outputSize: number, batch: number, updates: number): { losses: number[]; gradNorms: number[]; finalParams: Params } {
   const x = fx.inputs.x;
   const y = fx.inputs.y;
   if (!x || !y) throw new FixtureError(`${fx.file}: a train fixture needs inputs.x and inputs.y`);
   const clipText = typeof fx.config.clip === 'string' ? /clipped to ([0-9.eE+-]+)/.exec(fx.config.clip) : null;
   const readout = y.shape.length === 2 ? 'last_step' : 'every_step';
-  const model: Model = { encoder: recurrentEncoder(config), outputSize, readout, loss: 'mse' };
+  const model: Model = { encoder, outputSize, readout, loss: 'mse' };
   const trainer = new Trainer(model, dataOf(fx.params), { optimizer: optimizerFromText(fx.config.optimizer), clip: clipText ? Number(clipText[1]) : 1.0 });
   const losses: number[] = [];
   const gradNorms: number[] = [];
