@@ -153,6 +153,18 @@ test('a lost GPU device: the alert offers Reconnect, and the same run carries on
   await expect.poll(() => stepCount(page)).toBeGreaterThanOrEqual(1);
 });
 
+test('a file picked while the app is still starting is loaded once it is ready, and trains', async ({ page }) => {
+  await page.goto('/');
+  // No waiting for the GPU: the worker queues the load behind its start.
+  const rows = ['t,level', ...Array.from({ length: 200 }, (_, i) => `${i},${(Math.sin(i / 5) * 3).toFixed(3)}`)].join('\n');
+  await page.getByTestId('file-input').setInputFiles({ name: 'early.csv', mimeType: 'text/csv', buffer: Buffer.from(rows) });
+  await expect(page.getByTestId('data-preview')).toContainText('early.csv');
+  await ready(page);
+  await page.getByTestId('step').click();
+  await expect.poll(() => stepCount(page)).toBe(1);
+  await expect(page.getByTestId('dataset-sine-mix')).not.toBeChecked();
+});
+
 test('a file dropped on the upload box loads like a picked one', async ({ page }) => {
   await page.goto('/');
   await ready(page);

@@ -72,7 +72,6 @@ export class Trainer {
   /** Cross-entropy: the mean is over the targets that are not ignored, counted per batch. */
   private readonly setLossCount: ((inverseCount: number) => void) | null;
   private lossInverseCount = NaN;
-  private pending = 0;
 
   private constructor(
     readonly ctx: KernelContext,
@@ -251,23 +250,14 @@ export class Trainer {
         {
           tensor: this.optimizer.segmentSumsq,
           onData: (d) => {
-            this.pending--;
             onStats({ step, loss, clipScale: stats[0], gradNorm: stats[1], nonFinite: stats[2] !== 0 || !Number.isFinite(loss), paramNorms: this.optimizer.normsByParam(d) });
           },
         },
       ]);
     }
     this.ctx.device.queue.submit([encoder.finish()]);
-    if (after) {
-      this.pending++;
-      after();
-    }
+    after?.();
     return step;
-  }
-
-  /** Readbacks still on their way (the worker waits for zero before it pauses). */
-  get pendingReadbacks(): number {
-    return this.pending;
   }
 
   /** Forward pass and loss only (validation); awaits the result, so call it between steps. */

@@ -156,6 +156,31 @@ describe('the run owner', () => {
     expect(page.of('gpu-problem')).toEqual([]);
   }, 120_000);
 
+  it('reconfigures between every submit and its readback, 200 times, with no GPU error', async () => {
+    const page = await start();
+    const rng = new Random(5);
+    page.load({ kind: 'builtin', id: 'sine-mix', params: { length: 300 }, seed: 1 });
+    await page.owner.settled();
+    page.configure();
+    await page.owner.settled();
+    const kinds: ModelSlot['kind'][] = ['rnn_tanh', 'lstm', 'gru', 'mamba', 'mingru', 'minlstm'];
+    for (let i = 0; i < 200; i++) {
+      // A step submits its work and records an asynchronous readback; the configuration right
+      // behind it replaces (or keeps) the model while that readback may still be in flight.
+      page.run({ type: 'step' });
+      if (i % 3 === 0) page.send({ type: 'probe', sample: rng.int(4), layer: 0 });
+      page.slots = rng.next() < 0.3 ? [slot('a', page.slots[0].kind, page.slots[0].hidden), slot('b', kinds[rng.int(kinds.length)], 3 + rng.int(6))] : [slot('a', kinds[rng.int(kinds.length)], 3 + rng.int(6))];
+      page.configure();
+      if (i % 10 === 0) await page.owner.settled();
+    }
+    page.run({ type: 'step' });
+    await page.owner.settled();
+    expect(page.of('gpu-problem')).toEqual([]);
+    expect(page.of('config-error')).toEqual([]);
+    expect(page.of('configured').at(-1)!.generation).toBe(page.generation);
+    expect(page.of('steps').filter((m) => m.generation === page.generation).flatMap((m) => m.reports.map((r) => r.step))).toContain(1);
+  }, 600_000);
+
   it('stays consistent under 200 random commands at random moments (seeded)', async () => {
     for (const seed of [11, 12]) {
       const page = await start();
@@ -164,7 +189,7 @@ describe('the run owner', () => {
       page.load({ kind: 'builtin', id: 'sine-mix', params: { length: 300 }, seed: 1 });
       await page.owner.settled();
       page.configure();
-      const kinds: ModelSlot['kind'][] = ['rnn_tanh', 'lstm', 'gru', 'mamba'];
+      const kinds: ModelSlot['kind'][] = ['rnn_tanh', 'lstm', 'gru', 'mamba', 'mingru', 'minlstm'];
       for (let i = 0; i < 200; i++) {
         const action = rng.int(16);
         if (action === 0) page.load(pick<DataSource>([{ kind: 'builtin', id: 'sine-mix', params: { length: 200 + rng.int(300) }, seed: 1 }, { kind: 'builtin', id: 'adding', params: { length: 6 + rng.int(10), count: 64 }, seed: 2 }, { kind: 'file', name: 'weather.csv', bytes: csv(60 + rng.int(200), seed) }, { kind: 'file', name: 'bad.csv', bytes: new TextEncoder().encode('a,b\n1,x\n').buffer as ArrayBuffer }]));

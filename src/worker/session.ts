@@ -79,10 +79,6 @@ export class Session {
     this.dataset = dataset;
   }
 
-  get hasDataset(): boolean {
-    return this.dataset !== null;
-  }
-
   get isRunning(): boolean {
     return this.running;
   }
