@@ -23,6 +23,8 @@ import type { ModelSlot, RunConfig } from '../worker/protocol';
 import { modelConfig, trainerConfig } from '../worker/runConfig';
 import { batchToTime, timeToBatch } from './layout';
 import { DECODER_RNN, ENCODER_RNN, initSeq2Seq, seq2seqParameterShapes, seq2seqParts, Seq2SeqModel, type Seq2SeqConfig } from './seq2seq';
+import type { RecurrentStack } from './recurrent';
+import { minRnnBackward, minRnnForward } from '../reference/minrnn';
 
 let gpu: Gpu;
 let ctx: KernelContext;
@@ -48,6 +50,31 @@ function concatSteps(a: Float64Array, b: Float64Array, B: number, S: number, U: 
   return out;
 }
 
+type Part = ReturnType<typeof seq2seqParts>['encoder'];
+type Params64 = Record<string, Float64Array>;
+
+/** The float64 encoder-decoder: encoder, decoder from its final state, backward through the bridge, for either kind of stack. */
+function composition(parts: { encoder: Part; decoder: Part }, encParams: Params64, decParams: Params64, xb: ArrayLike<number>, dy: ArrayLike<number>, B: number, T: number, I: number, H: number, S: number, U: number) {
+  const xEnc = steps(xb, B, T, I, 0, S);
+  const xDec = steps(xb, B, T, I, S, U);
+  const dyEnc = steps(dy, B, T, H, 0, S);
+  const dyDec = steps(dy, B, T, H, S, U);
+  if (parts.encoder.min && parts.decoder.min) {
+    const enc = minRnnForward(parts.encoder.cfg, encParams, xEnc, { batch: B });
+    const dec = minRnnForward(parts.decoder.cfg, decParams, xDec, { batch: B, h0: enc.hN });
+    const gDec = minRnnBackward(dec.cache, { dy: dyDec });
+    const gEnc = minRnnBackward(enc.cache, { dy: dyEnc, dhN: gDec.dh0 });
+    return { enc, dec, gEnc, gDec };
+  }
+  if (parts.encoder.min || parts.decoder.min) throw new Error('both stacks are of one kind');
+  const lstm = parts.encoder.cfg.cell === 'lstm';
+  const enc = recurrentForward(parts.encoder.cfg, encParams, xEnc, { batch: B });
+  const dec = recurrentForward(parts.decoder.cfg, decParams, xDec, { batch: B, h0: enc.hN, c0: lstm ? enc.cN : undefined });
+  const gDec = recurrentBackward(dec.cache, { dy: dyDec });
+  const gEnc = recurrentBackward(enc.cache, { dy: dyEnc, dhN: gDec.dh0, dcN: lstm ? gDec.dc0 : undefined });
+  return { enc, dec, gEnc, gDec };
+}
+
 async function run(cfg: Seq2SeqConfig, B: number, U: number, seed: number) {
   const S = cfg.sourceLength;
   const T = S + U;
@@ -71,11 +98,7 @@ async function run(cfg: Seq2SeqConfig, B: number, U: number, seed: number) {
   // float64: encoder, decoder from its final state, backward through the bridge.
   const parts = seq2seqParts(cfg);
   const pick = (prefix: string) => Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-  const enc = recurrentForward(parts.encoder, pick(ENCODER_RNN), steps(xb, B, T, I, 0, S), { batch: B });
-  const lstm = cfg.cell === 'lstm';
-  const dec = recurrentForward(parts.decoder, pick(DECODER_RNN), steps(xb, B, T, I, S, U), { batch: B, h0: enc.hN, c0: lstm ? enc.cN : undefined });
-  const gDec = recurrentBackward(dec.cache, { dy: steps(dy, B, T, H, S, U) });
-  const gEnc = recurrentBackward(enc.cache, { dy: steps(dy, B, T, H, 0, S), dhN: gDec.dh0, dcN: lstm ? gDec.dc0 : undefined });
+  const { enc, dec, gEnc, gDec } = composition(parts, pick(ENCODER_RNN), pick(DECODER_RNN), xb, dy, B, T, I, H, S, U);
   const want: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(gEnc.grads)) want[`${ENCODER_RNN}${k}`] = v;
   for (const [k, v] of Object.entries(gDec.grads)) want[`${DECODER_RNN}${k}`] = v;
@@ -90,6 +113,9 @@ describe('encoder-decoder on the GPU vs a float64 composition', () => {
     [{ cell: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 1, initialState: 'learned', sourceLength: 1 }, 3, 1],
     [{ cell: 'lstm', inputSize: 3, hiddenSize: 5, numLayers: 2, initialState: 'learned', sourceLength: 4, schedule: 'stepwise' }, 3, 3],
     [{ cell: 'gru', inputSize: 2, hiddenSize: 7, numLayers: 1, initialState: 'zeros', sourceLength: 3, schedule: 'stepwise' }, 2, 4],
+    // The minimal RNNs' stacks behind the same bridge (h_n → h_0 forward, ∂L/∂h_0 → ∂L/∂h_n backward).
+    [{ cell: 'mingru', inputSize: 3, hiddenSize: 5, numLayers: 1, initialState: 'zeros', sourceLength: 4 }, 2, 5],
+    [{ cell: 'minlstm', inputSize: 4, hiddenSize: 7, numLayers: 2, initialState: 'learned', sourceLength: 3 }, 3, 2],
   ];
   for (const [cfg, B, U] of cases) {
     it(`${cfg.cell} ×${cfg.numLayers}, ${cfg.initialState} encoder state: S=${cfg.sourceLength} U=${U} B=${B} H=${cfg.hiddenSize}${cfg.schedule ? `, ${cfg.schedule}` : ''}`, async () => {
@@ -127,7 +153,9 @@ describe('encoder-decoder on the GPU vs a float64 composition', () => {
     encodeOps(commands, views.gradNormOps);
     gpu.device.queue.submit([commands.finish()]);
     const norms = Array.from(await readTensor(gpu.device, views.gradNormSumsq), Math.sqrt);
-    expect(relErr(norms, [...r.gEnc.dhNorm[0][0], ...r.gDec.dhNorm[0][0]])).toBeLessThan(1e-4);
+    const { gEnc, gDec } = r;
+    if (!('dhNorm' in gEnc) || !('dhNorm' in gDec)) throw new Error('an LSTM has per-step gradient norms');
+    expect(relErr(norms, [...gEnc.dhNorm[0][0], ...gDec.dhNorm[0][0]])).toBeLessThan(1e-4);
     const hidden = (await Promise.all(views.hidden.map((t) => readTensor(gpu.device, t)))).flatMap((v) => Array.from(v));
     expect(relErr(hidden, r.out)).toBeLessThan(1e-5);
     r.destroy();
@@ -157,7 +185,7 @@ describe('encoder-decoder on the GPU vs a float64 composition', () => {
     expect(walked.map((w) => w.t)).toEqual([3, 2, 1, 0]);
     await runOps(gpu.device, [...trainer.tape.forwardOps(), ...trainer.tape.backwardOps()]);
     const model = trainer.encoder as Seq2SeqModel;
-    const top = model.decoder.directions.find((d) => d.layer === 1)!;
+    const top = (model.decoder as RecurrentStack).directions.find((d) => d.layer === 1)!;
     const probe = await readTensor(gpu.device, top.dhProbe);
     for (const w of walked) expect(relErr(w.dh, probe.subarray((w.t * 2 + 1) * 4, (w.t * 2 + 2) * 4)), `t=${w.t}`).toBeLessThan(1e-5);
     trainer.destroy();
@@ -191,6 +219,7 @@ describe('encoder-decoder in the trainer', () => {
     expect(source.seqLen).toBe(10);
     const cfg = modelConfig(slot('gru'), source.inputSize, source);
     expect(cfg).toMatchObject({ kind: 'seq2seq', cell: 'gru', sourceLength: 5, inputSize: 11 });
+    expect(modelConfig(slot('minlstm'), source.inputSize, source)).toMatchObject({ kind: 'seq2seq', cell: 'minlstm', sourceLength: 5 });
     expect(modelConfig(slot('mamba'), source.inputSize, source).kind).toBe('mamba');
     expect(() => trainerConfig({ ...slot('lstm'), bidirectional: true }, run(), source, 1)).toThrow('the decoder starts from the encoder');
     expect(() => trainerConfig(slot('lstm'), run(4), source, 1)).toThrow('truncated BPTT does not apply');

@@ -20,8 +20,27 @@ import { copyOp, type StepOp } from '../gpu/dispatch';
 import { createTensor, F32, type Tensor } from '../gpu/tensor';
 import type { KernelContext } from '../kernels/registry';
 import type { Tape } from '../train/tape';
-import { DECODER_RNN, ENCODER_RNN, seq2seqParts, type Seq2SeqConfig } from './families/seq2seq';
+import { DECODER_RNN, ENCODER_RNN, seq2seqParts, type Seq2SeqConfig, type StackPart } from './families/seq2seq';
+import { MinRnnStack } from './minrnn';
 import { RecurrentStack, type ProbeViews, type RecurrentIO, type StepThrough } from './recurrent';
+
+/** What the wrapper needs of either stack (RecurrentStack, MinRnnStack). */
+interface SequenceStack {
+  readonly out: Tensor;
+  readonly dOut: Tensor;
+  readonly hN: Tensor;
+  readonly cN?: Tensor | null;
+  readonly dh0: Tensor;
+  readonly dc0?: Tensor | null;
+  readonly schedule: string;
+  stepThrough(): StepThrough;
+  probeViews(sample: number, layer: number): Promise<ProbeViews>;
+  destroy(): void;
+}
+
+function buildStack(ctx: KernelContext, part: StackPart, T: number, B: number, io: RecurrentIO, tape: Tape): Promise<SequenceStack> {
+  return part.min ? MinRnnStack.build(ctx, part.cfg, T, B, io, tape) : RecurrentStack.build(ctx, part.cfg, T, B, io, tape);
+}
 
 // Configuration, parameter names and initialisation: ./families/seq2seq.ts.
 export { DECODER_RNN, ENCODER_RNN, initSeq2Seq, seq2seqParameterShapes, seq2seqParts, type Seq2SeqConfig } from './families/seq2seq';
@@ -34,8 +53,8 @@ export class Seq2SeqModel {
     readonly cfg: Seq2SeqConfig,
     readonly T: number,
     readonly B: number,
-    readonly encoder: RecurrentStack,
-    readonly decoder: RecurrentStack,
+    readonly encoder: SequenceStack,
+    readonly decoder: SequenceStack,
     readonly out: Tensor,
     readonly dOut: Tensor,
     private readonly owned: Tensor[],
@@ -75,12 +94,12 @@ export class Seq2SeqModel {
     const dcBridge = lstm ? alloc('d c_n bridge', [L, B, H]) : undefined;
 
     tape.record('source | decoder inputs', [copyOp('x → source', rows(io.x, I, 0, S), xEnc), copyOp('x → decoder inputs', rows(io.x, I, S, U), xDec)]);
-    const encoder = await RecurrentStack.build(ctx, encCfg, S, B, { params: io.params, grads: io.grads, prefix: `${io.prefix}${ENCODER_RNN}`, x: xEnc, dhN: dhBridge, dcN: dcBridge }, tape);
+    const encoder = await buildStack(ctx, encCfg, S, B, { params: io.params, grads: io.grads, prefix: `${io.prefix}${ENCODER_RNN}`, x: xEnc, dhN: dhBridge, dcN: dcBridge }, tape);
     // Filled once the decoder exists: the backward replays this entry after the decoder's and
     // before the encoder's.
     const bridgeBackward: StepOp[] = [];
     tape.record('bridge: encoder h_n → decoder h_0', [], bridgeBackward);
-    const decoder = await RecurrentStack.build(
+    const decoder = await buildStack(
       ctx,
       decCfg,
       U,

@@ -114,7 +114,9 @@ describe('free-running decoding of an encoder-decoder', () => {
       const p = await trainer.readParams();
       const pick = (prefix: string) =>
         Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), Float64Array.from(v)]));
-      const parts = seq2seqParts(model);
+      const { encoder: encPart, decoder: decPart } = seq2seqParts(model);
+      if (encPart.min || decPart.min) throw new Error('a classic cell was asked for');
+      const parts = { encoder: encPart.cfg, decoder: decPart.cfg };
       const W = p[`${HEAD_PREFIX}weight`];
       const bias = p[`${HEAD_PREFIX}bias`];
       const oneHot = (id: number) => Float64Array.from({ length: I }, (_, i) => (i === id ? 1 : 0));

@@ -2,8 +2,8 @@
 // with a learned initial state if asked and state carried across windows for truncated BPTT.
 // Their gates read only x_t, so the recurrence is linear in h and runs as a parallel scan (the
 // scan family's linear recurrence); BPTT's step-through walks the same recurrence's adjoint one
-// step at a time. One direction only, and no encoder-decoder: on a sequence-to-sequence task the
-// model reads source and target as one sequence, as Mamba does.
+// step at a time. One direction only. On a sequence-to-sequence task they train as an
+// encoder-decoder (./seq2seq.ts), the decoder starting from the encoder's final state.
 // Maths and parameters: src/reference/minrnn.ts; GPU: src/models/minrnn.ts; kernels:
 // shaders/minrnn.wgsl and the linear recurrence of shaders/scan.wgsl.
 
@@ -11,6 +11,7 @@ import { minRnnForward, initMinRnn, minRnnParameterShapes, type MinCell } from '
 import { MIN_FIXTURE_KINDS, validateMinRnnFixture } from '../../reference/minrnnFixtures';
 import type { ModelEngine, ModelFamily } from '../family';
 import type { MinRnnStackConfig } from '../minrnn';
+import { seq2seqEngine, type Seq2SeqModelConfig } from './seq2seq';
 import { positionalSlotCodec, sizedLabel, sizeIn } from './shared';
 
 export type MinRnnModelConfig = { kind: 'minrnn' } & MinRnnStackConfig;
@@ -27,7 +28,7 @@ const minRnnEngine: ModelEngine<MinRnnModelConfig> = {
   describe: (m) => `${typeof m.cell === 'string' ? (LABELS[m.cell as MinCell] ?? m.cell) : '?'} (hidden ${sizeIn(m, 'hiddenSize')}, ${sizeIn(m, 'numLayers')} layer(s))`,
 };
 
-export const minRnnFamily: ModelFamily<MinRnnModelConfig, MinCell> = {
+export const minRnnFamily: ModelFamily<MinRnnModelConfig | Seq2SeqModelConfig, MinCell> = {
   label: 'Minimal RNNs (minGRU, minLSTM)',
   kinds: [
     { kind: 'mingru', label: LABELS.mingru, addOrder: 4 },
@@ -37,21 +38,17 @@ export const minRnnFamily: ModelFamily<MinRnnModelConfig, MinCell> = {
     { key: 'layers', label: 'Layers', min: 1, max: 4, integer: true, default: 1 },
     { key: 'hidden', label: 'Hidden size', min: 1, max: 512, integer: true, default: 32 },
   ],
-  supports: { bidirectional: false, learnedInitialState: true, truncatedBptt: true, encoderDecoder: false },
+  supports: { bidirectional: false, learnedInitialState: true, truncatedBptt: true, encoderDecoder: true },
   views: { bpttStepThrough: true, scan: true },
   urlCodec: positionalSlotCodec,
   // The paper's candidate g (positive, so that the scan could run in log space); 'identity' is for the fixtures.
-  slotConfig: (slot, inputSize) => ({
-    kind: 'minrnn',
-    cell: slot.kind as MinCell,
-    inputSize,
-    hiddenSize: slot.hidden,
-    numLayers: slot.layers,
-    candidate: 'g',
-    initialState: slot.initialState,
-  }),
+  slotConfig: (slot, inputSize, context) => {
+    const cell = slot.kind as MinCell;
+    if (context?.seq2seq) return { kind: 'seq2seq', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: context.seq2seq.sourceLength };
+    return { kind: 'minrnn', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, candidate: 'g', initialState: slot.initialState };
+  },
   slotLabel: (slot) => sizedLabel(LABELS[slot.kind as MinCell] ?? slot.kind, String(slot.hidden), { layers: slot.layers, bidirectional: false }),
-  engines: { minrnn: minRnnEngine },
+  engines: { minrnn: minRnnEngine, seq2seq: seq2seqEngine },
   fixtures: {
     kinds: MIN_FIXTURE_KINDS,
     validate: validateMinRnnFixture,

@@ -3,6 +3,15 @@ import { Panel } from '../Panel';
 import { MAX_MODELS } from '../state/defaults';
 import { useStore } from '../store';
 import { ModelCard } from './ModelCard';
+import { familyOf, SLOT_KINDS } from '../../models/registry';
+
+const encoderDecoderKinds = SLOT_KINDS.filter((k) => familyOf(k.kind).supports.encoderDecoder).map((k) => k.label);
+const decoderOnlyKinds = SLOT_KINDS.filter((k) => !familyOf(k.kind).supports.encoderDecoder).map((k) => k.label);
+
+/** "a, b or c" */
+function listOf(labels: string[]): string {
+  return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}` : (labels[0] ?? '');
+}
 
 export function ModelPanel() {
   const models = useStore((s) => s.models);
@@ -14,9 +23,9 @@ export function ModelPanel() {
     <Panel title="Model" id="model-panel">
       {seq2seq && (
         <p className="hint" data-testid="seq2seq-note">
-          Sequence to sequence: an RNN, LSTM or GRU trains as an encoder–decoder. The encoder reads the source; its final state starts the decoder, which is fed
-          the true previous target token at every step (teacher forcing) and predicts the next. Mamba reads the source and then the shifted target as one
-          sequence.
+          Sequence to sequence: {listOf(encoderDecoderKinds)} trains as an encoder–decoder. The encoder reads the source; its final state starts the decoder,
+          which is fed the true previous target token at every step (teacher forcing) and predicts the next. {listOf(decoderOnlyKinds)} reads the source and
+          then the shifted target as one sequence.
         </p>
       )}
       {models.map((m) => (
