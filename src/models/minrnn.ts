@@ -25,7 +25,7 @@ import { linearScanOps, type LinearScan } from '../kernels/linearScan';
 import { segmentReduceOp } from '../kernels/reduce';
 import { withMath, type KernelContext } from '../kernels/registry';
 import type { ScanAlgorithm } from '../kernels/scan';
-import { MIN_GATE_COUNT, MIN_GATE_NAMES, type MinRnnConfig } from '../reference/minrnn';
+import { MIN_GATE_COUNT, MIN_GATE_NAMES, type MinRnnConfig } from './minrnnParams';
 import type { Tape } from '../train/tape';
 import type { Encoder } from '.';
 import type { ProbeViews, RecurrentIO, StepThrough } from './recurrent';

@@ -7,7 +7,8 @@
 // Maths and parameters: src/reference/minrnn.ts; GPU: src/models/minrnn.ts; kernels:
 // shaders/minrnn.wgsl and the linear recurrence of shaders/scan.wgsl.
 
-import { minRnnForward, initMinRnn, minRnnParameterShapes, type MinCell } from '../../reference/minrnn';
+import { minRnnForward } from '../../reference/minrnn';
+import { initMinRnn, minRnnParameterShapes, type MinCell } from '../minrnnParams';
 import { MIN_FIXTURE_KINDS, validateMinRnnFixture } from '../../reference/minrnnFixtures';
 import type { ModelEngine, ModelFamily } from '../family';
 import type { MinRnnStackConfig } from '../minrnn';

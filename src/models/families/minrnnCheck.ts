@@ -9,7 +9,7 @@ import type { KernelContext } from '../../kernels/registry';
 import type { ScanAlgorithm } from '../../kernels/scan';
 import { relErr } from '../../reference/compare';
 import { FixtureError, type Fixture } from '../../reference/fixtureFormat';
-import { minRnnParameterShapes } from '../../reference/minrnn';
+import { minRnnParameterShapes } from '../minrnnParams';
 import { minRnnSetup, minRnnTrainSetup } from '../../reference/minrnnFixtures';
 import { checkTraining, summarise, type CheckResult, type Measure } from '../../train/checkFixture';
 import { Tape } from '../../train/tape';

@@ -6,7 +6,8 @@
 
 import type { Random } from '../../data/random';
 import type { RecurrentSchedule } from '../../kernels/recurrent';
-import { MIN_CELLS, initMinRnn, minRnnForward, minRnnParameterShapes, type MinCell } from '../../reference/minrnn';
+import { minRnnForward } from '../../reference/minrnn';
+import { MIN_CELLS, initMinRnn, minRnnParameterShapes, type MinCell } from '../minrnnParams';
 import { recurrentForward } from '../../reference/recurrent';
 import type { ModelEngine } from '../family';
 import type { MinRnnStackConfig } from '../minrnn';
