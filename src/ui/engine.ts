@@ -121,7 +121,7 @@ function flushConfigure(): void {
   configureRun();
 }
 
-/** Asks the worker to build the run as the settings are now; telemetry clears when it answers. */
+/** Asks the worker to build the run as the settings are now; rebuilt models' telemetry clears when it answers. */
 export function configureRun(): void {
   clearTimeout(configureTimer);
   configureTimer = undefined;

@@ -18,8 +18,8 @@ let lastBuilt: Extract<FromWorker, { type: 'configured' }> | null = null;
 
 function applyConfigured(message: Extract<FromWorker, { type: 'configured' }>): void {
   const ids = new Set(message.models.map((m) => m.id));
-  for (const id of [...telemetry.models.keys()]) if (!ids.has(id)) telemetry.models.delete(id);
-  for (const m of message.models) if (!m.kept) telemetry.models.delete(m.id);
+  for (const id of [...telemetry.models.keys()]) if (!ids.has(id)) telemetry.forget(id);
+  for (const m of message.models) if (!m.kept) telemetry.forget(m.id);
   telemetry.changed();
   useStore.getState().setConfigured(message.models, message.warnings, message.generation);
 }

@@ -125,10 +125,9 @@ class Telemetry {
     return m;
   }
 
-  /** Forgets everything (a new configuration or a reset starts from step 0). */
-  clear(): void {
-    this.models.clear();
-    this.changed();
+  /** Forgets one model's numbers (it was rebuilt, or left the comparison). */
+  forget(id: string): void {
+    this.models.delete(id);
   }
 
   changed(): void {
