@@ -73,7 +73,7 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
       )}
       <SettingError scope="model" modelId={slot.id} />
       {params !== undefined && <p className="hint">{params.toLocaleString()} parameters</p>}
-      {joinedAt !== null && (
+      {joinedAt !== null && joinedAt > 0 && (
         <p className="hint" data-testid={`joined-${slot.id}`}>
           Joined when the others were at step {joinedAt.toLocaleString()}: it starts at step 0 beside them.
         </p>
