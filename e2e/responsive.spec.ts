@@ -9,7 +9,7 @@
 // traces of 30 s of training show none in most runs. The goal stays the issue's: no task over
 // 50 ms while training. But on this machine one animation frame's render (one view's React
 // render, about 30 ms, plus layout) crosses 50 ms when SwiftShader's threads hold both cores at
-// that moment: 52 and 54 ms were seen in 2 of 5 clean runs on 2026-12-02, with the same code
+// that moment: 52, 54 and 62 ms were seen in 3 of 6 full runs on 2026-12-02, with the same code
 // passing alone. So the test allows that one frame, and fails on a second or on any freeze
 // (TRAINING_FREEZE_MS). The upload mounts the data preview's recharts chart once (40-70 ms, up to
 // 200 ms under load) and builds the run: at most two tasks over 50 ms, none over UPLOAD_FREEZE_MS.
