@@ -81,6 +81,11 @@ export interface DataSummary {
   series: Array<{ name: string; values: Float32Array }>;
   vocab?: string[];
   warnings: string[];
+  /**
+   * A table's time axis, when a column reads as time: milliseconds since 1970-01-01 UTC for every
+   * row of the table the run trains on (NaN where a cell was not read), and the finest unit used.
+   */
+  time?: { column: string; described: string; unit: 'year' | 'month' | 'day' | 'minute' | 'second'; ms: Float64Array };
 }
 
 /** One optimizer step's numbers, as the trainer reads them back (src/train/trainer.ts). */
