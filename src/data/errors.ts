@@ -80,7 +80,10 @@ export type DataWarningCode =
   | 'missing-values' // empty or NA cells: offer drop-rows / fill-forward
   | 'label-columns' // non-numeric columns kept as labels only
   | 'empty-columns' // columns with no values at all, left out
-  | 'few-rows'; // too little data for a validation split
+  | 'few-rows' // too little data for a validation split
+  | 'pivot-gaps' // a long table's series without a row at some times: missing values after the pivot
+  | 'pivot-duplicates' // a series with two rows at one time: the last is kept
+  | 'pivot-left-out'; // rows of a long table without a readable time or a key, left out of the pivot
 
 export interface DataWarning {
   code: DataWarningCode;
