@@ -13,11 +13,11 @@ export function formatValue(v: number): string {
 
 /**
  * Why `col` is an index rather than a measurement, in a few words for the column table, or null when
- * it is a measurement. Whole numbers that are all different count as an index when they go up or
- * down by exactly 1 (row numbers, years), or rise or fall strictly and have no name of their own or
- * an id's name, or are named as ids ("id", "county_id", "#") in any order. A strictly rising column
- * with a name of its own and other steps stays a measurement: a running total rises strictly too.
- * Three values at least, except for columns named as ids.
+ * it is a measurement. Whole numbers count as an index when they are named as ids ("id",
+ * "county_id", "#") and all different, or go up or down by exactly 1 (row numbers, years), or rise
+ * or fall strictly in a column without a name of its own. A strictly rising column with a name of
+ * its own and other steps stays a measurement: a running total rises strictly too. Three values at
+ * least, except for columns named as ids.
  */
 export function indexReason(col: NumericColumn): string | null {
   const v = col.values;
@@ -44,20 +44,23 @@ export function indexReason(col: NumericColumn): string | null {
   const idName = isIdName(col.name);
   if (count < (idName ? 2 : 3)) return null;
   const range = `${formatValue(col.stats.min)}–${formatValue(col.stats.max)}`;
-  const monotone = rising || falling;
+  if (idName && allDifferent(v)) return `ids ${range}, every one different: an identifier, not a measurement`;
   const way = rising ? 'rising' : 'falling';
-  if (monotone && even && Math.abs(step) === 1) {
+  if ((rising || falling) && even && Math.abs(step) === 1) {
     return `whole numbers ${range} ${way} by 1: a row number, not a measurement`;
   }
-  if (monotone && (isUnnamed(col.name) || idName)) {
+  if ((rising || falling) && isUnnamed(col.name)) {
     return `whole numbers ${range} ${way} row by row: a row number, not a measurement`;
   }
-  if (!idName) return null;
+  return null;
+}
+
+function allDifferent(v: Float64Array): boolean {
   const seen = new Set<number>();
   for (const x of v) {
     if (x !== x) continue;
-    if (seen.has(x)) return null;
+    if (seen.has(x)) return false;
     seen.add(x);
   }
-  return `ids ${range}, every one different: an identifier, not a measurement`;
+  return true;
 }
