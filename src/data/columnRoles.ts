@@ -38,7 +38,13 @@ export interface TableLayout {
   defaultTarget: string | null;
 }
 
-const UNIT_WORDS: Record<TimeUnit, string> = { year: 'years', month: 'months', day: 'dates', minute: 'times', second: 'times' };
+const UNIT_WORDS: Record<TimeUnit, string> = {
+  year: 'years',
+  month: 'months',
+  day: 'dates',
+  minute: 'times',
+  second: 'times',
+};
 
 /** "years 1880–2023", "months 1958-03–2020-04": the span of a time axis at its unit. */
 function timeSpan(axis: TimeAxis): string {
@@ -56,10 +62,15 @@ function timeReason(axis: TimeAxis, long: boolean): string {
   return `${timeSpan(axis)}${order}: the time axis`;
 }
 
+function notInUse(axis: TimeAxis): string {
+  return `${timeSpan(axis)}: time, but not the axis in use; not an input`;
+}
+
 function valueReason(col: NumericColumn, target: boolean): string {
   const { min, max, missing } = col.stats;
   const gaps = missing > 0 ? `, ${missing} missing` : '';
-  return `numbers ${formatValue(min)} to ${formatValue(max)}${gaps}: ${target ? 'an input and the target' : 'an input'}`;
+  const use = target ? 'an input and the target' : 'an input';
+  return `numbers ${formatValue(min)} to ${formatValue(max)}${gaps}: ${use}`;
 }
 
 function keyReason(key: KeyColumn, first: boolean): string {
@@ -90,14 +101,20 @@ function pickTime(ds: TableDataset, candidates: TimeAxis[], time: string | null 
   let why: string;
   if (label) {
     const i = label.values.findIndex((v) => !isMissingCell(v));
-    why = i < 0 ? 'it is empty' : `its first value ${JSON.stringify(label.values[i])} is not a date this reads, and 90% of its cells must be`;
+    why =
+      i < 0
+        ? 'it is empty'
+        : `its first value ${JSON.stringify(label.values[i])} is not a date this reads, and 90% of its cells must be`;
   } else if (numeric) {
     const { min, max } = numeric.stats;
-    why = `its numbers (${formatValue(min)} to ${formatValue(max)}) are neither whole years 1000–2999 that rise row by row or sit under a name like "year", nor Unix times`;
+    why =
+      `its numbers (${formatValue(min)} to ${formatValue(max)}) are neither whole years 1000–2999 that rise ` +
+      'row by row or sit under a name like "year", nor Unix times';
   } else {
     throw new DataError('bad-option', ds.name, `${ds.name}: there is no column ${q}.`, { column: time });
   }
-  throw new DataError('bad-option', ds.name, `${ds.name}: column ${q} does not read as time: ${why}.`, { column: time });
+  const message = `${ds.name}: column ${q} does not read as time: ${why}.`;
+  throw new DataError('bad-option', ds.name, message, { column: time });
 }
 
 /** The column names in file order, from the preview's header; any it lacks go last, numeric first. */
@@ -130,14 +147,14 @@ export function analyzeTable(ds: TableDataset, time?: string | null): TableLayou
       return { name, numeric: !!col, role: 'time', reason: timeReason(axis, keys.length > 0) };
     }
     if (col) {
-      if (other) return { name, numeric: true, role: 'index', reason: `${timeSpan(other)}: time, but not the axis in use; not an input` };
+      if (other) return { name, numeric: true, role: 'index', reason: notInUse(other) };
       const index = indexReason(col);
       if (index) return { name, numeric: true, role: 'index', reason: index };
       return { name, numeric: true, role: 'value', reason: '' };
     }
     const k = keys.findIndex((key) => key.name === name);
     if (k >= 0) return { name, numeric: false, role: 'key', reason: keyReason(keys[k], k === 0) };
-    if (other) return { name, numeric: false, role: 'label', reason: `${timeSpan(other)}: time, but not the axis in use; not an input` };
+    if (other) return { name, numeric: false, role: 'label', reason: notInUse(other) };
     return { name, numeric: false, role: 'label', reason: labelReason(labels.get(name)!) };
   });
 

@@ -35,11 +35,20 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * to 0.5, by hundredths) before going below 2; then 1; and when validation still cannot hold a
  * window, validation is off and every row trains. Throws when the file cannot hold one window.
  */
-export function fitWindow(rows: number, asked: { seqLen: number; validationFraction: number; horizon: number }): WindowFit {
+export function fitWindow(
+  rows: number,
+  asked: { seqLen: number; validationFraction: number; horizon: number },
+): WindowFit {
   const { seqLen, validationFraction: fraction, horizon } = asked;
-  if (!Number.isInteger(seqLen) || seqLen < 1) throw new Error(`The sequence length must be a whole number of at least 1 (got ${seqLen}).`);
-  if (!Number.isInteger(horizon) || horizon < 0) throw new Error(`The horizon must be a whole number of at least 0 (got ${horizon}).`);
-  if (!(fraction >= 0 && fraction < 1)) throw new Error(`The validation share must be at least 0 and below 1 (got ${fraction}).`);
+  if (!Number.isInteger(seqLen) || seqLen < 1) {
+    throw new Error(`The sequence length must be a whole number of at least 1 (got ${seqLen}).`);
+  }
+  if (!Number.isInteger(horizon) || horizon < 0) {
+    throw new Error(`The horizon must be a whole number of at least 0 (got ${horizon}).`);
+  }
+  if (!(fraction >= 0 && fraction < 1)) {
+    throw new Error(`The validation share must be at least 0 and below 1 (got ${fraction}).`);
+  }
   const ahead = horizon === 0 ? '' : ` plus ${plural(horizon, 'step')} ahead`;
   const least = Math.max(2, 1 + horizon);
   if (!Number.isInteger(rows) || rows < least) {
@@ -62,27 +71,35 @@ export function fitWindow(rows: number, asked: { seqLen: number; validationFract
     const part = val <= train ? `the validation part has ${val}` : `the training part has ${train}`;
     return { field: 'seqLen', asked: seqLen, used, why: `${part} of the ${rows} rows; ${windowWords}` };
   };
-  const allTrain = (why: string, notes: FitNote[]): WindowFit => {
+  const allTrain = (noValidation: string, notes: FitNote[]): WindowFit => {
     const used = Math.min(seqLen, rows - horizon);
-    if (used < seqLen) notes.push({ field: 'seqLen', asked: seqLen, used, why: `the file has ${rows} rows; ${windowWords}` });
-    return { seqLen: used, validationFraction: 0, notes, noValidation: why };
+    const why = `the file has ${rows} rows; ${windowWords}`;
+    if (used < seqLen) notes.push({ field: 'seqLen', asked: seqLen, used, why });
+    return { seqLen: used, validationFraction: 0, notes, noValidation };
   };
 
   if (fraction === 0) return allTrain('validation share 0', []);
   const max = longest(fraction);
   if (max >= seqLen) return { seqLen, validationFraction: fraction, notes: [], noValidation: null };
-  if (max >= 2) return { seqLen: max, validationFraction: fraction, notes: [seqNote(max, fraction)], noValidation: null };
+  const shrunk = (used: number): WindowFit => ({
+    seqLen: used,
+    validationFraction: fraction,
+    notes: [seqNote(used, fraction)],
+    noValidation: null,
+  });
+  if (max >= 2) return shrunk(max);
 
   // Too short for a sequence of 2: a larger validation share first (when the file is long enough), then 1.
   for (const need of seqLen >= 2 ? [2, 1] : [1]) {
-    if (need === 1 && max >= 1) return { seqLen: 1, validationFraction: fraction, notes: [seqNote(1, fraction)], noValidation: null };
+    if (need === 1 && max >= 1) return shrunk(1);
     if (rows < RAISE_MIN_ROWS) continue;
     for (let k = Math.floor(fraction * 100 + 1e-9) + 1; k <= MAX_RAISED_FRACTION * 100; k++) {
       const f = k / 100;
       const len = longest(f);
       if (len < need) continue;
       const used = Math.min(seqLen, len);
-      const why = `at ${fraction} the validation part had ${plural(parts(fraction).val, 'row')}, too few for a sequence of ${need}${ahead}`;
+      const had = plural(parts(fraction).val, 'row');
+      const why = `at ${fraction} the validation part had ${had}, too few for a sequence of ${need}${ahead}`;
       const notes: FitNote[] = [{ field: 'validationFraction', asked: fraction, used: f, why }];
       if (used < seqLen) notes.push(seqNote(used, f));
       return { seqLen: used, validationFraction: f, notes, noValidation: null };

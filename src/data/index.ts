@@ -20,6 +20,17 @@ export type { Normalization, Normalizer } from './normalize';
 export { prepare, prepareSequences, prepareTable, prepareTokens, splitIndex, windowStarts } from './prep';
 export type { DenseSet, PrepareSpec, Prepared, SampleSet, SequenceSpec, TableSpec, TokenSpec, TokenWindowSet, WindowSet } from './prep';
 export { makeBatch } from './batches';
+
+export { detectTimeColumns, formatTime, readTimeColumn } from './timeAxis';
+export type { TimeAxis, TimeFormat, TimeUnit } from './timeAxis';
+export { analyzeTable } from './columnRoles';
+export type { ColumnInfo, ColumnRole, TableLayout } from './columnRoles';
+export { detectKeys, pivotLong } from './longFormat';
+export type { KeyColumn, PivotResult } from './longFormat';
+export { indexReason } from './indexColumn';
+export { fitWindow } from './fitWindow';
+export type { FitNote, WindowFit } from './fitWindow';
+export { scaleWarnings } from './scaleCheck';
 export type { Batch } from './batches';
 
 export {

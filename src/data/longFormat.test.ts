@@ -186,12 +186,34 @@ describe('pivotLong on crafted tables', () => {
     ]);
   });
 
+  it('leaves out rows without a series name, and sums up gaps when many series have them', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    let text = 'day,k,v\n';
+    for (let d = 1; d <= 3; d++) {
+      for (const [j, k] of names.entries()) if (!(d === 2 && j < 6)) text += `2020-01-0${d},${k},${d * 10 + j + 0.5}\n`;
+    }
+    text += '2020-01-03,,99.5\n';
+    const ds = await tableFrom('many.csv', text);
+    const p = pivotLong(ds, 'k', names, timeOf(ds, 'day'));
+    expect(p.gaps).toBe(6);
+    expect(col(p.table, 'g')).toEqual([16.5, 26.5, 36.5]);
+    expect(col(p.table, 'a')).toEqual([10.5, NaN, 30.5]);
+    expect(p.warnings.map((w) => [w.code, w.message])).toEqual([
+      ['pivot-gaps', 'many.csv: 6 series have gaps, e.g. a (1), b (1), c (1); they are missing values.'],
+      ['pivot-left-out', 'many.csv: 1 row has no k and was left out.'],
+    ]);
+    expect(p.warnings[0].columns).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
   it('says what is wrong with a bad choice', async () => {
     const ds = await tableFrom('long.csv', long);
     const t = timeOf(ds, 'day');
     expect(() => pivotLong(ds, 'town', ['A'], t)).toThrow('long.csv: there is no text column "town" to take series names from.');
     expect(() => pivotLong(ds, 'city', [], t)).toThrow('long.csv: choose at least one series of column "city".');
     expect(() => pivotLong(ds, 'city', ['A', 'C'], t)).toThrow('long.csv: column "city" has no series "C".');
+    expect(() => pivotLong(ds, 'city', ['A', 'A'], t)).toThrow('long.csv: a series is chosen twice ("A", "A").');
+    const other = await tableFrom('o.csv', 'day,v\n2020-01-01,1\n');
+    expect(() => pivotLong(ds, 'city', ['A'], timeOf(other, 'day'))).toThrow('the time axis "day" is not this table\'s.');
   });
 });
 

@@ -131,6 +131,9 @@ export interface PivotResult {
   duplicates: number;
 }
 
+/** "1 row has", "3 rows have". */
+const rowsHave = (n: number) => (n === 1 ? '1 row has' : `${n} rows have`);
+
 function badOption(ds: TableDataset, message: string): DataError {
   return new DataError('bad-option', ds.name, `${ds.name}: ${message}`);
 }
@@ -213,7 +216,9 @@ function layoutByPosition(ofRow: Int32Array, keys: number): Layout {
  */
 export function pivotLong(ds: TableDataset, key: string, keys: string[], time: TimeAxis | null): PivotResult {
   const file = ds.name;
-  if (time && time.ms.length !== ds.rowCount) throw badOption(ds, `the time axis ${JSON.stringify(time.column)} is not this table's.`);
+  if (time && time.ms.length !== ds.rowCount) {
+    throw badOption(ds, `the time axis ${JSON.stringify(time.column)} is not this table's.`);
+  }
   const keyCol = ds.labels.find((l) => l.name === key);
   if (!keyCol) throw badOption(ds, `there is no text column ${JSON.stringify(key)} to take series names from.`);
   if (keys.length === 0) throw badOption(ds, `choose at least one series of column ${JSON.stringify(key)}.`);
@@ -235,7 +240,8 @@ export function pivotLong(ds: TableDataset, key: string, keys: string[], time: T
   if (absent.length) throw badOption(ds, `column ${JSON.stringify(key)} has no series ${listNames(absent)}.`);
   const valueCols = ds.columns.filter((c) => c.name !== time?.column && indexReason(c) === null);
   if (valueCols.length === 0) {
-    throw new DataError('no-numeric-columns', file, `${file}: no numeric column is left to split by ${JSON.stringify(key)}.`);
+    const message = `${file}: no numeric column is left to split by ${JSON.stringify(key)}.`;
+    throw new DataError('no-numeric-columns', file, message);
   }
 
   const lay = time ? layoutByTime(ofRow, keys.length, time) : layoutByPosition(ofRow, keys.length);
@@ -303,17 +309,18 @@ export function pivotLong(ds: TableDataset, key: string, keys: string[], time: T
       message:
         d.count === 1
           ? `${file}: ${first}; the last is kept.`
-          : `${file}: ${d.count} rows repeat a series and time already seen, first: ${first}; the last row of each is kept.`,
+          : `${file}: ${d.count} rows repeat a series and time already seen, first: ${first}; ` +
+            'the last row of each is kept.',
       fixes: [],
       columns: [],
     });
   }
   if (lay.leftOut > 0 && time) {
     const n = lay.leftOut;
-    const where = refText(ds.rowRefKind, ds.rowRefs[lay.firstLeftOut]);
+    const where = `${n === 1 ? '' : 'first '}on ${refText(ds.rowRefKind, ds.rowRefs[lay.firstLeftOut])}`;
     warnings.push({
       code: 'pivot-left-out',
-      message: `${file}: ${n} row${n === 1 ? ' has' : 's have'} no readable ${time.column} and ${n === 1 ? 'was' : 'were'} left out (${n === 1 ? '' : 'first '}on ${where}).`,
+      message: `${file}: ${rowsHave(n)} no readable ${time.column} and ${n === 1 ? 'was' : 'were'} left out (${where}).`,
       fixes: [],
       columns: [time.column],
     });
@@ -321,7 +328,7 @@ export function pivotLong(ds: TableDataset, key: string, keys: string[], time: T
   if (noKey > 0) {
     warnings.push({
       code: 'pivot-left-out',
-      message: `${file}: ${noKey} row${noKey === 1 ? ' has' : 's have'} no ${key} and ${noKey === 1 ? 'was' : 'were'} left out.`,
+      message: `${file}: ${rowsHave(noKey)} no ${key} and ${noKey === 1 ? 'was' : 'were'} left out.`,
       fixes: [],
       columns: [key],
     });

@@ -29,7 +29,8 @@ export function scaleWarnings(ds: TableDataset, columns: string[], normalize: No
     const peak = Math.abs(min) > Math.abs(max) ? min : max;
     const size = Math.abs(peak);
     if (size >= SCALE_LIMIT) {
-      out.push(`${name} reaches ${sci(peak)} without normalisation: the model saturates and the loss stays huge. ${fix}`);
+      const what = 'without normalisation: the model saturates and the loss stays huge';
+      out.push(`${name} reaches ${sci(peak)} ${what}. ${fix}`);
     }
     if (size > 0) sized.push({ name, size, peak });
   }
@@ -39,8 +40,8 @@ export function scaleWarnings(ds: TableDataset, columns: string[], normalize: No
     const ratio = big.size / small.size;
     if (ratio >= SCALE_LIMIT) {
       out.push(
-        `${small.name} (up to ${sci(small.peak)}) is ${sci(ratio)} times smaller than ${big.name} (up to ${sci(big.peak)}) ` +
-          `without normalisation: the model hardly sees it. ${fix}`,
+        `${small.name} (up to ${sci(small.peak)}) is ${sci(ratio)} times smaller than ` +
+          `${big.name} (up to ${sci(big.peak)}) without normalisation: the model hardly sees it. ${fix}`,
       );
     }
   }
