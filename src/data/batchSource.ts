@@ -5,17 +5,20 @@ import { applyFix } from './fixes';
 import { makeBatch } from './batches';
 import { denormalize } from './normalize';
 import { prepare, type Prepared, type SampleSet } from './prep';
+import { fitWindow } from './fitWindow';
+import { scaleWarnings } from './scaleCheck';
 import type { Batch, BatchSource, DataChoice } from './source';
 import type { Dataset } from './types';
 
 /** The columns a table trains on when the user has not chosen: all numeric inputs, predict the first. */
 export function defaultChoice(ds: Dataset): DataChoice {
   const numeric = ds.kind === 'table' ? ds.columns.map((c) => c.name) : [];
-  return { inputColumns: numeric, targetColumns: numeric.slice(0, 1), normalize: 'zscore', validationFraction: 0.2, missing: 'none' };
+  return { time: 'auto', key: 'auto', keys: [], inputColumns: numeric, targetColumns: numeric.slice(0, 1), normalize: 'zscore', validationFraction: 0.2, missing: 'none' };
 }
 
 export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: number): BatchSource {
   let prepared: Prepared;
+  let fit: ReturnType<typeof fitWindow> | null = null;
   // The user's answer to missing values: drop those rows, or carry the last value forward.
   const ds = loaded.kind === 'table' && choice.missing !== 'none' ? applyFix(loaded, choice.missing === 'drop' ? 'drop-rows' : 'fill-forward') : loaded;
   if (ds.kind === 'table') {
@@ -23,14 +26,16 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     const inputs = choice.inputColumns.filter((c) => known.has(c));
     const targets = choice.targetColumns.filter((c) => known.has(c));
     if (inputs.length === 0) throw new Error(`${ds.name}: choose at least one numeric input column.`);
+    // A short series gets a window (and validation share) that fits it, each change said beside its field.
+    fit = fitWindow(ds.rowCount, { seqLen, validationFraction: choice.validationFraction, horizon: 1 });
     prepared = prepare(ds, {
       inputs,
       targets: targets.length ? targets : inputs.slice(0, 1),
       task: 'many-to-many',
-      seqLen,
+      seqLen: fit.seqLen,
       stride: 1,
       horizon: 1,
-      trainFraction: 1 - choice.validationFraction,
+      trainFraction: 1 - fit.validationFraction,
       normalization: choice.normalize,
     });
   } else if (ds.kind === 'tokens') {
@@ -41,7 +46,7 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
   if (prepared.task === 'seq2seq') return seq2seqSource(prepared);
   const train = prepared.train;
   const classes = prepared.targetKind === 'class';
-  const fixedT = ds.kind === 'sequences' ? train.seqLen : seqLen;
+  const fixedT = ds.kind === 'sequences' ? train.seqLen : (fit?.seqLen ?? seqLen);
   const task = prepared.task;
   const toBatch = (set: SampleSet, samples: ArrayLike<number>): Batch => {
     const b = makeBatch(set, samples, true);
@@ -62,10 +67,17 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     vocab: ds.kind === 'tokens' ? ds.vocab : undefined,
     forecastable: sameColumns && !classes,
     targetNames: prepared.targetNames,
-    warnings: prepared.warnings.map((w) => w.message),
+    warnings: [...prepared.warnings.map((w) => w.message), ...(ds.kind === 'table' ? scaleWarnings(ds, [...prepared.inputNames, ...prepared.targetNames], choice.normalize) : [])],
+    fitNotes: fit?.notes ?? [],
+    noValidation: fit?.noValidation ?? (prepared.val && prepared.val.count > 0 ? null : noValidationReason(prepared)),
     denormalize: (j, values) => Float32Array.from(norm && norm.kind !== 'none' ? denormalize(norm, prepared.targetNames[j], values) : values),
     ...samplers(prepared, toBatch),
   };
+}
+
+/** Why a run has no validation: what preparation said, or the share asked for. */
+function noValidationReason(prepared: Prepared): string {
+  return prepared.warnings.find((w) => w.code === 'few-rows')?.message ?? 'no validation split';
 }
 
 /** Random training batches, and one fixed, evenly spread validation batch (so successive losses compare). */
@@ -124,6 +136,8 @@ function seq2seqSource(prepared: Prepared): BatchSource {
     forecastable: false,
     targetNames: prepared.targetNames,
     warnings: prepared.warnings.map((w) => w.message),
+    fitNotes: [],
+    noValidation: prepared.val && prepared.val.count > 0 ? null : noValidationReason(prepared),
     denormalize: (_j, values) => Float32Array.from(values),
     ...samplers(prepared, toBatch),
   };

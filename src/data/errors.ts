@@ -83,7 +83,8 @@ export type DataWarningCode =
   | 'few-rows' // too little data for a validation split
   | 'pivot-gaps' // a long table's series without a row at some times: missing values after the pivot
   | 'pivot-duplicates' // a series with two rows at one time: the last is kept
-  | 'pivot-left-out'; // rows of a long table without a readable time or a key, left out of the pivot
+  | 'pivot-left-out' // rows of a long table without a readable time or a key, left out of the pivot
+  | 'layout'; // how a table was read: its long-format key and series taken, a linked column it lacks
 
 export interface DataWarning {
   code: DataWarningCode;

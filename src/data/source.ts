@@ -2,8 +2,24 @@
 // fixed batch for validation, with the shapes and loss the head needs; and the person's choices
 // that make one (./batchSource.ts builds it).
 
-/** The user's choices about a loaded table: which columns go in, which are predicted. */
-export interface DataChoice {
+import type { FitNote } from './fitWindow';
+
+/**
+ * How a loaded table is read before anything else (./shape.ts): which column is time, and for a
+ * long-format file (symbol,date,price) which key column splits it into series and which of them
+ * are taken.
+ */
+export interface DataShape {
+  /** The time column (the x axis): 'auto' = the one detected, '' = none (rows), else its name. */
+  time: string;
+  /** The long-format key column: 'auto' = the one detected, '' = none (the table as it is), else its name. */
+  key: string;
+  /** The key's values taken as series, one column each ([] = the first value). */
+  keys: string[];
+}
+
+/** The user's choices about a loaded table: how it is read, which columns go in, which are predicted. */
+export interface DataChoice extends DataShape {
   inputColumns: string[];
   targetColumns: string[];
   normalize: 'zscore' | 'minmax' | 'none';
@@ -42,6 +58,10 @@ export interface BatchSource {
   targetNames: string[];
   /** What preparation noticed and worked around (e.g. a validation split too short: none is used). */
   warnings: string[];
+  /** The sequence length or validation share changed to fit a short series, each with why (./fitWindow.ts). */
+  fitNotes: FitNote[];
+  /** Why there is no validation (the loss legend says so), or null when there is. */
+  noValidation: string | null;
   /** A random training batch of B windows. */
   train(B: number, rng: { int(n: number): number }): Batch;
   /** The same validation batch every time (B windows), or null when there is none. */

@@ -25,6 +25,7 @@ import { batchToTime, timeToBatch } from './layout';
 import { DECODER_RNN, ENCODER_RNN, initSeq2Seq, seq2seqParameterShapes, seq2seqParts, Seq2SeqModel, type Seq2SeqConfig } from './seq2seq';
 import type { RecurrentStack } from './recurrent';
 import { minRnnBackward, minRnnForward } from '../reference/minrnn';
+import { AUTO_SHAPE } from '../data/shape';
 
 let gpu: Gpu;
 let ctx: KernelContext;
@@ -208,7 +209,7 @@ describe('encoder-decoder in the trainer', () => {
   const run = (tbptt = 0): RunConfig => ({
     training: { optimizer: 'adam', lr: 0.01, batch: 32, seqLen: 8, tbptt, clip: 1, speed: 0, validateEvery: 0 },
     models: [slot('lstm')],
-    data: { inputColumns: [], targetColumns: [], normalize: 'zscore', validationFraction: 0.2, missing: 'none' },
+    data: { ...AUTO_SHAPE, inputColumns: [], targetColumns: [], normalize: 'zscore', validationFraction: 0.2, missing: 'none' },
     seed: 3,
   });
 

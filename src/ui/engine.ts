@@ -4,7 +4,7 @@
 // Nothing here touches WebGPU.
 
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
-import type { FromWorker, RunCommand, RunConfig, ToWorker } from '../worker/protocol';
+import type { DataShape, FromWorker, RunCommand, RunConfig, ToWorker } from '../worker/protocol';
 import type { ParamValues } from './data/catalog';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
@@ -65,7 +65,23 @@ export function loadBuiltin(id: string, params: ParamValues): void {
   clearTimeout(builtinTimer);
   const { startLoad, seed } = useStore.getState();
   const request = startLoad({ kind: 'builtin', id, params });
-  send({ type: 'load-data', source: { kind: 'builtin', id, params, seed }, request });
+  send({ type: 'load-data', source: { kind: 'builtin', id, params, seed }, request, shape: currentShape() });
+}
+
+function currentShape(): DataShape {
+  const { time, key, keys } = useStore.getState().choice;
+  return { time, key, keys };
+}
+
+/**
+ * Reads the loaded table again another way: another time column, or another key (or key values)
+ * of a long-format file. The worker reshapes the file it parsed; the run rebuilds on the result.
+ */
+export function reshapeData(patch: Partial<DataShape>): void {
+  const s = useStore.getState();
+  s.setChoice(patch);
+  const request = s.startLoad(s.pendingRef ?? s.dataRef);
+  send({ type: 'load-data', source: { kind: 'same' }, request, shape: currentShape() });
 }
 
 let builtinTimer: ReturnType<typeof setTimeout> | undefined;
@@ -90,7 +106,7 @@ export async function loadFile(file: File): Promise<void> {
   const request = startLoad({ kind: 'file', name: file.name, size: file.size });
   try {
     const bytes = await file.arrayBuffer();
-    send({ type: 'load-data', source: { kind: 'file', name: file.name, bytes }, request }, [bytes]);
+    send({ type: 'load-data', source: { kind: 'file', name: file.name, bytes }, request, shape: currentShape() }, [bytes]);
   } catch (error) {
     if (useStore.getState().dataRequest === request) dataFailed(`${file.name} could not be read.`, String(error));
   }

@@ -21,7 +21,7 @@ function applyConfigured(message: Extract<FromWorker, { type: 'configured' }>): 
   for (const id of [...telemetry.models.keys()]) if (!ids.has(id)) telemetry.forget(id);
   for (const m of message.models) if (!m.kept) telemetry.forget(m.id);
   telemetry.changed();
-  useStore.getState().setConfigured(message.models, message.warnings, message.generation);
+  useStore.getState().setConfigured(message.models, message.warnings, message.generation, { fitNotes: message.fitNotes, noValidation: message.noValidation });
 }
 
 export function handleMessage(message: FromWorker): void {
@@ -120,17 +120,23 @@ export function handleMessage(message: FromWorker): void {
 
 /**
  * Input and target columns for a freshly loaded table: the previous choice where its columns still
- * exist (a restored link, or reloading the same file), otherwise every column in and the first one predicted (as the worker does).
+ * exist (a restored link, or reloading the same file), otherwise the table's measurements in and
+ * the last of them predicted (never a time or id column: src/data/columnRoles.ts). The shape
+ * follows what the worker applied, so the link says how the table was read.
  */
 export function chooseColumns(summary: DataSummary, previous: DataChoice): DataChoice {
   const names = summary.columns.map((c) => c.name);
-  if (summary.kind !== 'table' || names.length === 0) return { ...previous, inputColumns: [], targetColumns: [] };
+  const shape = summary.layout ? { time: previous.time === 'auto' ? 'auto' : summary.layout.applied.time, key: previous.key === 'auto' ? 'auto' : summary.layout.applied.key, keys: summary.layout.applied.keys } : {};
+  if (summary.kind !== 'table' || names.length === 0) return { ...previous, ...shape, inputColumns: [], targetColumns: [] };
   const keep = (list: string[]) => list.filter((n) => names.includes(n));
   const inputs = keep(previous.inputColumns);
   const targets = keep(previous.targetColumns);
+  const defaults = summary.layout?.defaultInputs.length ? summary.layout.defaultInputs : names;
+  const target = summary.layout?.defaultTarget ?? names[names.length - 1];
   return {
     ...previous,
-    inputColumns: inputs.length > 0 ? inputs : names,
-    targetColumns: targets.length > 0 ? targets : [names[0]],
+    ...shape,
+    inputColumns: inputs.length > 0 ? inputs : defaults,
+    targetColumns: targets.length > 0 ? targets : [target],
   };
 }

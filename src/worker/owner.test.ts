@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
 import { nodeGpu } from '../gpu/node';
 import { RunOwner } from './owner';
-import type { DataSource, FromWorker, ModelSlot, RunCommand, RunConfig, ToWorker } from './protocol';
+import type { DataShape, DataSource, FromWorker, ModelSlot, RunCommand, RunConfig, ToWorker } from './protocol';
+import { AUTO_SHAPE } from '../data/shape';
 
 const owners: RunOwner[] = [];
 afterAll(async () => {
@@ -42,15 +43,15 @@ class FakePage {
   choice(): RunConfig['data'] {
     const summary = this.of('data-loaded').at(-1)?.summary;
     const names = summary?.kind === 'table' ? summary.columns.map((c) => c.name) : [];
-    return { inputColumns: names, targetColumns: names.slice(0, 1), normalize: 'zscore', validationFraction: 0.2, missing: 'ffill' };
+    return { ...AUTO_SHAPE, inputColumns: names, targetColumns: names.slice(0, 1), normalize: 'zscore', validationFraction: 0.2, missing: 'ffill' };
   }
   configure(): void {
     this.generation++;
     this.send({ type: 'configure', generation: this.generation, run: { models: this.slots, training: this.training, data: this.choice(), seed: 5 } });
   }
-  load(source: Extract<ToWorker, { type: 'load-data' }>['source']): void {
+  load(source: Extract<ToWorker, { type: 'load-data' }>['source'], shape: DataShape = AUTO_SHAPE): void {
     this.request++;
-    this.send({ type: 'load-data', source, request: this.request });
+    this.send({ type: 'load-data', source, request: this.request, shape });
   }
   run(command: RunCommand): void {
     this.send({ ...command, generation: this.generation });
@@ -69,7 +70,47 @@ async function start(): Promise<FakePage> {
   return page;
 }
 
+/** A long-format file: three stations' readings on the same 60 days. */
+function longCsv(): ArrayBuffer {
+  const lines = ['station,day,level'];
+  for (const [k, station] of ['north', 'east', 'west'].entries()) {
+    for (let d = 0; d < 60; d++) lines.push(`${station},2024-03-${String((d % 30) + 1).padStart(2, '0')}T${d < 30 ? '00' : '12'}:00:00Z,${(k * 100 + d).toFixed(1)}`);
+  }
+  return new TextEncoder().encode(lines.join('\n')).buffer as ArrayBuffer;
+}
+
 describe('the run owner', () => {
+  it('reads the loaded file again another way; a reshape sent behind a load reads the new file, and a failed load leaves the last one to reshape', async () => {
+    const page = await start();
+    page.load({ kind: 'file', name: 'stations.csv', bytes: longCsv() });
+    // Sent at once, before the file has even parsed: it must wait for it, not take the file before.
+    page.load({ kind: 'same' }, { time: 'auto', key: 'station', keys: ['west', 'north'] });
+    await page.owner.settled();
+    let loaded = page.of('data-loaded').at(-1)!;
+    expect(loaded.request).toBe(page.request);
+    expect(loaded.summary.layout?.applied).toEqual({ time: 'day', key: 'station', keys: ['north', 'west'] });
+    expect(loaded.summary.columns.map((c) => c.name).sort()).toEqual(['north', 'west']);
+    expect(loaded.summary.length).toBe(60);
+    // The series keep the file's values: north's are 0..59 in time order, west's 200..259.
+    const north = loaded.summary.series.find((s) => s.name === 'north')!;
+    expect(Math.min(...north.values)).toBe(0);
+    expect(Math.max(...north.values)).toBe(59);
+    expect(loaded.summary.time?.unit).toBe('minute');
+    // A file that cannot be read: the stations stay, and reshaping reads them.
+    page.load({ kind: 'file', name: 'broken.csv', bytes: new Uint8Array([0, 159, 146, 150, 0, 255]).buffer as ArrayBuffer });
+    page.load({ kind: 'same' }, { time: 'auto', key: 'station', keys: ['east'] });
+    await page.owner.settled();
+    expect(page.of('data-error').map((m) => m.request)).toEqual([]);
+    loaded = page.of('data-loaded').at(-1)!;
+    expect(loaded.request).toBe(page.request);
+    expect(loaded.summary.name).toBe('stations.csv');
+    expect(loaded.summary.layout?.applied.keys).toEqual(['east']);
+    page.configure();
+    page.run({ type: 'step' });
+    await page.owner.settled();
+    expect(page.of('steps').at(-1)?.generation).toBe(page.generation);
+  }, 120_000);
+
   it('takes a dataset and a configuration sent before its device is ready', async () => {
     const page = await start();
     page.load({ kind: 'builtin', id: 'sine-mix', params: { length: 400 }, seed: 1 });

@@ -7,11 +7,12 @@
 // device. Datasets parse beside the queue (they do not touch the GPU); the latest one asked for wins.
 
 import { builtinInfo, isDataError, makeBuiltin, parseFile, type BuiltinId, type Dataset, type DataWarning } from '../data';
+import { applyShape } from '../data/shape';
 import type { Gpu } from '../gpu/device';
 import { GpuError } from '../gpu/errors';
 import { kernelContext } from '../kernels/registry';
 import { summarize } from './summary';
-import type { DataSource, FromWorker, RunCommand, ToWorker } from './protocol';
+import type { DataShape, DataSource, DataSummary, FromWorker, RunCommand, ToWorker } from './protocol';
 import { CommandQueue, type Command } from './queue';
 import { RunConfigError } from './runConfig';
 import { gpuSelfTest } from './selftest';
@@ -30,6 +31,13 @@ export class RunOwner {
   private gpu: Gpu | null = null;
   private session: Session | null = null;
   private dataset: Dataset | null = null;
+  /**
+   * The file or built-in as parsed, before its shape (src/data/shape.ts): the latest asked for,
+   * which a load with source 'same' reads again. A load that fails leaves the one before.
+   */
+  private raw: Promise<Loaded> | null = null;
+  /** What the page was last told of the dataset in place, told again after a lost device. */
+  private summary: DataSummary | null = null;
   /** The newest load the page asked for: older ones that finish later are dropped. */
   private latestRequest = -1;
   /** What a lost device leaves behind, restored by the next 'init' (the Reconnect button). */
@@ -106,7 +114,7 @@ export class RunOwner {
       case 'init':
         return this.init();
       case 'load-data':
-        return this.startLoad(command.source, command.request);
+        return this.startLoad(command.source, command.request, command.shape);
       case 'dataset-ready':
         return command.apply();
       case 'debug-lose-device':
@@ -224,7 +232,11 @@ export class RunOwner {
       try {
         await session.restore(state);
       } finally {
-        if (state.dataset) this.deps.send({ type: 'data-loaded', request: this.latestRequest, restored: true, summary: summarize(state.dataset, 'Restored after the GPU device was lost.') });
+        if (state.dataset) {
+          const told = state.dataset === this.dataset ? this.summary : null;
+          const summary = told ? { ...told, description: `${told.description} Restored after the GPU device was lost.` } : summarize(state.dataset, 'Restored after the GPU device was lost.');
+          this.deps.send({ type: 'data-loaded', request: this.latestRequest, restored: true, summary });
+        }
       }
     }
   }
@@ -251,35 +263,50 @@ export class RunOwner {
     this.reportProblem(problem);
   }
 
-  /** Parses or generates a dataset beside the queue; the result comes back through it. */
-  private startLoad(source: DataSource, request: number): void {
+  /** Parses or generates a dataset beside the queue (or reads the last one again), shapes it, and puts it in place through the queue. */
+  private startLoad(source: DataSource, request: number, shape: DataShape): void {
     const progress = (fraction: number, rows: number) => {
       if (request === this.latestRequest) this.deps.send({ type: 'data-progress', request, fraction, rows });
     };
-    loadDataset(source, progress).then(
-      ({ dataset, description, warnings }) =>
-        this.queue.push({
-          type: 'dataset-ready',
-          request,
-          apply: () => {
-            if (request !== this.latestRequest) return;
-            this.dataset = dataset;
-            this.session?.setDataset(dataset);
-            this.deps.send({ type: 'data-loaded', request, restored: false, summary: summarize(dataset, description, warnings) });
-          },
-        }),
-      (error: unknown) =>
-        this.queue.push({
-          type: 'dataset-ready',
-          request,
-          apply: () => {
-            // The dataset already loaded, and any training, stay as they were.
-            if (request !== this.latestRequest) return;
-            const message = isDataError(error) || error instanceof Error ? error.message : String(error);
-            this.deps.send({ type: 'data-error', request, message, detail: isDataError(error) ? '' : String((error as Error)?.stack ?? '') });
-          },
-        }),
-    );
+    let raw: Promise<Loaded>;
+    if (source.kind === 'same') {
+      raw = this.raw ?? Promise.reject(new Error('No data is loaded yet to read again.'));
+    } else {
+      raw = loadDataset(source, progress);
+      const previous = this.raw;
+      // A reshape asked for later reads this one, or, if it fails, the one before it.
+      this.raw = raw.catch((error: unknown) => previous ?? Promise.reject(error));
+    }
+    raw
+      .then((loaded) => {
+        const shaped = applyShape(loaded.dataset, shape);
+        return { ...loaded, dataset: shaped.dataset, layout: shaped.layout, warnings: [...loaded.warnings, ...shaped.warnings] };
+      })
+      .then(
+        ({ dataset, description, warnings, layout }) =>
+          this.queue.push({
+            type: 'dataset-ready',
+            request,
+            apply: () => {
+              if (request !== this.latestRequest) return;
+              this.dataset = dataset;
+              this.session?.setDataset(dataset);
+              this.summary = summarize(dataset, description, warnings, layout);
+              this.deps.send({ type: 'data-loaded', request, restored: false, summary: this.summary });
+            },
+          }),
+        (error: unknown) =>
+          this.queue.push({
+            type: 'dataset-ready',
+            request,
+            apply: () => {
+              // The dataset already loaded, and any training, stay as they were.
+              if (request !== this.latestRequest) return;
+              const message = isDataError(error) || error instanceof Error ? error.message : String(error);
+              this.deps.send({ type: 'data-error', request, message, detail: isDataError(error) ? '' : String((error as Error)?.stack ?? '') });
+            },
+          }),
+      );
   }
 
   private reportProblem(error: unknown): void {
@@ -299,7 +326,13 @@ const ACTION_NAMES: Record<string, string> = {
   'sample-text': 'sample text',
 };
 
-async function loadDataset(source: DataSource, progress: (fraction: number, rows: number) => void): Promise<{ dataset: Dataset; description: string; warnings: DataWarning[] }> {
+interface Loaded {
+  dataset: Dataset;
+  description: string;
+  warnings: DataWarning[];
+}
+
+async function loadDataset(source: Exclude<DataSource, { kind: 'same' }>, progress: (fraction: number, rows: number) => void): Promise<Loaded> {
   if (source.kind === 'builtin') {
     const info = builtinInfo(source.id);
     return { dataset: await makeBuiltin(source.id as BuiltinId, source.params, source.seed), description: info.blurb, warnings: [] };

@@ -2,7 +2,8 @@
 // The main thread never touches GPU objects: it sends commands and draws what comes back.
 // Everything here is plain data (numbers, strings, typed arrays) so it crosses postMessage.
 
-import type { DataChoice } from '../data/source';
+import type { FitNote } from '../data/fitWindow';
+import type { DataChoice, DataShape } from '../data/source';
 import type { GpuInfo } from '../gpu/device';
 import type { GpuProblemKind } from '../gpu/errors';
 import type { ProbeData } from '../train/probes';
@@ -53,10 +54,12 @@ export interface TrainingSettings {
 
 export type DataSource =
   | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
-  | { kind: 'file'; name: string; bytes: ArrayBuffer };
+  | { kind: 'file'; name: string; bytes: ArrayBuffer }
+  /** The file or built-in loaded last (or on its way), read again with another shape. */
+  | { kind: 'same' };
 
-/** The user's choices about a loaded table: which columns go in, which are predicted. */
-export type { DataChoice } from '../data/source';
+/** The user's choices about a loaded table: how it is read, which columns go in, which are predicted. */
+export type { DataChoice, DataShape } from '../data/source';
 
 export interface RunConfig {
   models: ModelSlot[];
@@ -86,6 +89,17 @@ export interface DataSummary {
    * row of the table the run trains on (NaN where a cell was not read), and the finest unit used.
    */
   time?: { column: string; described: string; unit: 'year' | 'month' | 'day' | 'minute' | 'second'; ms: Float64Array };
+  /** For a table: how it was read (src/data/shape.ts): the shape applied, each column's role, the choices offered. */
+  layout?: {
+    applied: DataShape;
+    columns: Array<{ name: string; numeric: boolean; role: 'time' | 'index' | 'key' | 'value' | 'label'; reason: string }>;
+    timeCandidates: Array<{ column: string; described: string }>;
+    keyCandidates: Array<{ name: string; values: string[]; rows: number[] }>;
+    defaultInputs: string[];
+    defaultTarget: string | null;
+  };
+  /** The x value of each point of `series` (a row number from 1, or a time in ms when `time` is set). */
+  seriesX?: Float64Array;
 }
 
 /** One optimizer step's numbers, as the trainer reads them back (src/train/trainer.ts). */
@@ -136,7 +150,7 @@ export type RunCommand =
 export type ToWorker =
   | { type: 'init' }
   /** `request` numbers the page's loads: only the latest one's dataset is kept. */
-  | { type: 'load-data'; source: DataSource; request: number }
+  | { type: 'load-data'; source: DataSource; request: number; shape: DataShape }
   | { type: 'configure'; run: RunConfig; generation: number }
   | { type: 'play' }
   | { type: 'pause' }
@@ -173,7 +187,11 @@ export type FromWorker =
   | { type: 'data-loaded'; request: number; summary: DataSummary; restored: boolean }
   | { type: 'data-error'; request: number; message: string; detail: string }
   /** `warnings`: what preparing the data noticed (e.g. a validation split too short to use). */
-  | { type: 'configured'; generation: number; models: ConfiguredModel[]; warnings: string[] }
+  /**
+   * `fitNotes`: the sequence length or validation share the run uses instead of the one asked for
+   * (a short series), each with why; `noValidation`: why there is no validation loss, or null.
+   */
+  | { type: 'configured'; generation: number; models: ConfiguredModel[]; warnings: string[]; fitNotes: FitNote[]; noValidation: string | null }
   /**
    * The run of `generation` could not be built; the run of `live` (null: none) is still in place
    * and trains as before. `setting` names what to change, when one setting is the reason.

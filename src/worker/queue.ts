@@ -2,7 +2,9 @@
 // runs each to completion before the next, so no two commands ever touch the GPU or the run at
 // once. Two rules keep the queue from acting on what the page has already moved past:
 // - a newer 'configure' supersedes the queued ones: only the latest configuration is built;
-// - a newer 'load-data' supersedes queued loads: only the latest dataset is wanted.
+// - a newer 'load-data' supersedes queued loads: only the latest dataset is wanted (a load that
+//   reads the last file again with another shape supersedes only such loads: the file it reads
+//   must still be loaded).
 // Everything else keeps its order, so a command about a run runs before any configuration sent
 // after it; one whose run was superseded meanwhile is refused when its turn comes (./owner.ts).
 
@@ -27,7 +29,8 @@ export class CommandQueue {
     if (command.type === 'configure') {
       dropped = this.items.filter((c) => c.type === 'configure');
     } else if (command.type === 'load-data') {
-      dropped = this.items.filter((c) => c.type === 'load-data');
+      const same = command.source.kind === 'same';
+      dropped = this.items.filter((c) => c.type === 'load-data' && (!same || c.source.kind === 'same'));
     }
     if (dropped.length) this.items = this.items.filter((c) => !dropped.includes(c));
     this.items.push(command);

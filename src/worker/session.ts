@@ -161,6 +161,8 @@ export class Session {
     this.reply({
       type: 'configured',
       warnings: source.warnings,
+      fitNotes: source.fitNotes,
+      noValidation: source.noValidation,
       models: this.models.map((m) => ({
         id: m.slot.id,
         parameters: m.trainer.layout.fields.reduce((s, f) => s + f.size, 0),

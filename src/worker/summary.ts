@@ -1,21 +1,29 @@
-// What the page shows of a loaded dataset: its kind and task, column statistics, a preview table
-// and up to 2,000 points per column for the chart.
+// What the page shows of a loaded dataset: its kind and task, column statistics and roles, a
+// preview table, the time axis, and up to 2,000 points per column for the chart.
 
 import type { Dataset, DataWarning } from '../data';
+import type { ShapedLayout } from '../data/shape';
 import type { DataSummary } from './protocol';
 
 const SERIES_POINTS = 2000;
 
-function downsample(values: ArrayLike<number>, points: number): Float32Array {
-  if (values.length <= points) return Float32Array.from(values);
-  const out = new Float32Array(points);
-  for (let i = 0; i < points; i++) out[i] = values[Math.floor((i * values.length) / points)];
-  return out;
+/** The rows a chart of `n` rows draws: all of them, or `points` evenly spaced ones. */
+function sampleRows(n: number, points: number): Int32Array {
+  if (n <= points) return Int32Array.from({ length: n }, (_, i) => i);
+  return Int32Array.from({ length: points }, (_, i) => Math.floor((i * n) / points));
 }
 
-export function summarize(ds: Dataset, description: string, warnings: DataWarning[] = []): DataSummary {
-  const common = { name: ds.name, description, warnings: warnings.map((w) => w.message) };
+function pick(values: ArrayLike<number>, rows: Int32Array): Float32Array {
+  return Float32Array.from(rows, (r) => values[r]);
+}
+
+export function summarize(ds: Dataset, description: string, warnings: DataWarning[] = [], layout: ShapedLayout | null = null): DataSummary {
+  // The column table says what each column is for: the parser's "kept as labels" is said there.
+  const shown = layout ? warnings.filter((w) => w.code !== 'label-columns') : warnings;
+  const common = { name: ds.name, description, warnings: shown.map((w) => w.message) };
   if (ds.kind === 'table') {
+    const rows = sampleRows(ds.rowCount, SERIES_POINTS);
+    const time = layout?.time ?? null;
     return {
       ...common,
       kind: 'table',
@@ -24,10 +32,23 @@ export function summarize(ds: Dataset, description: string, warnings: DataWarnin
       length: ds.rowCount,
       columns: ds.columns.map((c) => ({ name: c.name, min: c.stats.min, max: c.stats.max, mean: c.stats.mean, missing: c.stats.missing })),
       preview: ds.preview,
-      series: ds.columns.map((c) => ({ name: c.name, values: downsample(c.values, SERIES_POINTS) })),
+      series: ds.columns.map((c) => ({ name: c.name, values: pick(c.values, rows) })),
+      seriesX: Float64Array.from(rows, (r) => (time ? time.ms[r] : r + 1)),
+      time: time ? { column: time.column, described: time.described, unit: time.unit, ms: time.ms } : undefined,
+      layout: layout
+        ? {
+            applied: layout.applied,
+            columns: layout.columns,
+            timeCandidates: layout.timeCandidates,
+            keyCandidates: layout.keyCandidates.map((k) => ({ name: k.name, values: k.values, rows: k.rows })),
+            defaultInputs: layout.defaultInputs,
+            defaultTarget: layout.defaultTarget,
+          }
+        : undefined,
     };
   }
   if (ds.kind === 'tokens') {
+    const rows = sampleRows(ds.ids.length, SERIES_POINTS);
     return {
       ...common,
       kind: 'tokens',
@@ -36,7 +57,7 @@ export function summarize(ds: Dataset, description: string, warnings: DataWarnin
       length: ds.ids.length,
       columns: [],
       preview: { header: [ds.unit === 'character' ? 'text' : 'notes'], rows: [[ds.preview]] },
-      series: [{ name: `${ds.unit} id`, values: downsample(ds.ids, SERIES_POINTS) }],
+      series: [{ name: `${ds.unit} id`, values: pick(ds.ids, rows) }],
       vocab: ds.vocab,
     };
   }

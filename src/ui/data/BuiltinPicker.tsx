@@ -1,12 +1,15 @@
 // The built-in datasets, each with what it tests; the chosen one shows its parameters. Picking
 // one also applies its suggested window length and columns.
 
+import { AUTO_SHAPE } from '../../data/shape';
 import { loadBuiltin, loadBuiltinSoon } from '../engine';
 import { NumberField, SelectField } from '../fields';
 import { useStore } from '../store';
 import { BUILTINS, completeParams, type BuiltinInfo, type BuiltinParam, type ParamValues } from './catalog';
 
 function pick(b: BuiltinInfo): void {
+  // A new dataset is read afresh: its own time column and layout, detected.
+  useStore.getState().setChoice({ ...AUTO_SHAPE });
   // Load first: while it is pending, the settings below do not rebuild the old run.
   loadBuiltin(b.id, completeParams(b.id, {}));
   const s = useStore.getState();

@@ -2,14 +2,24 @@
 
 import { useDeferredValue } from 'react';
 import { NumberField, SelectField } from '../fields';
+import { FitNoteLine } from '../SettingError';
 import { useStore } from '../store';
 import { ColumnTable } from './ColumnTable';
 import { SeriesChart } from './SeriesChart';
+import { ShapeControls } from './ShapeControls';
+
+/** The first validation row of a table of n rows, as the worker splits it (src/data/prep.ts splitIndex), or null. */
+function validationStart(n: number, share: number): number | null {
+  const start = Math.max(0, Math.min(n, Math.round(n * (1 - share))));
+  return share > 0 && start < n ? start : null;
+}
 
 export function DataPreview() {
   const summary = useStore((s) => s.summary);
   const choice = useStore((s) => s.choice);
   const setChoice = useStore((s) => s.setChoice);
+  const fittedShare = useStore((s) => s.fitNotes.find((n) => n.field === 'validationFraction')?.used);
+  const noValidation = useStore((s) => s.noValidation);
   // The chart is the costly part: drawn in a deferred (interruptible) render, so a new dataset's
   // message from the worker does not hold the main thread while recharts lays out its lines.
   const chartSummary = useDeferredValue(summary);
@@ -25,7 +35,15 @@ export function DataPreview() {
       {summary.warnings.map((w) => (
         <p key={w} className="warn small">⚠ {w}</p>
       ))}
-      {summary.kind === 'tokens' ? <pre className="text-preview" data-testid="text-preview">{summary.preview.rows[0]?.[0]?.slice(0, 400)}</pre> : chartSummary && chartSummary.kind !== 'tokens' && <SeriesChart summary={chartSummary} />}
+      {summary.layout && <ShapeControls layout={summary.layout} />}
+      {summary.kind === 'tokens' ? (
+        <pre className="text-preview" data-testid="text-preview">{summary.preview.rows[0]?.[0]?.slice(0, 400)}</pre>
+      ) : (
+        chartSummary &&
+        chartSummary.kind !== 'tokens' && (
+          <SeriesChart summary={chartSummary} validationStart={chartSummary.kind === 'table' && noValidation === null ? validationStart(chartSummary.length, fittedShare ?? choice.validationFraction) : null} />
+        )
+      )}
       {rows.length > 0 && summary.kind !== 'tokens' && (
         <details>
           <summary>First rows</summary>
@@ -71,6 +89,12 @@ export function DataPreview() {
           />
           <NumberField label="Validation share" value={choice.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => setChoice({ validationFraction })} />
         </div>
+      )}
+      {summary.kind === 'table' && <FitNoteLine field="validationFraction" />}
+      {summary.kind === 'table' && noValidation && (
+        <p className="hint warn" data-testid="no-validation">
+          No validation loss: {noValidation}
+        </p>
       )}
     </div>
   );

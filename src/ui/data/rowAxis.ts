@@ -1,7 +1,10 @@
 // The x axis of a table's charts: a row of the table the run trains on, drawn as its date where a
 // column reads as time (DataSummary.time), else as the row number (1-based, as a person counts).
 
+import { formatTime } from '../../data/timeAxis';
 import type { DataSummary } from '../../worker/protocol';
+
+export { formatTime };
 
 export interface RowAxis {
   /** The x value of table row `row` (0-based): its time in ms, or row + 1. */
@@ -11,22 +14,6 @@ export interface RowAxis {
   /** The axis title: the time column's name, or "row". */
   title: string;
   isTime: boolean;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** A time (ms since 1970 UTC) as its date, to the given unit: 2001, 2001-03, 2001-03-15, 2001-03-15 14:05. */
-export function formatTime(ms: number, unit: NonNullable<DataSummary['time']>['unit']): string {
-  if (!Number.isFinite(ms)) return '–';
-  const d = new Date(ms);
-  const y = String(d.getUTCFullYear());
-  if (unit === 'year') return y;
-  const m = `${y}-${pad(d.getUTCMonth() + 1)}`;
-  if (unit === 'month') return m;
-  const day = `${m}-${pad(d.getUTCDate())}`;
-  if (unit === 'day') return day;
-  const hm = `${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  return unit === 'minute' ? hm : `${hm}:${pad(d.getUTCSeconds())}`;
 }
 
 export function rowAxis(summary: DataSummary | null): RowAxis {

@@ -26,6 +26,9 @@ export const DEFAULT_TRAINING: TrainingSettings = {
 };
 
 export const DEFAULT_CHOICE: DataChoice = {
+  time: 'auto',
+  key: 'auto',
+  keys: [],
   inputColumns: [],
   targetColumns: [],
   normalize: 'zscore',

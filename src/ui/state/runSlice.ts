@@ -3,6 +3,7 @@
 // decides the run's life; this slice only mirrors what it said, for the run of `generation`.
 
 import type { StateCreator } from 'zustand';
+import type { FitNote } from '../../data/fitWindow';
 import type { ConfiguredModel, SettingRef } from '../../worker/protocol';
 import type { Store } from '../store';
 
@@ -35,6 +36,10 @@ export interface RunSlice {
   configError: ConfigError | null;
   /** What preparing the data for the run noticed (e.g. no validation split). */
   runWarnings: string[];
+  /** Settings the run uses other than asked, to fit a short series (shown beside each field). */
+  fitNotes: FitNote[];
+  /** Why the run has no validation loss (the loss legend says so), or null. */
+  noValidation: string | null;
   /** A request on the run that the worker refused (the run itself is unchanged). */
   actionError: { action: string; message: string } | null;
   nonFinite: NonFiniteAlert | null;
@@ -44,7 +49,7 @@ export interface RunSlice {
   setRunning(running: boolean): void;
   /** A configuration of `generation` is on its way. */
   setConfiguring(generation: number): void;
-  setConfigured(models: ConfiguredModel[], warnings: string[], generation: number): void;
+  setConfigured(models: ConfiguredModel[], warnings: string[], generation: number, fit?: { fitNotes: FitNote[]; noValidation: string | null }): void;
   /** The worker refused the configuration; `live` is the generation still in place (null: none). */
   setConfigError(error: ConfigError | null, live?: number | null): void;
   setActionError(error: { action: string; message: string } | null): void;
@@ -62,20 +67,22 @@ export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   configured: null,
   configError: null,
   runWarnings: [],
+  fitNotes: [],
+  noValidation: null,
   actionError: null,
   nonFinite: null,
   halted: [],
   textSamples: {},
   setRunning: (running) => set({ running }),
   setConfiguring: (generation) => set((s) => ({ generation, sentGeneration: Math.max(s.sentGeneration, generation), configuring: true })),
-  setConfigured: (configured, runWarnings, configuredGeneration) =>
+  setConfigured: (configured, runWarnings, configuredGeneration, fit = { fitNotes: [], noValidation: null }) =>
     set((s) => {
       // Kept models keep their halted state and text samples; newcomers start clean.
       const kept = new Set(configured.filter((m) => m.kept).map((m) => m.id));
       const textSamples = Object.fromEntries(Object.entries(s.textSamples).filter(([id]) => kept.has(id)));
       const halted = s.halted.filter((id) => kept.has(id));
       const nonFinite = s.nonFinite && kept.has(s.nonFinite.modelId) ? s.nonFinite : null;
-      return { configured, configuredGeneration, runWarnings, configuring: false, configError: null, actionError: null, nonFinite, halted, textSamples };
+      return { configured, configuredGeneration, runWarnings, fitNotes: fit.fitNotes, noValidation: fit.noValidation, configuring: false, configError: null, actionError: null, nonFinite, halted, textSamples };
     }),
   setConfigError: (configError, live) =>
     set((s) => {

@@ -1,7 +1,7 @@
 import type { TrainingSettings } from '../../worker/protocol';
 import { NumberField, SelectField } from '../fields';
 import { Panel } from '../Panel';
-import { SettingError } from '../SettingError';
+import { FitNoteLine, SettingError } from '../SettingError';
 import { useStore } from '../store';
 import { Controls } from './Controls';
 
@@ -39,11 +39,13 @@ export function TrainingPanel() {
           onChange={(seqLen) => setTraining({ seqLen })}
         />
       </div>
+      <SettingError scope="training" field="seqLen" />
+      <FitNoteLine field="seqLen" />
       <div className="row2">
         <NumberField label="Truncated BPTT" integer value={t.tbptt} min={0} max={1024} hint="0 = whole window" onChange={(tbptt) => setTraining({ tbptt })} />
         <NumberField label="Gradient clip" value={t.clip} min={0} max={1e6} step={0.1} hint="0 = off" onChange={(clip) => setTraining({ clip })} />
       </div>
-      <SettingError scope="training" />
+      <SettingError scope="training" except={['seqLen']} />
       <NumberField label="Validate every (steps)" integer value={t.validateEvery} min={1} max={100000} onChange={(validateEvery) => setTraining({ validateEvery })} />
     </Panel>
   );

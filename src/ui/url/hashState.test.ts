@@ -11,7 +11,7 @@ const run: HashState = {
     { ...defaultSlot('c', 'mamba'), hidden: 24, dState: 8, expand: 3 },
   ],
   training: { ...DEFAULT_TRAINING, optimizer: 'sgd', lr: 0.003, batch: 7, seqLen: 33, tbptt: 11, clip: 0, speed: 20, validateEvery: 5 },
-  choice: { inputColumns: ['a b', 'c,d'], targetColumns: ['x'], normalize: 'minmax', validationFraction: 0.25, missing: 'drop' },
+  choice: { time: 'date', key: 'symbol', keys: ['MSFT', 'A&B Co'], inputColumns: ['a b', 'c,d'], targetColumns: ['x'], normalize: 'minmax', validationFraction: 0.25, missing: 'drop' },
   seed: 12345,
 };
 
@@ -19,6 +19,15 @@ describe('the run in the URL hash', () => {
   it('round-trips every setting', () => {
     const hash = encodeHash(run);
     expect(decodeHash(`#${hash}`)).toEqual(run);
+  });
+
+  it('keeps how a table is read only where it was chosen', () => {
+    const auto = { ...run, choice: { ...run.choice, time: 'auto', key: 'auto', keys: [] } };
+    expect(encodeHash(auto)).not.toMatch(/time=|key=|keys=/);
+    expect(decodeHash(`#${encodeHash(auto)}`).choice).toEqual(auto.choice);
+    // No time column and no key (the table as it is, by rows) is a choice too.
+    const none = { ...run, choice: { ...run.choice, time: '', key: '', keys: [] } };
+    expect(decodeHash(`#${encodeHash(none)}`).choice).toEqual(none.choice);
   });
 
   it('stays readable', () => {

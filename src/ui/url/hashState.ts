@@ -53,6 +53,10 @@ export function encodeHash(state: HashState): string {
   p.set('ve', String(t.validateEvery));
   p.set('s', String(state.seed));
   const c = state.choice;
+  // How the table is read: only what was chosen (detection decides the rest on every load).
+  if (c.time !== 'auto') p.set('time', c.time);
+  if (c.key !== 'auto') p.set('key', c.key);
+  if (c.key !== 'auto' && c.keys.length) p.set('keys', c.keys.join('|'));
   if (c.inputColumns.length) p.set('in', c.inputColumns.join('|'));
   if (c.targetColumns.length) p.set('out', c.targetColumns.join('|'));
   if (c.normalize !== DEFAULT_CHOICE.normalize) p.set('norm', c.normalize);
@@ -124,6 +128,9 @@ export function decodeHash(hash: string): HashState {
       validateEvery: int(p.get('ve'), 1, 100_000, t.validateEvery),
     },
     choice: {
+      time: p.get('time') ?? 'auto',
+      key: p.get('key') ?? 'auto',
+      keys: p.get('key') !== null ? columns('keys') : [],
       inputColumns: columns('in'),
       targetColumns: columns('out'),
       normalize: oneOf(p.get('norm'), ['zscore', 'minmax', 'none'] as const, DEFAULT_CHOICE.normalize),
