@@ -32,7 +32,8 @@ export function summarize(ds: Dataset, description: string, warnings: DataWarnin
       length: ds.rowCount,
       columns: ds.columns.map((c) => ({ name: c.name, min: c.stats.min, max: c.stats.max, mean: c.stats.mean, missing: c.stats.missing })),
       preview: ds.preview,
-      series: ds.columns.map((c) => ({ name: c.name, values: pick(c.values, rows) })),
+      // The time column is the x axis, not a line of its own.
+      series: ds.columns.filter((c) => c.name !== time?.column).map((c) => ({ name: c.name, values: pick(c.values, rows) })),
       seriesX: Float64Array.from(rows, (r) => (time ? time.ms[r] : r + 1)),
       time: time ? { column: time.column, described: time.described, unit: time.unit, ms: time.ms } : undefined,
       layout: layout

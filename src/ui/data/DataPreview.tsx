@@ -91,7 +91,7 @@ export function DataPreview() {
         </div>
       )}
       {summary.kind === 'table' && <FitNoteLine field="validationFraction" />}
-      {summary.kind === 'table' && noValidation && (
+      {summary.kind === 'table' && noValidation && fittedShare === undefined && (
         <p className="hint warn" data-testid="no-validation">
           No validation loss: {noValidation}
         </p>

@@ -1,0 +1,80 @@
+// Real public files (test-data/real, sources in its README) uploaded as a person would: the time
+// column becomes the x axis, ids and years are never the default input or target, a long-format
+// file is split by its key instead of glued end to end, and a short series trains on a window that
+// fits it, with the change said beside the field.
+
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoPageErrors, ready, stepCount } from './helpers';
+
+expectNoPageErrors();
+
+async function upload(page: Page, file: string): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles({ name: file, mimeType: 'text/csv', buffer: readFileSync(`test-data/real/${file}`) });
+  await expect(page.getByTestId('data-preview')).toContainText(file);
+}
+
+test('a long-format file: one series by its key, then all three as columns, on its years; it trains', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await upload(page, 'iowa-electricity.csv');
+  const preview = page.getByTestId('data-preview');
+  await expect(preview).toContainText('long format, 3 series by source; taking Fossil Fuels');
+  await expect(page.getByTestId('key-column')).toHaveValue('source');
+  await expect(page.getByTestId('time-column')).toHaveValue('year');
+  await expect(page.getByLabel('series Fossil Fuels')).toBeChecked();
+  await expect(page.getByLabel('series Renewables')).not.toBeChecked();
+  const chart = page.getByTestId('data-chart');
+  await expect(chart).toHaveAttribute('data-x', 'time');
+  await expect(chart).toHaveAttribute('data-x-range', '2001 – 2017');
+  await expect(page.getByTestId('column-stats')).toContainText('net_generation');
+  await page.getByTestId('keys-all').click();
+  const stats = page.getByTestId('column-stats');
+  for (const source of ['Fossil Fuels', 'Nuclear Energy', 'Renewables']) await expect(page.getByLabel(`${source} as input`)).toBeChecked();
+  await expect(stats).not.toContainText('net_generation');
+  await expect(page.getByLabel('Renewables as target')).toBeChecked();
+  // How the table is read is in the link.
+  await expect.poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toContain('keys=Fossil Fuels|Nuclear Energy|Renewables');
+  // 17 yearly rows: the window is fitted to the validation part, said beside the field.
+  await ready(page);
+  await expect(page.getByTestId('fit-note-seqLen')).toContainText('not 32');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+});
+
+test('a yearly series: the year is the x axis, never the target; validation is kept', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await upload(page, 'global-temp.csv');
+  await expect(page.getByTestId('data-chart')).toHaveAttribute('data-x-range', '1880 – 2023');
+  await expect(page.getByLabel('temp as target')).toBeChecked();
+  await expect(page.getByLabel('year as target')).not.toBeChecked();
+  await expect(page.getByLabel('year as input')).not.toBeChecked();
+  await expect(page.getByTestId('column-stats')).toContainText('the time axis');
+  await ready(page);
+  await expect(page.getByTestId('fit-note-seqLen')).toContainText('Using');
+  await expect(page.getByTestId('no-validation')).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+});
+
+test('six rows train on a window that fits them; the page says there is no validation and why', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await upload(page, 'global-temp-short.csv');
+  await ready(page);
+  await expect(page.getByTestId('fit-note-seqLen')).toContainText('Using 5, not 32');
+  await expect(page.getByTestId('fit-note-validationFraction')).toContainText('too few for a validation window');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+});
+
+test('a county table: the id is an identifier, the rate is predicted', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await page.getByTestId('file-input').setInputFiles({ name: 'unemployment.tsv', mimeType: 'text/tab-separated-values', buffer: readFileSync('test-data/real/unemployment.tsv') });
+  await expect(page.getByLabel('rate as target')).toBeChecked();
+  await expect(page.getByLabel('id as input')).not.toBeChecked();
+  await expect(page.getByTestId('column-stats')).toContainText('an identifier, not a measurement');
+  await expect(page.getByTestId('data-chart')).toHaveAttribute('data-x', 'row');
+});
