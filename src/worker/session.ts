@@ -11,7 +11,7 @@ import { retireAfterGpu } from '../gpu/lifetime';
 import type { KernelContext } from '../kernels/registry';
 import { probeTrainer } from '../train/probes';
 import { Trainer, type StepStats } from '../train/trainer';
-import type { FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
+import type { ForecastMode, FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
 import { RunRequests } from './requests';
 import { chunkLength, prepareSource, RunConfigError, sameRunSettings, sameSlot, slotSeed, trainerConfig } from './runConfig';
 
@@ -374,8 +374,8 @@ export class Session {
     this.requests.stopWalk();
   }
 
-  forecast(modelId: string, horizon: number): Promise<void> {
-    return this.requests.forecast(modelId, horizon);
+  forecast(modelId: string, mode: ForecastMode, horizon: number): Promise<void> {
+    return this.requests.forecast(modelId, mode, horizon);
   }
 
   exportWeights(modelId: string, name: string): Promise<{ text: string; step: number }> {

@@ -29,7 +29,7 @@ export function ForecastView() {
     series.push({ name: `${model.label} forecast`, color: model.color, dash: [5, 3], width: 2, xs: Array.from(f!.forecast, (_, k) => T + 1 + k), ys: f!.forecast });
   }
   const button = (
-    <button type="button" data-testid="forecast" onClick={() => models.forEach((m) => requestForecast(m.id, seqLen * HORIZON_FACTOR))}>
+    <button type="button" data-testid="forecast" onClick={() => models.forEach((m) => requestForecast(m.id, 'future', seqLen * HORIZON_FACTOR))}>
       Forecast past the data
     </button>
   );
