@@ -102,7 +102,9 @@ export function handleMessage(message: FromWorker): void {
       break;
     case 'forecast': {
       const { type: _type, generation: _generation, modelId, ...result } = message;
-      telemetry.model(modelId).forecast = result;
+      const t = telemetry.model(modelId);
+      t.forecast = result;
+      if (result.mode !== 'future') t.backtest = result;
       telemetry.changed();
       break;
     }

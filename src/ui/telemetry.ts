@@ -49,6 +49,8 @@ export class ModelTelemetry {
   bptt: BpttWalk | null = null;
   /** The last forecast or backtest on the table, in the data's units. */
   forecast: ForecastResult | null = null;
+  /** The last backtest (its MAE and RMSE go into the comparison table), kept when a forecast past the end follows it. */
+  backtest: ForecastResult | null = null;
   /** The last free-running decoding of the validation batch (sequence-to-sequence tasks). */
   decoded: Omit<Extract<FromWorker, { type: 'decode' }>, 'type' | 'modelId' | 'generation'> | null = null;
 

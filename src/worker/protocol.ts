@@ -202,6 +202,8 @@ export interface ConfiguredModel {
   kept: boolean;
   /** A newcomer beside kept models: the step the others were at when it joined (it starts at 0). */
   joinedAt: number | null;
+  /** False when the data has no validation part (none chosen, or too short for a window): no validation loss comes. */
+  validation: boolean;
 }
 
 export type FromWorker =

@@ -158,6 +158,7 @@ export class Session {
     this.gen = generation;
     this.pauseRequested = false;
     if (this.running && this.models.every((m) => m.halted)) this.setRunning(false);
+    const validation = source.validation(run.training.batch) !== null;
     this.reply({
       type: 'configured',
       warnings: source.warnings,
@@ -169,6 +170,7 @@ export class Session {
         seqLen: m.trainer.cfg.seqLen,
         kept: kept.has(m.slot.id),
         joinedAt: kept.has(m.slot.id) ? null : joinedAt,
+        validation,
       })),
     });
     // The untrained models' validation loss: where every validation curve starts.
