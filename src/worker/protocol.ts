@@ -95,9 +95,11 @@ export type { StepStats } from '../train/trainer';
  * What the views draw for one sample of one model, read without stalling training: hidden states
  * (T, units), named gate maps (T, H: LSTM input/forget/cell/output and cell state, GRU
  * reset/update/new, Mamba delta), ‖∂L/∂h_t‖ over the batch for each t, and the head's
- * predictions against the targets (argmax class for cross-entropy).
+ * predictions against the targets (argmax class for cross-entropy; on a table, in the data's
+ * own units). `firstRow`: on a table, the 0-based table row of the first target (step t's is
+ * firstRow + t); null otherwise.
  */
-export type ProbeReport = ProbeData & { modelId: string };
+export type ProbeReport = ProbeData & { modelId: string; firstRow: number | null };
 
 /** Fractions of target tokens, and of whole target sequences, decoded right. */
 export type { DecodeScores } from '../train/decodeScores';

@@ -41,6 +41,7 @@ export class RunRequests {
       if (k < T) m.trainer.resetState();
       const { x, y } = chunk(source, batch, B, 0, k);
       m.trainer.setBatch(x, y);
+      m.loaded = { rows: batch.rows, offset: 0 };
       this.stepper = await BpttStepper.begin(m.trainer, sample);
     }
     const s = await this.stepper.step();
@@ -113,6 +114,7 @@ export class RunRequests {
       // Leave the model's input, outputs and targets as one teacher-forced pass over this batch,
       // so that a probe read while paused pairs predictions with their own targets.
       await m.trainer.evaluate(batch.x, batch.y);
+      m.loaded = { rows: batch.rows, offset: 0 };
       session.reply({
         type: 'decode',
         modelId: m.slot.id,

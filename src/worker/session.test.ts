@@ -121,6 +121,32 @@ describe('training session', () => {
     restored.destroy();
   }, 120_000);
 
+  it("a table's probe is in the data's units, with the table row of its first target", async () => {
+    const { messages, send } = collect();
+    const session = new Session(ctx, send);
+    const data = generateBuiltin('sine-mix', { length: 400 }, 1);
+    const values = data.kind === 'table' ? Array.from(data.columns[0].values) : [];
+    session.setDataset(data);
+    await session.configure(run([slot('g', 'gru', { hidden: 8 })], { seqLen: 16 }));
+    await session.stepOnce();
+    await session.setProbe(3, 0);
+    const probe = messages.findLast((m) => m.type === 'probe');
+    if (probe?.type !== 'probe') throw new Error('no probe');
+    const { firstRow, target, prediction } = probe.probe;
+    expect(firstRow).not.toBeNull();
+    expect(Array.from(target)).toEqual(values.slice(firstRow!, firstRow! + 16).map((v) => expect.closeTo(v, 3)));
+    expect(prediction).toHaveLength(16);
+    session.destroy();
+    // Not a table: no rows, values as the model sees them.
+    const other = new Session(ctx, send);
+    other.setDataset(generateBuiltin('adding', { length: 12, count: 64 }, 2));
+    await other.configure(run([slot('a', 'gru', { hidden: 8 })], { seqLen: 12 }));
+    await other.stepOnce();
+    const plain = messages.findLast((m) => m.type === 'probe');
+    expect(plain?.type === 'probe' && plain.probe.firstRow).toBeNull();
+    other.destroy();
+  }, 120_000);
+
   it('decodes a sequence-to-sequence validation batch with and without teacher forcing, every model', async () => {
     const { messages, send } = collect();
     const session = new Session(ctx, send);
