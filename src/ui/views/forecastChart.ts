@@ -13,6 +13,13 @@ export interface ShownForecast {
 
 const DATA = '#e6e8ee';
 
+/** How the legend names a model's forecast line, by what it is. */
+const FORECAST_NAMES: Record<ForecastResult['mode'], string> = {
+  future: 'forecast',
+  backtest: 'forecast of the hidden rows',
+  'one-step': 'one step ahead over the hidden rows',
+};
+
 /** Points at table rows, drawn in row order; the line breaks where a row does not follow the one before. */
 function rowLine(points: Map<number, number>, x: (row: number) => number): { xs: number[]; ys: number[] } {
   const xs: number[] = [];
@@ -53,12 +60,6 @@ export function forecastSeries(shown: ShownForecast[], x: (row: number) => numbe
   }
   return series;
 }
-
-const FORECAST_NAMES: Record<ForecastResult['mode'], string> = {
-  future: 'forecast',
-  backtest: 'forecast of the hidden rows',
-  'one-step': 'one step ahead over the hidden rows',
-};
 
 /** A number in data units, to three significant digits. */
 export function formatValue(v: number | null): string {
