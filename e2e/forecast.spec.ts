@@ -1,9 +1,10 @@
-// The forecast continued past the data, in the page: train a little, press Forecast, and the view
-// draws the window and the model's continuation.
+// Forecasts in the page: train a little, forecast past the end of the data (the view draws the
+// last window and the model's continuation), then backtest the last rows (the truth beside the
+// forecast, scored).
 
 import { expect, test } from '@playwright/test';
 
-test('a trained LSTM forecasts past the end of a window', async ({ page }) => {
+test('a trained LSTM forecasts past the end of the data and backtests its last rows', async ({ page }) => {
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -12,7 +13,7 @@ test('a trained LSTM forecasts past the end of a window', async ({ page }) => {
   for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowRight');
   const view = page.getByTestId('view-forecast');
   await view.scrollIntoViewIfNeeded();
-  await expect(view).toContainText('Runs each model over a validation window');
+  await expect(view).toContainText('Forecast past the end: each model reads the last');
   await view.getByTestId('forecast').click();
   await expect(view.locator('canvas')).toBeVisible({ timeout: 30_000 });
   await expect(view).toContainText('LSTM 32 forecast');
@@ -25,5 +26,8 @@ test('a trained LSTM forecasts past the end of a window', async ({ page }) => {
     return n;
   });
   expect(orange).toBeGreaterThan(100);
+  await view.getByTestId('backtest').click();
+  await expect(view).toContainText('the hidden rows (truth)', { timeout: 30_000 });
+  await expect(view.getByTestId('forecast-scores')).toContainText(/backtest of the last \d+ rows.*MAE [\d.]+, RMSE [\d.]+ value/);
   expect(errors).toEqual([]);
 });

@@ -19,7 +19,7 @@ test('an LSTM learns the sine task: the validation loss falls tenfold and every 
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-state')).toHaveText('training');
   // Train until the validation loss is a tenth of its first value.
-  const span = page.getByTestId('loss-span');
+  const span = page.getByTestId('loss-span-a');
   const validation = async () => {
     const first = Number(await span.getAttribute('data-val-first'));
     const last = Number(await span.getAttribute('data-val-last'));
@@ -136,7 +136,7 @@ test('an encoder-decoder learns to reverse digits with teacher forcing', async (
   await ready(page);
   await expect(page.getByTestId('seq2seq-note')).toContainText('teacher forcing');
   await page.keyboard.press('Space');
-  const span = page.getByTestId('loss-span');
+  const span = page.getByTestId('loss-span-a');
   const validation = async () => {
     const first = Number(await span.getAttribute('data-val-first'));
     const last = Number(await span.getAttribute('data-val-last'));

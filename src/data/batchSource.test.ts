@@ -1,45 +1,68 @@
-// The batch source a run trains on, for tables as people upload them: a short series gets a
-// window that fits (and says so), validation is never dropped without a reason, and inputs of
-// huge scale without normalisation are warned about with the fix.
+// The batch source over a table: random windows say where they lie, and the whole series can be
+// read in time order (a forecast from the end, a backtest), as the windows read it.
 
 import { describe, expect, it } from 'vitest';
-import { defaultChoice, makeBatchSource } from './batchSource';
-import { splitIndex } from './prep';
-import { realTable, tableFrom } from './tablesForTests';
+import { makeBatchSource } from './batchSource';
+import { Random } from './random';
+import { columnStats } from './stats';
+import type { TableDataset } from './types';
+import { AUTO_SHAPE } from './shape';
 
-describe('makeBatchSource on real tables', () => {
-  it('fits the window to a 144-row yearly series and keeps a validation batch', async () => {
-    const ds = await realTable('global-temp.csv');
-    const source = makeBatchSource(ds, { ...defaultChoice(ds), inputColumns: ['temp'], targetColumns: ['temp'], validationFraction: 0.2 }, 32);
-    expect(source.seqLen).toBeLessThan(32);
-    expect(source.fitNotes.map((n) => n.field)).toContain('seqLen');
-    expect(source.noValidation).toBeNull();
-    const val = source.validation(4)!;
-    expect(val.x.length).toBe(4 * source.seqLen);
-    // Every validation target is a row of the validation part: the last rows of the file.
-    const temps = ds.columns.find((c) => c.name === 'temp')!.values;
-    const valTemps = Array.from(temps.slice(splitIndex(temps.length, 0.8)));
-    const mean = temps.slice(0, splitIndex(temps.length, 0.8)).reduce((s, v) => s + v, 0) / splitIndex(temps.length, 0.8);
-    const std = Math.sqrt(temps.slice(0, splitIndex(temps.length, 0.8)).reduce((s, v) => s + (v - mean) ** 2, 0) / splitIndex(temps.length, 0.8));
-    const back = source.denormalize(0, val.y);
-    for (const v of back) expect(valTemps.some((t) => Math.abs(t - v) < 1e-4 * Math.max(1, std))).toBe(true);
+function table(cols: Record<string, number[]>): TableDataset {
+  const entries = Object.entries(cols);
+  const n = entries[0][1].length;
+  return {
+    kind: 'table',
+    name: 't.csv',
+    rowCount: n,
+    columns: entries.map(([name, v]) => {
+      const values = Float64Array.from(v);
+      return { name, values, stats: columnStats(values) };
+    }),
+    labels: [],
+    rowRefs: Int32Array.from({ length: n }, (_, i) => i + 2),
+    rowRefKind: 'line',
+    preview: { header: entries.map(([k]) => k), rows: [] },
+  };
+}
+
+const n = 50;
+const a = Array.from({ length: n }, (_, i) => Math.sin(i / 3) * 10 + i);
+const b = Array.from({ length: n }, (_, i) => (i * 7) % 11);
+const ds = table({ a, b });
+
+describe('a table as a batch source', () => {
+  it('reads any rows in time order: inputs as the model reads them, the targets of the same rows', () => {
+    const source = makeBatchSource(ds, { ...AUTO_SHAPE, inputColumns: ['a', 'b'], targetColumns: ['b'], normalize: 'zscore', validationFraction: 0.2, missing: 'none' }, 6);
+    const table = source.table!;
+    expect(table.rows).toBe(n);
+    expect(table.validationStart).toBe(40);
+    const { x, targets } = table.window(44, 6);
+    expect(x).toHaveLength(12);
+    expect(targets).toHaveLength(6);
+    // Back in data units they are the file's values of rows 44..49.
+    expect(Array.from(source.denormalize(0, targets))).toEqual(b.slice(44).map((v) => expect.closeTo(v, 4)));
+    const inputsB = Float32Array.from({ length: 6 }, (_, t) => x[t * 2 + 1]);
+    expect(Array.from(source.denormalize(0, inputsB))).toEqual(b.slice(44).map((v) => expect.closeTo(v, 4)));
+    expect(() => table.window(45, 6)).toThrow(/not all in the table's 50 rows/);
   });
 
-  it('trains six rows without validation and says why', async () => {
-    const ds = await realTable('global-temp-short.csv');
-    const source = makeBatchSource(ds, { ...defaultChoice(ds), inputColumns: ['temp'], targetColumns: ['temp'] }, 32);
-    expect(source.seqLen).toBe(5);
+  it('a training batch says which row each window starts at', () => {
+    const source = makeBatchSource(ds, { ...AUTO_SHAPE, inputColumns: ['a'], targetColumns: ['a'], normalize: 'minmax', validationFraction: 0.2, missing: 'none' }, 5);
+    const batch = source.train(4, new Random(3));
+    expect(batch.rows).toHaveLength(4);
+    for (let k = 0; k < 4; k++) {
+      const row = batch.rows![k];
+      const window = source.table!.window(row, 5);
+      expect(Array.from(batch.x.subarray(k * 5, k * 5 + 5))).toEqual(Array.from(window.x));
+      // The target of step t is the next row.
+      expect(Array.from(source.denormalize(0, batch.y.subarray(k * 5, k * 5 + 5)))).toEqual(a.slice(row + 1, row + 6).map((v) => expect.closeTo(v, 4)));
+    }
+  });
+
+  it('with no validation split every row was trained on', () => {
+    const source = makeBatchSource(ds, { ...AUTO_SHAPE, inputColumns: ['a'], targetColumns: ['a'], normalize: 'none', validationFraction: 0, missing: 'none' }, 5);
+    expect(source.table!.validationStart).toBe(n);
     expect(source.validation(4)).toBeNull();
-    expect(source.noValidation).toMatch(/6 rows/);
-    expect(source.train(2, { int: () => 0 }).x.length).toBe(2 * 5);
-  });
-
-  it('warns, with the fix, when a 1e9-scale column goes in without normalisation, and not with it', async () => {
-    const lines = ['date,close,volume'];
-    for (let i = 0; i < 60; i++) lines.push(`2020-01-${String((i % 28) + 1).padStart(2, '0')},${(100 + i).toFixed(2)},${(9e8 + i * 1e6).toFixed(0)}`);
-    const ds = await tableFrom('prices.csv', lines.join('\n'));
-    const choice = { ...defaultChoice(ds), time: '', inputColumns: ['close', 'volume'], targetColumns: ['close'] };
-    expect(makeBatchSource(ds, { ...choice, normalize: 'none' }, 8).warnings.join(' ')).toMatch(/volume.*z-score/);
-    expect(makeBatchSource(ds, { ...choice, normalize: 'zscore' }, 8).warnings.join(' ')).not.toMatch(/volume/);
   });
 });

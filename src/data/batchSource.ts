@@ -4,10 +4,10 @@
 import { applyFix } from './fixes';
 import { makeBatch } from './batches';
 import { denormalize } from './normalize';
-import { prepare, type Prepared, type SampleSet } from './prep';
 import { fitWindow } from './fitWindow';
+import { prepare, type Prepared, type SampleSet, type WindowSet } from './prep';
 import { scaleWarnings } from './scaleCheck';
-import type { Batch, BatchSource, DataChoice } from './source';
+import type { Batch, BatchSource, DataChoice, TableSeries } from './source';
 import type { Dataset } from './types';
 
 /** The columns a table trains on when the user has not chosen: all numeric inputs, predict the first. */
@@ -50,7 +50,7 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
   const task = prepared.task;
   const toBatch = (set: SampleSet, samples: ArrayLike<number>): Batch => {
     const b = makeBatch(set, samples, true);
-    if (!classes) return { x: b.x, y: b.y };
+    if (!classes) return { x: b.x, y: b.y, rows: set.kind === 'windows' ? Int32Array.from(b.indices, (i) => set.starts[i]) : undefined };
     // Class targets go to the loss kernel as ids; -1 marks a step the loss ignores (mask 0).
     const y = new Float32Array(b.yIds!.length);
     for (let i = 0; i < y.length; i++) y[i] = b.mask && b.mask[i] === 0 ? -1 : b.yIds![i];
@@ -71,6 +71,7 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     fitNotes: fit?.notes ?? [],
     noValidation: fit?.noValidation ?? (prepared.val && prepared.val.count > 0 ? null : noValidationReason(prepared)),
     denormalize: (j, values) => Float32Array.from(norm && norm.kind !== 'none' ? denormalize(norm, prepared.targetNames[j], values) : values),
+    table: train.kind === 'windows' ? tableSeries(train, prepared.trainRows ?? train.data.length / train.cols) : undefined,
     ...samplers(prepared, toBatch),
   };
 }
@@ -78,6 +79,24 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
 /** Why a run has no validation: what preparation said, or the share asked for. */
 function noValidationReason(prepared: Prepared): string {
   return prepared.warnings.find((w) => w.code === 'few-rows')?.message ?? 'no validation split';
+}
+
+/** The whole table behind a set of windows: any rows, read as the windows read them. */
+function tableSeries(set: WindowSet, trainRows: number): TableSeries {
+  const rows = set.data.length / set.cols;
+  return {
+    rows,
+    validationStart: trainRows,
+    window(startRow, length) {
+      if (!(Number.isInteger(startRow) && Number.isInteger(length) && startRow >= 0 && length >= 1 && startRow + length <= rows)) {
+        throw new RangeError(`rows ${startRow}..${startRow + length - 1} are not all in the table's ${rows} rows`);
+      }
+      // One window starting at startRow whose targets are its own rows (no offset).
+      const one: WindowSet = { ...set, count: 1, seqLen: length, targetLen: length, starts: Int32Array.of(startRow), targetOffset: 0 };
+      const b = makeBatch(one, [0], false);
+      return { x: b.x, targets: b.y };
+    },
+  };
 }
 
 /** Random training batches, and one fixed, evenly spread validation batch (so successive losses compare). */

@@ -74,6 +74,8 @@ export interface Prepared {
   /** For class targets: the class names (the vocabulary for text). */
   classNames: string[] | null;
   warnings: DataWarning[];
+  /** Tables: rows [0, trainRows) are the training split (the normaliser's fit included). */
+  trainRows?: number;
 }
 
 function badOption(file: string, message: string): DataError {
@@ -227,6 +229,7 @@ export function prepareTable(ds: TableDataset, spec: TableSpec): Prepared {
     targetKind: 'real',
     classNames: null,
     warnings,
+    trainRows: trainEnd,
   };
 }
 

@@ -33,6 +33,25 @@ export interface Batch {
   /** many-to-many: (B, T, outputSize) values or (B, T) class ids (-1 = ignored);
    *  many-to-one: (B, outputSize) or (B). */
   y: Float32Array;
+  /** Windows over a table: the table row of each window's first input step (B). */
+  rows?: Int32Array;
+}
+
+/**
+ * A table's whole series, normalised, in time order: what a forecast from the end of the data
+ * and a backtest read (random windows do not say where they lie). The model reading row r
+ * predicts the target columns of row r + 1.
+ */
+export interface TableSeries {
+  /** Rows of the table the run trains on (after missing values were dropped or filled). */
+  rows: number;
+  /** The first row no training window reaches: rows [validationStart, rows) were never trained on. */
+  validationStart: number;
+  /**
+   * Rows [startRow, startRow + length): the inputs (length, inputSize) as the model reads them,
+   * and the target columns of the same rows (length, outputSize), both normalised.
+   */
+  window(startRow: number, length: number): { x: Float32Array; targets: Float32Array };
 }
 
 export interface BatchSource {
@@ -56,6 +75,8 @@ export interface BatchSource {
   denormalize(j: number, values: ArrayLike<number>): Float32Array;
   /** Names of the target columns. */
   targetNames: string[];
+  /** Present for tables only (tokens and ready-made sequences have no one series to continue). */
+  table?: TableSeries;
   /** What preparation noticed and worked around (e.g. a validation split too short: none is used). */
   warnings: string[];
   /** The sequence length or validation share changed to fit a short series, each with why (./fitWindow.ts). */

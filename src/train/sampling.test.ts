@@ -1,17 +1,15 @@
-// Stepping a model one step at a time (text sampling, forecasts) computes what the whole-window
-// forward pass computes: the carried state is the recurrence. Free-running decoding of an
-// encoder-decoder chooses what a float64 greedy decoder chooses.
+// Sampling from logits with a temperature. Free-running decoding of an encoder-decoder chooses
+// what a float64 greedy decoder chooses. (Forecasts: ./forecast.test.ts.)
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
 import type { Gpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/node';
 import { kernelContext, type KernelContext } from '../kernels/registry';
-import { relErr } from '../reference/compare';
 import { defaultOptimizer } from './optimizers';
 import { recurrentForward } from '../reference/recurrent';
 import { DECODER_RNN, ENCODER_RNN, seq2seqParts } from '../models/seq2seq';
-import { decodeFreeRunning, forecast, sampleLogits } from './sampling';
+import { decodeFreeRunning, sampleLogits } from './sampling';
 import { ENCODER_PREFIX, HEAD_PREFIX, Trainer } from './trainer';
 
 let gpu: Gpu;
@@ -22,35 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => gpu?.device.destroy());
 
-describe('one step at a time', () => {
-  for (const cell of ['lstm', 'gru', 'rnn_tanh'] as const) {
-    it(`${cell}: the forecast's one-step fit equals the whole-window predictions`, async () => {
-      const T = 9;
-      const trainer = await Trainer.create(ctx, {
-        model: { kind: 'recurrent', cell, inputSize: 2, hiddenSize: 7, numLayers: 2, bidirectional: false, initialState: 'zeros' },
-        inputSize: 2,
-        outputSize: 2,
-        task: 'many-to-many',
-        loss: 'mse',
-        batch: 1,
-        seqLen: T,
-        optimizer: defaultOptimizer('adam'),
-        clipNorm: 0,
-        carryState: false,
-        seed: 5,
-      });
-      const rng = new Random(2);
-      const x = Float32Array.from(rng.uniformArray(T * 2, -1, 1));
-      const { pred } = await trainer.evaluate(x, new Float32Array(T * 2));
-      const out = await forecast(ctx, trainer, x, 4);
-      expect(relErr(out.fit, pred)).toBeLessThan(1e-5);
-      expect(out.forecast).toHaveLength(8);
-      // The first forecast step is the prediction after the window (the last fit value).
-      expect(Array.from(out.forecast.subarray(0, 2))).toEqual(Array.from(out.fit.subarray(T * 2 - 2)));
-      trainer.destroy();
-    });
-  }
-
+describe('sampling', () => {
   it('samples from softmax(logits / temperature)', () => {
     const rng = new Random(1);
     const counts = [0, 0, 0];

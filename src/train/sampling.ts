@@ -1,6 +1,7 @@
 // Running a trained model one step at a time: a copy with batch 1 and one step per call, its
 // state carried from step to step. Character-level models sample each next character from
-// softmax(logits / temperature); forecasters feed each prediction back in as the next input.
+// softmax(logits / temperature). Forecasts (every family, Mamba included) are ./forecast.ts;
+// greedy decoding of a sequence-to-sequence window is at the end.
 
 import type { KernelContext } from '../kernels/registry';
 import { engineOf } from '../models/registry';
@@ -49,34 +50,6 @@ async function makeStepper(ctx: KernelContext, trained: Trainer): Promise<Traine
   if (cfg.kind === 'seq2seq' || engineOf(cfg).stateShape(cfg) === null) throw new Error('Stepping one step at a time needs a model that carries its state (RNN, LSTM, GRU, minGRU or minLSTM).');
   const model = { ...cfg, initialState: 'zeros' as const };
   return Trainer.create(ctx, { ...trained.cfg, model, batch: 1, seqLen: 1, carryState: true, task: 'many-to-many' }, await trained.readParams());
-}
-
-/**
- * Reads `context` (T, I) one step at a time, then continues `horizon` steps feeding each
- * prediction back in as the next input (the model must predict its own inputs: O = I).
- * Returns the one-step predictions over the context (T, O) and the forecast (horizon, O).
- */
-export async function forecast(ctx: KernelContext, trained: Trainer, context: Float32Array, horizon: number): Promise<{ fit: Float32Array; forecast: Float32Array }> {
-  const { inputSize: I, outputSize: O } = trained.cfg;
-  if (O !== I || trained.cfg.loss !== 'mse') throw new Error('A forecast feeds predictions back as inputs: the targets must be the input columns.');
-  const T = context.length / I;
-  const stepper = await makeStepper(ctx, trained);
-  try {
-    const fit = new Float32Array(T * O);
-    let last = new Float32Array(O);
-    for (let t = 0; t < T; t++) {
-      last = (await stepper.infer(context.subarray(t * I, (t + 1) * I))).slice(0, O);
-      fit.set(last, t * O);
-    }
-    const out = new Float32Array(horizon * O);
-    for (let k = 0; k < horizon; k++) {
-      out.set(last, k * O);
-      last = (await stepper.infer(last)).slice(0, O);
-    }
-    return { fit, forecast: out };
-  } finally {
-    stepper.destroy();
-  }
 }
 
 /** The index of the largest of `values` (the first, on a tie): the greedy choice among logits. */

@@ -4,7 +4,7 @@
 // Nothing here touches WebGPU.
 
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
-import type { DataShape, FromWorker, RunCommand, RunConfig, ToWorker } from '../worker/protocol';
+import type { DataShape, ForecastMode, FromWorker, RunCommand, RunConfig, ToWorker } from '../worker/protocol';
 import type { ParamValues } from './data/catalog';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
@@ -204,8 +204,9 @@ export function bpttStop(): void {
   send({ type: 'bptt-stop' });
 }
 
-export function requestForecast(modelId: string, horizon: number): void {
-  request({ type: 'forecast', modelId, horizon });
+/** A model's forecast on the table: `horizon` rows past the end, or a backtest of the last `horizon` rows. */
+export function requestForecast(modelId: string, mode: ForecastMode, horizon: number): void {
+  request({ type: 'forecast', modelId, mode, horizon });
 }
 
 /** Asks the worker for a model's weights file; it comes back as a 'weights' message and is saved. */

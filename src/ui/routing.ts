@@ -100,10 +100,14 @@ export function handleMessage(message: FromWorker): void {
       telemetry.model(message.modelId).addBpttStep(message.t, message.T, message.norm, message.dh, message.done);
       telemetry.changed();
       break;
-    case 'forecast':
-      telemetry.model(message.modelId).forecast = { column: message.column, context: message.context, fit: message.fit, forecast: message.forecast };
+    case 'forecast': {
+      const { type: _type, generation: _generation, modelId, ...result } = message;
+      const t = telemetry.model(modelId);
+      t.forecast = result;
+      if (result.mode !== 'future') t.backtest = result;
       telemetry.changed();
       break;
+    }
     case 'decode': {
       const { type: _type, generation: _generation, modelId, ...decoded } = message;
       telemetry.model(modelId).decoded = decoded;

@@ -2,7 +2,7 @@
 // React in ring buffers. Messages land here as they arrive; subscribers hear about them at most
 // once per animation frame (see ./telemetry/useTelemetry), so no step re-renders the app.
 
-import type { FromWorker, ProbeReport, StepStats } from '../worker/protocol';
+import type { ForecastResult, FromWorker, ProbeReport, StepStats } from '../worker/protocol';
 import { onNextFrame } from './telemetry/frame';
 import { Ring } from './telemetry/ring';
 
@@ -47,8 +47,10 @@ export class ModelTelemetry {
   snapshots: GradSnapshot[] = [];
   private nextSnapshot = 10;
   bptt: BpttWalk | null = null;
-  /** The last forecast past a validation window, in the data's units. */
-  forecast: { column: string; context: Float32Array; fit: Float32Array; forecast: Float32Array } | null = null;
+  /** The last forecast or backtest on the table, in the data's units. */
+  forecast: ForecastResult | null = null;
+  /** The last backtest (its MAE and RMSE go into the comparison table), kept when a forecast past the end follows it. */
+  backtest: ForecastResult | null = null;
   /** The last free-running decoding of the validation batch (sequence-to-sequence tasks). */
   decoded: Omit<Extract<FromWorker, { type: 'decode' }>, 'type' | 'modelId' | 'generation'> | null = null;
 

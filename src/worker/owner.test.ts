@@ -244,7 +244,7 @@ describe('the run owner', () => {
         else if (action <= 7) page.run({ type: 'step' });
         else if (action === 8) page.send({ type: 'probe', sample: rng.int(4), layer: 0 });
         else if (action === 9) page.run({ type: 'bptt-step', sample: 0 });
-        else if (action === 10) page.run({ type: 'forecast', modelId: 'a', horizon: 5 });
+        else if (action === 10) page.run({ type: 'forecast', modelId: 'a', mode: i % 2 ? 'future' : 'backtest', horizon: 5 });
         else if (action === 11) page.run({ type: 'export-weights', modelId: pick(['a', 'b']), name: 'x' });
         else if (action === 12) page.run({ type: 'reset' });
         else if (action === 13) page.send({ type: 'set-speed', speed: pick([5, 60, 'max'] as const) });

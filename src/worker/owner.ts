@@ -183,7 +183,7 @@ export class RunOwner {
       case 'bptt-step':
         return session.bpttStep(command.sample);
       case 'forecast':
-        return session.forecast(command.modelId, command.horizon);
+        return session.forecast(command.modelId, command.mode, command.horizon);
       case 'decode':
         return session.decode();
       case 'load-weights':

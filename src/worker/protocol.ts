@@ -109,9 +109,11 @@ export type { StepStats } from '../train/trainer';
  * What the views draw for one sample of one model, read without stalling training: hidden states
  * (T, units), named gate maps (T, H: LSTM input/forget/cell/output and cell state, GRU
  * reset/update/new, Mamba delta), ‖∂L/∂h_t‖ over the batch for each t, and the head's
- * predictions against the targets (argmax class for cross-entropy).
+ * predictions against the targets (argmax class for cross-entropy; on a table, in the data's
+ * own units). `firstRow`: on a table, the 0-based table row of the first target (step t's is
+ * firstRow + t); null otherwise.
  */
-export type ProbeReport = ProbeData & { modelId: string };
+export type ProbeReport = ProbeData & { modelId: string; firstRow: number | null };
 
 /** Fractions of target tokens, and of whole target sequences, decoded right. */
 export type { DecodeScores } from '../train/decodeScores';
@@ -138,8 +140,12 @@ export type RunCommand =
   | { type: 'sample-text'; modelId: string; prompt: string; length: number; temperature: number }
   /** Step-through BPTT on the first model: each 'bptt-step' goes one timestep further back. */
   | { type: 'bptt-step'; sample: number }
-  /** Continue a validation window past its end, feeding predictions back in. */
-  | { type: 'forecast'; modelId: string; horizon: number }
+  /**
+   * A forecast on a table (answered by 'forecast'): 'future' runs on `horizon` rows past the end
+   * of the data; 'backtest' hides the last `horizon` rows (never trained on), forecasts them and
+   * scores the forecast against them.
+   */
+  | { type: 'forecast'; modelId: string; mode: ForecastMode; horizon: number }
   /** Sequence-to-sequence: decode the validation batch on the models' own outputs (no teacher forcing). */
   | { type: 'decode' }
   /** A model's weights as a file (answered by 'weights'); `name` labels the model in it. */
@@ -162,6 +168,41 @@ export type ToWorker =
   | { type: 'debug-lose-device' };
 
 // ---- replies ----------------------------------------------------------------------------
+
+/** What a forecast is asked to do: continue past the end of the data, or hide its last rows and forecast them. */
+export type ForecastMode = 'future' | 'backtest';
+
+/**
+ * A forecast on the table the run trains on, in the data's own units (normalisation inverted),
+ * for the first target column. Rows are 0-based table rows; with T context rows and N = the
+ * forecast's length, the context holds rows [startRow, startRow + T) and the forecast rows
+ * [startRow + T, startRow + T + N) (past the end of the data for 'future').
+ */
+export interface ForecastResult {
+  /**
+   * 'future': from the end of the data on, each prediction fed back in as the next input.
+   * 'backtest': the same from just before the hidden last rows, with those rows as `truth`.
+   * 'one-step': a backtest where the targets are not the inputs (nothing to feed back): each
+   * hidden row is predicted from the true inputs of the rows before it.
+   */
+  mode: ForecastMode | 'one-step';
+  /** The model's step count when it forecast. */
+  step: number;
+  column: string;
+  /** The table row of context[0]. */
+  startRow: number;
+  /** The target column over the context rows (T). */
+  context: Float32Array;
+  /** One step ahead over the context (T - 1): fit[t] predicts row startRow + t + 1 from the true rows before it. */
+  fit: Float32Array;
+  /** The forecast (N). */
+  forecast: Float32Array;
+  /** Backtests: the hidden rows' values (N); null for 'future'. */
+  truth: Float32Array | null;
+  /** Backtests: mean absolute and root-mean-square error of the forecast against the truth, in data units. */
+  mae: number | null;
+  rmse: number | null;
+}
 // A reply about a run carries that run's generation; the page drops replies of a generation it
 // has moved past.
 
@@ -177,6 +218,8 @@ export interface ConfiguredModel {
   kept: boolean;
   /** A newcomer beside kept models: the step the others were at when it joined (it starts at 0). */
   joinedAt: number | null;
+  /** False when the data has no validation part (none chosen, or too short for a window): no validation loss comes. */
+  validation: boolean;
 }
 
 export type FromWorker =
@@ -206,8 +249,7 @@ export type FromWorker =
   /** A model's step had a NaN or infinite gradient: it was not applied, the model stops, and the worker pauses the run. */
   | { type: 'non-finite'; generation: number; modelId: string; step: number; params: string[] }
   | { type: 'text-sample'; generation: number; modelId: string; text: string }
-  /** In the data's own units (normalisation inverted): the window, the model's one-step fit of it, and the forecast past its end; first target column. */
-  | { type: 'forecast'; generation: number; modelId: string; column: string; context: Float32Array; fit: Float32Array; forecast: Float32Array }
+  | ({ type: 'forecast'; generation: number; modelId: string } & ForecastResult)
   /**
    * Free-running decoding of the validation batch: the first `samples` sequences' targets and
    * the model's choices with and without teacher forcing (each samples x U), and the scores

@@ -1,12 +1,15 @@
 // Requests on a built run that answer with something to show or save: a BPTT walk one timestep
-// at a time, a forecast past the data, free-running decoding, sampled text, a weights file. Each may be refused (an Error whose message
-// says why); the run is then as it was. The session runs them from the owner's queue.
+// at a time, a forecast or a backtest on a table, free-running decoding, sampled text, a weights
+// file. Each may be refused (an Error whose message says why); the run is then as it was. The
+// session runs them from the owner's queue.
 
 import { chunk } from '../data';
 import { decodeScores } from '../train/decodeScores';
-import { decodeFreeRunning, forecast, sampleText } from '../train/sampling';
+import { decodeFreeRunning, sampleText } from '../train/sampling';
 import { BpttStepper } from '../train/stepThrough';
 import { parseWeights, weightsJson } from '../train/weights';
+import { tableForecast } from './forecast';
+import type { ForecastMode } from './protocol';
 import { chunkLength } from './runConfig';
 import type { ModelRun, Session } from './session';
 
@@ -38,6 +41,7 @@ export class RunRequests {
       if (k < T) m.trainer.resetState();
       const { x, y } = chunk(source, batch, B, 0, k);
       m.trainer.setBatch(x, y);
+      m.loaded = { rows: batch.rows, offset: 0 };
       this.stepper = await BpttStepper.begin(m.trainer, sample);
     }
     const s = await this.stepper.step();
@@ -64,29 +68,14 @@ export class RunRequests {
     return sampleText(this.session.ctx, m.trainer, vocab, { prompt, length, temperature, seed: m.trainer.optimizer.stepCount + 1 });
   }
 
-  /** Runs a model over the first validation window and on past its end, in the data's units. */
-  async forecast(modelId: string, horizon: number): Promise<void> {
+  /** A model's forecast on the run's table (./forecast.ts): past the end of the data, or a backtest of its last rows. */
+  async forecast(modelId: string, mode: ForecastMode, horizon: number): Promise<void> {
     const session = this.session;
     await session.pause();
     const m = this.model(modelId, true);
     const source = session.batchSource;
-    const run = session.runConfig;
-    if (!m || !source || !run) throw new Error('Configure a run before forecasting.');
-    if (!source.forecastable) throw new Error('A forecast feeds predictions back as inputs: choose the same columns as inputs and targets.');
-    const val = source.validation(run.training.batch) ?? source.train(run.training.batch, session.random);
-    const T = source.seqLen;
-    const I = source.inputSize;
-    const context = val.x.slice(0, T * I);
-    const out = await forecast(session.ctx, m.trainer, context, Math.max(1, Math.min(horizon, 10 * T)));
-    const first = (a: Float32Array, width: number) => Float32Array.from({ length: a.length / width }, (_, t) => a[t * width]);
-    session.reply({
-      type: 'forecast',
-      modelId: m.slot.id,
-      column: source.targetNames[0],
-      context: source.denormalize(0, first(context, I)),
-      fit: source.denormalize(0, first(out.fit, I)),
-      forecast: source.denormalize(0, first(out.forecast, I)),
-    });
+    if (!m || !source) throw new Error('Configure a run before forecasting.');
+    session.reply({ type: 'forecast', modelId: m.slot.id, ...(await tableForecast(session.ctx, m.trainer, source, mode, horizon)) });
   }
 
   /** A model's weights file (src/train/weights.ts), read from the GPU as they are now. */
@@ -125,6 +114,7 @@ export class RunRequests {
       // Leave the model's input, outputs and targets as one teacher-forced pass over this batch,
       // so that a probe read while paused pairs predictions with their own targets.
       await m.trainer.evaluate(batch.x, batch.y);
+      m.loaded = { rows: batch.rows, offset: 0 };
       session.reply({
         type: 'decode',
         modelId: m.slot.id,

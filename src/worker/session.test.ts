@@ -121,26 +121,30 @@ describe('training session', () => {
     restored.destroy();
   }, 120_000);
 
-  it('forecasts past a validation window in the data\'s own units', async () => {
+  it("a table's probe is in the data's units, with the table row of its first target", async () => {
     const { messages, send } = collect();
     const session = new Session(ctx, send);
-    const data = generateBuiltin('sine-mix', { length: 800 }, 1);
+    const data = generateBuiltin('sine-mix', { length: 400 }, 1);
+    const values = data.kind === 'table' ? Array.from(data.columns[0].values) : [];
     session.setDataset(data);
-    await session.configure(run([slot('f', 'gru', { hidden: 8 })], { seqLen: 16 }));
-    for (let k = 0; k < 3; k++) await session.stepOnce();
-    await session.forecast('f', 20);
-    const f = messages.find((m) => m.type === 'forecast');
-    if (!f || f.type !== 'forecast') throw new Error('no forecast');
-    expect(f.context).toHaveLength(16);
-    expect(f.fit).toHaveLength(16);
-    expect(f.forecast).toHaveLength(20);
-    expect([...f.fit, ...f.forecast].every(Number.isFinite)).toBe(true);
-    // The window is the raw data (normalisation inverted): it appears verbatim in the series.
-    const values = data.kind === 'table' ? data.columns[0].values : new Float64Array();
-    const at = values.findIndex((v) => Math.abs(v - f.context[0]) < 1e-4 && Math.abs(values[values.indexOf(v) + 1] - f.context[1]) < 1e-4);
-    expect(at).toBeGreaterThanOrEqual(0);
-    for (let t = 0; t < 16; t++) expect(f.context[t]).toBeCloseTo(values[at + t], 3);
+    await session.configure(run([slot('g', 'gru', { hidden: 8 })], { seqLen: 16 }));
+    await session.stepOnce();
+    await session.setProbe(3, 0);
+    const probe = messages.findLast((m) => m.type === 'probe');
+    if (probe?.type !== 'probe') throw new Error('no probe');
+    const { firstRow, target, prediction } = probe.probe;
+    expect(firstRow).not.toBeNull();
+    expect(Array.from(target)).toEqual(values.slice(firstRow!, firstRow! + 16).map((v) => expect.closeTo(v, 3)));
+    expect(prediction).toHaveLength(16);
     session.destroy();
+    // Not a table: no rows, values as the model sees them.
+    const other = new Session(ctx, send);
+    other.setDataset(generateBuiltin('adding', { length: 12, count: 64 }, 2));
+    await other.configure(run([slot('a', 'gru', { hidden: 8 })], { seqLen: 12 }));
+    await other.stepOnce();
+    const plain = messages.findLast((m) => m.type === 'probe');
+    expect(plain?.type === 'probe' && plain.probe.firstRow).toBeNull();
+    other.destroy();
   }, 120_000);
 
   it('decodes a sequence-to-sequence validation batch with and without teacher forcing, every model', async () => {

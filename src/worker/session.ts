@@ -11,10 +11,10 @@ import { retireAfterGpu } from '../gpu/lifetime';
 import type { KernelContext } from '../kernels/registry';
 import { probeTrainer } from '../train/probes';
 import { Trainer, type StepStats } from '../train/trainer';
-import type { FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
+import type { ForecastMode, FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
+import { probeReport, type LoadedBatch } from './probeReport';
 import { RunRequests } from './requests';
 import { chunkLength, prepareSource, RunConfigError, sameRunSettings, sameSlot, slotSeed, trainerConfig } from './runConfig';
-
 
 export interface ModelRun {
   slot: ModelSlot;
@@ -22,6 +22,8 @@ export interface ModelRun {
   pending: StepStats[];
   stepMs: number[];
   halted: boolean;
+  /** Where the windows the trainer holds now lie in the table (what its probe shows). */
+  loaded: LoadedBatch | null;
 }
 
 export interface ConfigureOptions {
@@ -129,7 +131,7 @@ export class Session {
       for (const [i, slot] of run.models.entries()) {
         if (kept.has(slot.id)) continue;
         const trainer = await Trainer.create(this.ctx, configs[i], options.initial?.get(slot.id));
-        built.set(slot.id, { slot, trainer, pending: [], stepMs: [], halted: false });
+        built.set(slot.id, { slot, trainer, pending: [], stepMs: [], halted: false, loaded: null });
       }
     } catch (error) {
       await retireAfterGpu(this.ctx.device, [...built.values()].map((m) => m.trainer));
@@ -158,6 +160,7 @@ export class Session {
     this.gen = generation;
     this.pauseRequested = false;
     if (this.running && this.models.every((m) => m.halted)) this.setRunning(false);
+    const validation = source.validation(run.training.batch) !== null;
     this.reply({
       type: 'configured',
       warnings: source.warnings,
@@ -171,6 +174,7 @@ export class Session {
         seqLen: m.trainer.cfg.seqLen,
         kept: kept.has(m.slot.id),
         joinedAt: kept.has(m.slot.id) ? null : joinedAt,
+        validation,
       })),
     });
     // The untrained models' validation loss: where every validation curve starts.
@@ -302,6 +306,7 @@ export class Session {
         m.trainer.setBatch(x, y);
         m.trainer.step((s) => this.onStats(m, s));
       }
+      m.loaded = { rows: batch.rows, offset: (chunks - 1) * k };
       // Between windows (never inside a step) wait for the GPU, so the time is the model's own,
       // GPU included, and the queue never runs ahead of the page.
       await this.ctx.device.queue.onSubmittedWorkDone();
@@ -355,6 +360,7 @@ export class Session {
       const { x, y } = chunk(source, val, run.training.batch, 0, k);
       if (k < T) m.trainer.resetState();
       const { loss } = await m.trainer.evaluate(x, y);
+      m.loaded = { rows: val.rows, offset: 0 };
       this.reply({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
     }
   }
@@ -362,7 +368,7 @@ export class Session {
   private async probe(): Promise<void> {
     for (const m of this.models) {
       const p = await probeTrainer(m.trainer, this.probeSample, this.probeLayer);
-      this.reply({ type: 'probe', probe: { modelId: m.slot.id, ...p } });
+      this.reply({ type: 'probe', probe: probeReport(m.slot.id, p, this.source, m.loaded) });
     }
   }
 
@@ -376,8 +382,8 @@ export class Session {
     this.requests.stopWalk();
   }
 
-  forecast(modelId: string, horizon: number): Promise<void> {
-    return this.requests.forecast(modelId, horizon);
+  forecast(modelId: string, mode: ForecastMode, horizon: number): Promise<void> {
+    return this.requests.forecast(modelId, mode, horizon);
   }
 
   exportWeights(modelId: string, name: string): Promise<{ text: string; step: number }> {

@@ -27,6 +27,8 @@ export interface LineCanvasProps {
   /** Fixed y range; otherwise from the data. */
   yDomain?: [number, number];
   xLabel?: string;
+  /** Labels of the x ticks (dates on a time axis); short numbers otherwise. */
+  xFormat?: (v: number) => string;
   yFormat?: (v: number) => string;
   legend?: boolean;
   testId?: string;
@@ -109,6 +111,7 @@ function draw(canvas: HTMLCanvasElement, width: number, p: LineCanvasProps): voi
   const X = (v: number) => PAD.left + ((v - x0) / (x1 - x0)) * w;
   const Y = (v: number) => PAD.top + (1 - fy(v)) * h;
   const fmt = p.yFormat ?? (log ? (v: number) => v.toExponential(0) : formatTick);
+  const xFmt = p.xFormat ?? formatTick;
 
   ctx.font = CANVAS_FONT;
   ctx.lineWidth = 1;
@@ -133,7 +136,7 @@ function draw(canvas: HTMLCanvasElement, width: number, p: LineCanvasProps): voi
     ctx.moveTo(x, PAD.top);
     ctx.lineTo(x, PAD.top + h);
     ctx.stroke();
-    ctx.fillText(formatTick(t), x, PAD.top + h + 4);
+    ctx.fillText(xFmt(t), x, PAD.top + h + 4);
   }
   if (p.xLabel) {
     ctx.textAlign = 'right';
@@ -173,6 +176,15 @@ function draw(canvas: HTMLCanvasElement, width: number, p: LineCanvasProps): voi
   ctx.restore();
 }
 
+/** A legend's sample of a line: its colour, and its dashes where it has them (validation against training). */
+export function LegendSwatch({ color, dash, opacity }: { color: string; dash?: number[]; opacity?: number }) {
+  return (
+    <svg className="swatch" width={18} height={6} aria-hidden="true" style={{ opacity: opacity ?? 1 }}>
+      <line x1={0} y1={3} x2={18} y2={3} stroke={color} strokeWidth={2} strokeDasharray={dash?.join(' ')} />
+    </svg>
+  );
+}
+
 export function LineCanvas(props: LineCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
@@ -195,7 +207,7 @@ export function LineCanvas(props: LineCanvasProps) {
         <ul className="legend">
           {named.map((s) => (
             <li key={s.name}>
-              <span className="swatch" style={{ background: s.color, opacity: s.opacity ?? 1 }} />
+              <LegendSwatch color={s.color} dash={s.dash} opacity={s.opacity} />
               {s.name}
             </li>
           ))}

@@ -1,7 +1,9 @@
 // What the model predicts for the probed sample against the target: a line chart for real
-// values, the characters side by side for a character-level model.
+// values (on a table in the data's own units, on its own x axis: dates or row numbers), the
+// characters side by side for a character-level model.
 
 import { useMemo } from 'react';
+import { rowAxis } from '../data/rowAxis';
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
@@ -13,8 +15,9 @@ import { ViewPanel } from './ViewPanel';
 
 export function PredictionView() {
   const models = useRunModels();
-  const loss = useStore((s) => s.summary?.loss);
-  const vocab = useStore((s) => s.summary?.vocab);
+  const summary = useStore((s) => s.summary);
+  const loss = summary?.loss;
+  const vocab = summary?.vocab;
   const version = useTelemetryVersion(400);
   const probes = useMemo(
     () => models.map((m) => ({ model: m, probe: telemetry.models.get(m.id)?.probe ?? null })).filter((p) => p.probe && p.probe.prediction.length > 0),
@@ -38,6 +41,10 @@ export function PredictionView() {
     });
   }, [probes, loss]);
   const empty = rows.length === 0 ? 'Predictions for one sample appear after the first step.' : null;
+  // A table's probe says which row its first target is: the steps are rows, drawn at their x.
+  const firstRow = probes[0]?.probe?.firstRow ?? null;
+  const axis = firstRow !== null ? rowAxis(summary) : null;
+  const x = (t: number) => (axis && firstRow !== null ? axis.x(firstRow + t) : t);
   const shown = probes.map((p) => p.model);
   if (!empty && loss === 'cross_entropy' && vocab) {
     return (
@@ -57,9 +64,11 @@ export function PredictionView() {
     <ViewPanel title="Predictions vs targets" testId="view-predictions" empty={empty}>
       <LineCanvas
         height={220}
+        xLabel={axis ? axis.title : undefined}
+        xFormat={axis ? axis.format : undefined}
         series={[
-          { name: 'target', color: '#e6e8ee', dash: [4, 3], step: loss === 'cross_entropy', xs: rows.map((r) => r.t), ys: rows.map((r) => r.target ?? NaN) },
-          ...probes.map(({ model }) => ({ name: model.label, color: model.color, step: loss === 'cross_entropy', xs: rows.map((r) => r.t), ys: rows.map((r) => r[model.id] ?? NaN) })),
+          { name: 'target', color: '#e6e8ee', dash: [4, 3], step: loss === 'cross_entropy', xs: rows.map((r) => x(r.t)), ys: rows.map((r) => r.target ?? NaN) },
+          ...probes.map(({ model }) => ({ name: model.label, color: model.color, step: loss === 'cross_entropy', xs: rows.map((r) => x(r.t)), ys: rows.map((r) => r[model.id] ?? NaN) })),
         ]}
       />
     </ViewPanel>

@@ -2,6 +2,7 @@
 
 import { ActionAlert } from './ActionAlert';
 import { BpttView } from './BpttView';
+import { ComparisonView } from './ComparisonView';
 import { ConfigAlert } from './ConfigAlert';
 import { DecodeView } from './DecodeView';
 import { ForecastView } from './ForecastView';
@@ -25,6 +26,7 @@ export function Views() {
       <ActionAlert />
       <NonFiniteAlert />
       <div className="view-grid">
+        <ComparisonView />
         <LossView />
         <PredictionView />
         <DecodeView />

@@ -1,0 +1,60 @@
+// The forecast chart's series: the data at its table rows on the given x axis, the hidden rows of
+// a backtest beside it, and each model's fit and forecast at the rows they predict.
+
+import { describe, expect, it } from 'vitest';
+import type { ForecastResult } from '../../worker/protocol';
+import { forecastSeries, scoreLine } from './forecastChart';
+
+const f32 = (v: number[]) => Float32Array.from(v);
+
+const backtest: ForecastResult = {
+  mode: 'backtest',
+  step: 40,
+  column: 'temp',
+  startRow: 10,
+  context: f32([1, 2, 3]),
+  fit: f32([2.1, 2.9]),
+  forecast: f32([4.2, 5.1]),
+  truth: f32([4, 5]),
+  mae: 0.15,
+  rmse: 0.158,
+};
+const future: ForecastResult = { ...backtest, mode: 'future', startRow: 12, context: f32([3, 4, 5]), forecast: f32([6, 7, 8]), truth: null, mae: null, rmse: null };
+
+describe('the forecast chart', () => {
+  const x = (row: number) => 1000 + row * 10;
+
+  it('puts each value at the x of its table row', () => {
+    const [data, hidden, fit, forecast] = forecastSeries([{ label: 'GRU 8', color: '#f00', result: backtest }], x);
+    expect(data.name).toBe('temp (data)');
+    expect(Array.from(data.xs)).toEqual([1100, 1110, 1120]);
+    expect(Array.from(data.ys)).toEqual([1, 2, 3]);
+    // The hidden rows follow the last row read.
+    expect(Array.from(hidden.xs)).toEqual([1120, 1130, 1140]);
+    expect(Array.from(hidden.ys)).toEqual([3, 4, 5]);
+    expect(hidden.dash).toBeTruthy();
+    expect(Array.from(fit.xs)).toEqual([1110, 1120]);
+    expect(forecast.name).toBe('GRU 8 forecast of the hidden rows');
+    expect(Array.from(forecast.xs)).toEqual([1130, 1140]);
+    expect(forecast.color).toBe('#f00');
+  });
+
+  it('two models on different rows: one data line, broken where rows do not follow', () => {
+    const series = forecastSeries(
+      [
+        { label: 'A', color: '#f00', result: { ...backtest, startRow: 0 } },
+        { label: 'B', color: '#0f0', result: future },
+      ],
+      (row) => row,
+    );
+    expect(series.filter((s) => s.name === 'temp (data)')).toHaveLength(1);
+    expect(Array.from(series[0].xs)).toEqual([0, 1, 2, 12, 12, 13, 14]);
+    expect(Array.from(series[0].ys)).toEqual([1, 2, 3, NaN, 3, 4, 5]);
+    expect(series.map((s) => s.name)).toContain('B forecast');
+  });
+
+  it('says what ran and how far off it was', () => {
+    expect(scoreLine(backtest, (row) => `row ${row + 1}`)).toBe('backtest of the last 2 rows, from row 14 (step 40): MAE 0.15, RMSE 0.158 temp');
+    expect(scoreLine(future, (row) => `row ${row + 1}`)).toBe('3 rows past the end of the data, from row 16 (step 40)');
+  });
+});

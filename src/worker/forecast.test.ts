@@ -1,0 +1,157 @@
+// Forecasts through the worker's session on Dawn, judged against the data itself: a backtest's
+// truth is the table's last rows in data units, its context the rows before them, its errors
+// those of its own numbers; a forecast from the end reads the last window; every family of the
+// registry answers in one comparison run; targets that are not the inputs get one-step
+// predictions from the true inputs. Tables only.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateBuiltin, type Dataset } from '../data';
+import type { Gpu } from '../gpu/device';
+import { nodeGpu } from '../gpu/node';
+import { kernelContext, type KernelContext } from '../kernels/registry';
+import { SLOT_KINDS } from '../models/registry';
+import { forecastErrors } from './forecast';
+import type { DataChoice, ForecastResult, FromWorker, ModelSlot, RunConfig } from './protocol';
+import { Session } from './session';
+import { AUTO_SHAPE } from '../data/shape';
+
+let gpu: Gpu;
+let ctx: KernelContext;
+beforeAll(async () => {
+  gpu = await nodeGpu();
+  ctx = kernelContext(gpu.device);
+});
+afterAll(() => gpu?.device.destroy());
+
+const T = 12;
+const B = 8;
+
+const slot = (id: string, kind: ModelSlot['kind']): ModelSlot => ({ id, kind, layers: 1, hidden: 8, dState: 4, expand: 2, bidirectional: false, initialState: 'zeros' });
+
+function run(models: ModelSlot[], data: DataChoice): RunConfig {
+  return { models, training: { optimizer: 'adam', lr: 0.01, batch: B, seqLen: T, tbptt: 0, clip: 1, speed: 'max', validateEvery: 5 }, data, seed: 3 };
+}
+
+const choice = (inputs: string[], targets: string[]): DataChoice => ({ ...AUTO_SHAPE, inputColumns: inputs, targetColumns: targets, normalize: 'zscore', validationFraction: 0.2, missing: 'none' });
+
+async function session(data: Dataset, models: ModelSlot[], c: DataChoice): Promise<{ s: Session; replies: () => Array<ForecastResult & { modelId: string }> }> {
+  const messages: FromWorker[] = [];
+  const s = new Session(ctx, (m) => messages.push(m));
+  s.setDataset(data);
+  await s.configure(run(models, c));
+  for (let k = 0; k < 3; k++) await s.stepOnce();
+  return { s, replies: () => messages.flatMap((m) => (m.type === 'forecast' ? [m] : [])) };
+}
+
+function column(data: Dataset, name: string): number[] {
+  if (data.kind !== 'table') throw new Error('not a table');
+  return Array.from(data.columns.find((c) => c.name === name)!.values);
+}
+
+const close = (values: number[]) => values.map((v) => expect.closeTo(v, 3));
+
+/** What the trained model itself predicts after each step of one window (its own evaluate pass, batch B), first column, data units. */
+async function ownPredictions(s: Session, startRow: number): Promise<number[]> {
+  const source = s.batchSource!;
+  const { x } = source.table!.window(startRow, T);
+  const xs = new Float32Array(B * x.length);
+  for (let b = 0; b < B; b++) xs.set(x, b * x.length);
+  const O = source.outputSize;
+  const { pred } = await s.modelRuns[0].trainer.evaluate(xs, new Float32Array(B * T * O));
+  // Time-major rows: step t of sample 0 is row t·B.
+  return Array.from(source.denormalize(0, Float32Array.from({ length: T }, (_, t) => pred[t * B * O])));
+}
+
+describe('forecasts on a table', () => {
+  const data = generateBuiltin('sine-mix', { length: 300 }, 1);
+  const values = column(data, 'value');
+  const n = values.length;
+
+  it('a backtest hides the last rows: its truth is those rows, its context the rows before, its errors its own', async () => {
+    const { s, replies } = await session(data, [slot('g', 'gru')], choice(['value'], ['value']));
+    await s.forecast('g', 'backtest', 20);
+    const f = replies()[0];
+    expect(f.mode).toBe('backtest');
+    expect(f.column).toBe('value');
+    expect(f.step).toBe(3);
+    expect(f.startRow).toBe(n - 20 - T);
+    expect(Array.from(f.truth!)).toEqual(close(values.slice(n - 20)));
+    expect(Array.from(f.context)).toEqual(close(values.slice(n - 20 - T, n - 20)));
+    expect(f.fit).toHaveLength(T - 1);
+    expect(f.forecast).toHaveLength(20);
+    const { mae, rmse } = forecastErrors(f.forecast, f.truth!);
+    expect(f.mae).toBeCloseTo(mae, 6);
+    expect(f.rmse).toBeCloseTo(rmse, 6);
+    expect(f.rmse!).toBeGreaterThanOrEqual(f.mae!);
+    // The fit and the first forecast step are what the trained model predicts on that window.
+    const own = await ownPredictions(s, f.startRow);
+    expect([...f.fit, f.forecast[0]]).toEqual(own.map((v) => expect.closeTo(v, 3)));
+    // At most the rows never trained on (the validation part: 60 of 300) are hidden.
+    await s.forecast('g', 'backtest', 1000);
+    const all = replies()[1];
+    expect(all.forecast).toHaveLength(60);
+    expect(all.startRow).toBe(n - 60 - T);
+    s.destroy();
+  });
+
+  it('a forecast from the end reads the last window and runs on past it', async () => {
+    const { s, replies } = await session(data, [slot('l', 'lstm')], choice(['value'], ['value']));
+    await s.forecast('l', 'future', 15);
+    const f = replies()[0];
+    expect(f.mode).toBe('future');
+    expect(f.startRow).toBe(n - T);
+    expect(Array.from(f.context)).toEqual(close(values.slice(n - T)));
+    expect(f.forecast).toHaveLength(15);
+    expect([f.truth, f.mae, f.rmse]).toEqual([null, null, null]);
+    const own = await ownPredictions(s, n - T);
+    expect([...f.fit, f.forecast[0]]).toEqual(own.map((v) => expect.closeTo(v, 3)));
+    expect(Array.from(f.forecast).every(Number.isFinite)).toBe(true);
+    s.destroy();
+  });
+
+  it('every family of the registry forecasts in one comparison run', async () => {
+    const slots = SLOT_KINDS.map(({ kind }, i) => slot(`m${i}`, kind));
+    expect(slots.map((m) => m.kind)).toEqual(expect.arrayContaining(['mamba', 'mingru', 'minlstm', 'lstm']));
+    const { s, replies } = await session(data, slots, choice(['value'], ['value']));
+    for (const m of slots) {
+      await s.forecast(m.id, 'future', 5);
+      await s.forecast(m.id, 'backtest', 5);
+    }
+    const got = replies();
+    expect(got.map((f) => `${f.modelId} ${f.mode}`)).toEqual(slots.flatMap((m) => [`${m.id} future`, `${m.id} backtest`]));
+    for (const f of got) {
+      expect(f.forecast, f.modelId).toHaveLength(5);
+      expect([...f.fit, ...f.forecast].every(Number.isFinite), f.modelId).toBe(true);
+    }
+    s.destroy();
+  }, 300_000);
+
+  it('targets that are not the inputs: one-step predictions over the hidden rows, and no forecast past the end', async () => {
+    const three = generateBuiltin('sine-mix', { length: 300, channels: 3 }, 2);
+    const target = column(three, 'value 3');
+    const { s, replies } = await session(three, [slot('r', 'rnn_tanh')], choice(['value 1', 'value 2'], ['value 3']));
+    await s.forecast('r', 'backtest', 10);
+    const f = replies()[0];
+    expect(f.mode).toBe('one-step');
+    expect(f.column).toBe('value 3');
+    expect(Array.from(f.truth!)).toEqual(close(target.slice(n - 10)));
+    expect(Array.from(f.context)).toEqual(close(target.slice(n - 10 - T, n - 10)));
+    expect(f.forecast).toHaveLength(10);
+    expect(f.mae).toBeCloseTo(forecastErrors(f.forecast, f.truth!).mae, 6);
+    // The first hidden row's prediction reads the true inputs of the window before it.
+    const own = await ownPredictions(s, f.startRow);
+    expect([...f.fit, f.forecast[0]]).toEqual(own.map((v) => expect.closeTo(v, 3)));
+    await expect(s.forecast('r', 'future', 10)).rejects.toThrow(/same columns as inputs and targets/);
+    s.destroy();
+  });
+
+  it('refuses data that is not a table, and a backtest with no rows left unseen', async () => {
+    const text = generateBuiltin('adding', { length: 12, count: 64 }, 1);
+    const { s } = await session(text, [slot('a', 'gru')], choice([], []));
+    await expect(s.forecast('a', 'future', 5)).rejects.toThrow(/not a table/);
+    s.destroy();
+    const { s: all } = await session(data, [slot('a', 'gru')], { ...choice(['value'], ['value']), validationFraction: 0 });
+    await expect(all.forecast('a', 'backtest', 5)).rejects.toThrow(/no validation part/);
+    all.destroy();
+  });
+});
