@@ -11,11 +11,12 @@
 // writer here does the same, so for float32 tensors its bytes are those of `save_file` up to the
 // order of the metadata's keys. What a model makes of the tensors is weights.ts's business.
 
-/** The element types of the format, narrowest first (the library's order). */
-export const SAFETENSORS_DTYPES = {
+/** The element types of the format and their sizes in bytes, in the library's order (by alignment, narrowest first). */
+const SAFETENSORS_DTYPES = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
 } as const;
 
+/** A dtype as the header names it ("F32", "BF16", "I64", ...). */
 export type SafetensorsDtype = keyof typeof SAFETENSORS_DTYPES;
 
 /** One tensor of a file: its bytes are a view into the file's. */
@@ -26,6 +27,7 @@ export interface SafetensorsTensor {
   bytes: Uint8Array;
 }
 
+/** What a file holds, as readSafetensors found it. */
 export interface SafetensorsFile {
   /** The `__metadata__` map, or null when the file has none. */
   metadata: Record<string, string> | null;

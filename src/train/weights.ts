@@ -96,7 +96,7 @@ function checkNames(names: string[], layout: SlabLayout, mismatch: string, fail:
   const extra = names.filter((k) => !expected.has(k));
   const missing = layout.fields.filter((f) => !present.has(f.name)).map((f) => f.name);
   if (missing.length || extra.length) {
-    const list = (names: string[]) => names.slice(0, 4).join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '');
+    const list = (xs: string[]) => xs.slice(0, 4).join(', ') + (xs.length > 4 ? ` and ${xs.length - 4} more` : '');
     fail([missing.length ? `missing ${list(missing)}` : '', extra.length ? `no parameter of this model is called ${list(extra)}` : ''].filter(Boolean).join('; ') + ` (${mismatch}).`);
   }
 }
