@@ -1,6 +1,6 @@
-// Weights files in the page: download a trained model's weights, load them back after a reset
-// (the run restarts from them), and refuse a file that does not fit with a message that names
-// the file and the parameter, leaving the run as it was.
+// Weights files in the page: download a trained model's weights (JSON and safetensors), load the
+// safetensors file back after a reset (the run restarts from it), and refuse a file that does not
+// fit with a message that names the file and the parameter, leaving the run as it was.
 
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
@@ -9,8 +9,13 @@ import { expectNoPageErrors, ready, stepCount } from './helpers';
 expectNoPageErrors();
 
 async function download(page: Page, id: string): Promise<{ name: string; text: string }> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-weights-${id}`).click()]);
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-weights-json-${id}`).click()]);
   return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+}
+
+async function downloadSafetensors(page: Page, id: string): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-weights-${id}`).click()]);
+  return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
 }
 
 test('a downloaded LSTM loads back after a reset; a GRU file is refused and training goes on', async ({ page }) => {
@@ -28,13 +33,19 @@ test('a downloaded LSTM loads back after a reset; a GRU file is refused and trai
   expect(doc).toMatchObject({ format: 'timestep-weights', step: 4, model: { kind: 'recurrent', cell: 'lstm', hiddenSize: 16 } });
   expect(Object.keys(doc.params)).toEqual(['encoder.weight_ih_l0', 'encoder.weight_hh_l0', 'encoder.bias_ih_l0', 'encoder.bias_hh_l0', 'head.weight', 'head.bias']);
   expect(doc.params['encoder.weight_hh_l0'].shape).toEqual([64, 16]);
+  const binary = await downloadSafetensors(page, 'a');
+  expect(binary.name).toBe('timestep-lstm-16-step4.safetensors');
+  const headerLength = Number(binary.bytes.readBigUInt64LE(0));
+  const header = JSON.parse(binary.bytes.subarray(8, 8 + headerLength).toString('utf8'));
+  expect(header.__metadata__).toMatchObject({ format: 'timestep', step: '4' });
+  expect(header['encoder.weight_hh_l0']).toMatchObject({ dtype: 'F32', shape: [64, 16] });
 
   // Reset draws fresh weights from the seed; loading the file brings the trained ones back.
   await page.getByTestId('reset').click();
   await expect.poll(() => stepCount(page)).toBe(0);
   const fresh = JSON.parse((await download(page, 'a')).text);
   expect(fresh.params['encoder.weight_hh_l0'].data).not.toEqual(doc.params['encoder.weight_hh_l0'].data);
-  await page.getByTestId('load-weights-a').setInputFiles({ name: 'trained.json', mimeType: 'application/json', buffer: Buffer.from(saved.text) });
+  await page.getByTestId('load-weights-a').setInputFiles({ name: 'trained.safetensors', mimeType: 'application/octet-stream', buffer: binary.bytes });
   await expect.poll(async () => JSON.parse((await download(page, 'a')).text).params['encoder.weight_hh_l0'].data, { timeout: 30_000 }).toEqual(doc.params['encoder.weight_hh_l0'].data);
 
   // A GRU's weights do not fit the LSTM: said where, and nothing else changes.

@@ -4,7 +4,7 @@
 // Nothing here touches WebGPU.
 
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
-import type { DataShape, ForecastMode, FromWorker, RunCommand, RunConfig, ToWorker } from '../worker/protocol';
+import type { DataShape, ForecastMode, FromWorker, RunCommand, RunConfig, ToWorker, WeightsFormat } from '../worker/protocol';
 import type { ParamValues } from './data/catalog';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
@@ -39,9 +39,9 @@ function send(message: ToWorker, transfer: Transferable[] = []): void {
 }
 
 /** A command about the run as the settings are now (the worker refuses it if that run is gone). */
-function sendRun(command: RunCommand): void {
+function sendRun(command: RunCommand, transfer: Transferable[] = []): void {
   flushConfigure();
-  send({ ...command, generation: useStore.getState().generation });
+  send({ ...command, generation: useStore.getState().generation }, transfer);
 }
 
 /**
@@ -190,9 +190,9 @@ export function requestProbe(sample: number, layer: number): void {
  * A request on the configured run that the worker may refuse with an 'action-error': the alert
  * of an earlier refusal goes as this one is asked.
  */
-function request(command: RunCommand): void {
+function request(command: RunCommand, transfer: Transferable[] = []): void {
   useStore.getState().setActionError(null);
-  sendRun(command);
+  sendRun(command, transfer);
 }
 
 /** Step-through BPTT (first model): each call walks the backward pass one timestep further back. */
@@ -210,13 +210,16 @@ export function requestForecast(modelId: string, mode: ForecastMode, horizon: nu
 }
 
 /** Asks the worker for a model's weights file; it comes back as a 'weights' message and is saved. */
-export function requestWeights(modelId: string, name: string): void {
-  request({ type: 'export-weights', modelId, name });
+export function requestWeights(modelId: string, name: string, format: WeightsFormat): void {
+  request({ type: 'export-weights', modelId, name, format });
 }
 
-/** Loads a weights file into a model (the run restarts from step 0; a file that does not fit is refused). */
-export function loadWeights(modelId: string, file: string, text: string): void {
-  request({ type: 'load-weights', modelId, file, text });
+/**
+ * Loads a weights file, JSON or safetensors, into a model (the run restarts from step 0; a file
+ * that does not fit is refused). The bytes are handed to the worker, not copied.
+ */
+export function loadWeights(modelId: string, file: string, bytes: ArrayBuffer): void {
+  request({ type: 'load-weights', modelId, file, bytes }, [bytes]);
 }
 
 /** Sequence-to-sequence: every model decodes the validation batch on its own outputs (pauses training). */

@@ -71,7 +71,7 @@ export function handleMessage(message: FromWorker): void {
       s.setActionError({ action: message.action, message: message.message });
       break;
     case 'weights':
-      saveWeights(message.modelId, message.step, message.text);
+      saveWeights(message.modelId, message.step, message);
       break;
     case 'running':
       s.setRunning(message.running);

@@ -169,16 +169,18 @@ describe('the run owner', () => {
     // (Sent at once, a second configure would supersede this one and refuse the steps between.)
     await page.owner.settled();
     for (let k = 0; k < 3; k++) page.run({ type: 'step' });
-    page.run({ type: 'export-weights', modelId: 'a', name: 'a' });
+    page.run({ type: 'export-weights', modelId: 'a', name: 'a', format: 'safetensors' });
     page.slots = [slot('a', 'lstm', 8), slot('b', 'rnn_tanh', 8)];
     page.configure();
-    page.run({ type: 'export-weights', modelId: 'a', name: 'a' });
+    page.run({ type: 'export-weights', modelId: 'a', name: 'a', format: 'safetensors' });
     page.run({ type: 'step' });
     await page.owner.settled();
     const [before, after] = page.of('weights');
     // The configure changed nothing of model a: same weights at the same step.
     expect(after.step).toBe(3);
-    expect(after.text).toBe(before.text);
+    const bytes = (m: typeof after) => (m.format === 'safetensors' ? new Uint8Array(m.bytes) : null);
+    expect(bytes(after)).not.toBeNull();
+    expect(bytes(after)).toEqual(bytes(before));
     const configured = page.of('configured').at(-1)!;
     expect(configured.models.map((m) => [m.id, m.kept, m.joinedAt])).toEqual([
       ['a', true, null],
@@ -245,7 +247,7 @@ describe('the run owner', () => {
         else if (action === 8) page.send({ type: 'probe', sample: rng.int(4), layer: 0 });
         else if (action === 9) page.run({ type: 'bptt-step', sample: 0 });
         else if (action === 10) page.run({ type: 'forecast', modelId: 'a', mode: i % 2 ? 'future' : 'backtest', horizon: 5 });
-        else if (action === 11) page.run({ type: 'export-weights', modelId: pick(['a', 'b']), name: 'x' });
+        else if (action === 11) page.run({ type: 'export-weights', modelId: pick(['a', 'b']), name: 'x', format: 'safetensors' });
         else if (action === 12) page.run({ type: 'reset' });
         else if (action === 13) page.send({ type: 'set-speed', speed: pick([5, 60, 'max'] as const) });
         else if (action === 14) page.send({ type: 'bptt-stop' });

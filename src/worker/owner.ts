@@ -187,10 +187,10 @@ export class RunOwner {
       case 'decode':
         return session.decode();
       case 'load-weights':
-        return session.loadWeights(command.modelId, command.file, command.text);
+        return session.loadWeights(command.modelId, command.file, command.bytes);
       case 'export-weights': {
-        const { text, step } = await session.exportWeights(command.modelId, command.name);
-        session.reply({ type: 'weights', modelId: command.modelId, step, text });
+        const contents = await session.exportWeights(command.modelId, command.name, command.format);
+        session.reply({ type: 'weights', modelId: command.modelId, ...contents });
         return;
       }
       case 'sample-text':

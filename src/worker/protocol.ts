@@ -9,6 +9,7 @@ import type { GpuProblemKind } from '../gpu/errors';
 import type { ProbeData } from '../train/probes';
 import type { DecodeScores } from '../train/decodeScores';
 import type { StepStats } from '../train/trainer';
+import type { WeightsFormat } from '../train/weights';
 
 export interface SelfTestResult {
   ok: boolean;
@@ -149,9 +150,13 @@ export type RunCommand =
   /** Sequence-to-sequence: decode the validation batch on the models' own outputs (no teacher forcing). */
   | { type: 'decode' }
   /** A model's weights as a file (answered by 'weights'); `name` labels the model in it. */
-  | { type: 'export-weights'; modelId: string; name: string }
-  /** Load a weights file into a model: the run restarts from step 0 (refused with 'action-error' if it does not fit). */
-  | { type: 'load-weights'; modelId: string; file: string; text: string };
+  | { type: 'export-weights'; modelId: string; name: string; format: WeightsFormat }
+  /**
+   * Load a weights file, JSON or safetensors (told apart by its name or first bytes), into a
+   * model: the run restarts from step 0 (refused with 'action-error' if it does not fit).
+   * `bytes` are the file's, transferred.
+   */
+  | { type: 'load-weights'; modelId: string; file: string; bytes: ArrayBuffer };
 
 export type ToWorker =
   | { type: 'init' }
@@ -256,10 +261,21 @@ export type FromWorker =
    * over the whole batch.
    */
   | { type: 'decode'; generation: number; modelId: string; step: number; samples: number; targetLength: number; target: Int32Array; forced: Int32Array; free: Int32Array; scores: DecodeScores }
-  /** A model's weights file (JSON text, src/train/weights.ts). */
-  | { type: 'weights'; generation: number; modelId: string; step: number; text: string }
+  /** A model's weights file (src/train/weights.ts): JSON text, or safetensors bytes (transferred). */
+  | ({ type: 'weights'; generation: number; modelId: string; step: number } & WeightsContents)
   /** ∂L/∂h_t of the sample (H values) and ‖∂L/∂h_t‖ over the batch, at the timestep just walked. */
   | { type: 'bptt'; generation: number; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
+
+/** The two files a model's weights download as: 'json' or 'safetensors'. */
+export type { WeightsFormat };
+
+/** A weights file's contents as they cross postMessage. */
+export type WeightsContents = { format: 'json'; text: string } | { format: 'safetensors'; bytes: ArrayBuffer };
+
+/** The buffers a reply hands over rather than copies (a weights file can be megabytes). */
+export function transferables(message: FromWorker): Transferable[] {
+  return message.type === 'weights' && message.format === 'safetensors' ? [message.bytes] : [];
+}
 
 /** A reply that belongs to one run: the page drops it once it has configured past that run. */
 export type RunReply = Extract<FromWorker, { generation: number }>;

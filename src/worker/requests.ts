@@ -7,9 +7,9 @@ import { chunk } from '../data';
 import { decodeScores } from '../train/decodeScores';
 import { decodeFreeRunning, sampleText } from '../train/sampling';
 import { BpttStepper } from '../train/stepThrough';
-import { parseWeights, weightsJson } from '../train/weights';
+import { parseWeightsFile, weightsJson, weightsSafetensors, type WeightsFormat } from '../train/weights';
 import { tableForecast } from './forecast';
-import type { ForecastMode } from './protocol';
+import type { ForecastMode, WeightsContents } from './protocol';
 import { chunkLength } from './runConfig';
 import type { ModelRun, Session } from './session';
 
@@ -78,20 +78,22 @@ export class RunRequests {
     session.reply({ type: 'forecast', modelId: m.slot.id, ...(await tableForecast(session.ctx, m.trainer, source, mode, horizon)) });
   }
 
-  /** A model's weights file (src/train/weights.ts), read from the GPU as they are now. */
-  async exportWeights(modelId: string, name: string): Promise<{ text: string; step: number }> {
+  /** A model's weights file in either format (src/train/weights.ts), read from the GPU as they are now. */
+  async exportWeights(modelId: string, name: string, format: WeightsFormat): Promise<WeightsContents & { step: number }> {
     const m = this.model(modelId, false);
     if (!m) throw new Error('No such model in this run: configure it before downloading its weights.');
     const values = await m.trainer.readParams();
     const step = m.trainer.optimizer.stepCount;
-    return { text: weightsJson({ name, step }, m.trainer.cfg, m.trainer.layout, values), step };
+    const { cfg, layout } = m.trainer;
+    if (format === 'json') return { format, text: weightsJson({ name, step }, cfg, layout, values), step };
+    return { format, bytes: weightsSafetensors({ name, step }, cfg, layout, values).buffer as ArrayBuffer, step };
   }
 
   /** A weights file's values for one model, or an Error naming the file and what does not fit. */
-  parseWeightsFor(modelId: string, file: string, text: string): Record<string, Float32Array> {
+  parseWeightsFor(modelId: string, file: string, bytes: ArrayBuffer): Record<string, Float32Array> {
     const m = this.model(modelId, false);
     if (!m || !this.session.runConfig) throw new Error('No such model in this run: configure it before loading weights into it.');
-    return parseWeights(text, file, m.trainer.layout, m.trainer.cfg.model);
+    return parseWeightsFile(file, new Uint8Array(bytes), m.trainer.layout, m.trainer.cfg.model);
   }
 
   /** Decodes the validation batch of a sequence-to-sequence task with and without teacher forcing, every model. */

@@ -7,7 +7,7 @@ import type { Gpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/node';
 import { kernelContext, type KernelContext } from '../kernels/registry';
 import { defaultChoice } from '../data';
-import type { FromWorker, ModelSlot, RunConfig } from './protocol';
+import type { FromWorker, ModelSlot, RunConfig, WeightsContents } from './protocol';
 import { decodeScores } from '../train/decodeScores';
 import { Session } from './session';
 
@@ -184,6 +184,9 @@ describe('training session', () => {
   }, 120_000);
 });
 
+/** A weights file's bytes, as the page reads them from disk. */
+const bytesOf = (w: WeightsContents): ArrayBuffer => (w.format === 'json' ? (new TextEncoder().encode(w.text).buffer as ArrayBuffer) : w.bytes);
+
 describe('weights files through the session', () => {
   it('a downloaded file loads back into another session; a file that does not fit changes nothing', async () => {
     const data = generateBuiltin('sine-mix', { length: 600 }, 1);
@@ -192,8 +195,8 @@ describe('weights files through the session', () => {
     const cfg = run([slot('a', 'gru', { hidden: 8 }), slot('b', 'lstm', { hidden: 6 })], { seqLen: 16 });
     await trained.configure(cfg);
     for (let k = 0; k < 3; k++) await trained.stepOnce();
-    const { text, step } = await trained.exportWeights('a', 'GRU 8');
-    expect(step).toBe(3);
+    const gruFile = await trained.exportWeights('a', 'GRU 8', 'json');
+    expect(gruFile.step).toBe(3);
     await trained.snapshot();
     const want = trained.exportState().snapshots.get('a')!;
 
@@ -205,12 +208,12 @@ describe('weights files through the session', () => {
     await fresh.snapshot();
     const before = fresh.exportState().snapshots;
     // An LSTM's file into the GRU slot: refused, nothing changes (no new configuration, weights as they were).
-    const lstmFile = (await trained.exportWeights('b', 'LSTM 6')).text;
-    await expect(fresh.loadWeights('a', 'lstm.json', lstmFile)).rejects.toThrow(
+    const lstmFile = await trained.exportWeights('b', 'LSTM 6', 'json');
+    await expect(fresh.loadWeights('a', 'lstm.json', bytesOf(lstmFile))).rejects.toThrow(
       'lstm.json: params["encoder.weight_hh_l0"]: shape [24, 6], this model\'s is [24, 8] (it holds LSTM (hidden 6, 1 layer(s)), this model is GRU (hidden 8, 1 layer(s))).',
     );
     expect(messages.filter((m) => m.type === 'configured')).toHaveLength(1);
-    await fresh.loadWeights('a', 'gru.json', text);
+    await fresh.loadWeights('a', 'gru.json', bytesOf(gruFile));
     expect(messages.filter((m) => m.type === 'configured')).toHaveLength(2);
     await fresh.snapshot();
     const got = fresh.exportState().snapshots;
@@ -220,6 +223,39 @@ describe('weights files through the session', () => {
     // Training goes on from the loaded weights, from step 0.
     await fresh.stepOnce();
     expect(messages.flatMap((m) => (m.type === 'steps' && m.modelId === 'a' ? m.reports : [])).at(-1)!.step).toBe(1);
+    trained.destroy();
+    fresh.destroy();
+  }, 120_000);
+
+  it('a trained model saved as safetensors loads into a fresh run of the same configuration, every parameter equal', async () => {
+    const data = generateBuiltin('sine-mix', { length: 600 }, 1);
+    const cfg = run([slot('a', 'lstm', { hidden: 7, layers: 2, bidirectional: true }), slot('b', 'mamba', { hidden: 5, dState: 3 })], { seqLen: 12 });
+    const trained = new Session(ctx, () => {});
+    trained.setDataset(data);
+    await trained.configure(cfg);
+    for (let k = 0; k < 4; k++) await trained.stepOnce();
+    await trained.snapshot();
+    const want = trained.exportState().snapshots;
+
+    const { messages, send } = collect();
+    const fresh = new Session(ctx, send);
+    fresh.setDataset(data);
+    await fresh.configure({ ...cfg, seed: 9 });
+    // Mamba's file into the LSTM: refused, naming a parameter the LSTM lacks; nothing changes.
+    const mamba = await trained.exportWeights('b', 'Mamba 5', 'safetensors');
+    await expect(fresh.loadWeights('a', 'mamba.safetensors', bytesOf(mamba))).rejects.toThrow(/^mamba\.safetensors: missing encoder\.weight_ih_l0, .*\(it holds Mamba .*, this model is LSTM \(hidden 7, 2 layer\(s\), bidirectional\)\)\.$/);
+    expect(messages.filter((m) => m.type === 'configured')).toHaveLength(1);
+    for (const id of ['a', 'b']) {
+      const file = await trained.exportWeights(id, id, 'safetensors');
+      expect(file.format).toBe('safetensors');
+      await fresh.loadWeights(id, `${id}.safetensors`, bytesOf(file));
+    }
+    await fresh.snapshot();
+    const got = fresh.exportState().snapshots;
+    for (const id of ['a', 'b']) {
+      expect(Object.keys(got.get(id)!).sort()).toEqual(Object.keys(want.get(id)!).sort());
+      for (const [name, v] of Object.entries(want.get(id)!)) expect(Array.from(got.get(id)![name]), `${id} ${name}`).toEqual(Array.from(v));
+    }
     trained.destroy();
     fresh.destroy();
   }, 120_000);

@@ -11,7 +11,8 @@ import { retireAfterGpu } from '../gpu/lifetime';
 import type { KernelContext } from '../kernels/registry';
 import { probeTrainer } from '../train/probes';
 import { Trainer, type StepStats } from '../train/trainer';
-import type { ForecastMode, FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
+import type { WeightsFormat } from '../train/weights';
+import type { ForecastMode, FromWorker, ModelSlot, RunConfig, RunReply, WeightsContents } from './protocol';
 import { probeReport, type LoadedBatch } from './probeReport';
 import { RunRequests } from './requests';
 import { chunkLength, prepareSource, RunConfigError, sameRunSettings, sameSlot, slotSeed, trainerConfig } from './runConfig';
@@ -386,17 +387,17 @@ export class Session {
     return this.requests.forecast(modelId, mode, horizon);
   }
 
-  exportWeights(modelId: string, name: string): Promise<{ text: string; step: number }> {
-    return this.requests.exportWeights(modelId, name);
+  exportWeights(modelId: string, name: string, format: WeightsFormat): Promise<WeightsContents & { step: number }> {
+    return this.requests.exportWeights(modelId, name, format);
   }
 
   /**
-   * Loads a weights file into one model. The run restarts from step 0: that model from the
+   * Loads a weights file (JSON or safetensors) into one model. The run restarts from step 0: that model from the
    * file, the others from their current weights (optimizer state starts afresh for all). A file
    * that does not fit is refused before anything changes.
    */
-  async loadWeights(modelId: string, file: string, text: string): Promise<void> {
-    const values = this.requests.parseWeightsFor(modelId, file, text);
+  async loadWeights(modelId: string, file: string, bytes: ArrayBuffer): Promise<void> {
+    const values = this.requests.parseWeightsFor(modelId, file, bytes);
     await this.pause();
     await this.snapshot();
     const initial = new Map(this.snapshots);

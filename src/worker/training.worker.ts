@@ -5,13 +5,13 @@
 
 import { acquireGpu } from '../gpu/device';
 import { RunOwner } from './owner';
-import type { FromWorker, ToWorker } from './protocol';
+import { transferables, type FromWorker, type ToWorker } from './protocol';
 
 // The worker's global scope, typed narrowly (the DOM and WebWorker libs cannot both be loaded).
 const scope = self as unknown as { postMessage(message: FromWorker, transfer?: Transferable[]): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 
 const owner = new RunOwner({
-  send: (message) => scope.postMessage(message),
+  send: (message) => scope.postMessage(message, transferables(message)),
   acquire: (onProblem) => acquireGpu(navigator.gpu, { onProblem }),
 });
 

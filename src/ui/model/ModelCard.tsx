@@ -85,8 +85,16 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
       )}
       {params !== undefined && (
         <div className="weights-actions">
-          <button type="button" data-testid={`download-weights-${slot.id}`} title="Every parameter under its PyTorch name, as JSON" onClick={() => requestWeights(slot.id, modelLabel(slot))}>
-            Download weights
+          <button
+            type="button"
+            data-testid={`download-weights-${slot.id}`}
+            title="Every parameter under its PyTorch name, float32, as safetensors: safetensors.torch.load_file reads it into a state_dict"
+            onClick={() => requestWeights(slot.id, modelLabel(slot), 'safetensors')}
+          >
+            Download .safetensors
+          </button>
+          <button type="button" data-testid={`download-weights-json-${slot.id}`} title="The same weights as JSON: each parameter's shape and values" onClick={() => requestWeights(slot.id, modelLabel(slot), 'json')}>
+            JSON
           </button>
           <button type="button" title="Restarts the run from step 0: this model from the file, the others from their current weights" onClick={() => fileInput.current?.click()}>
             Load weights…
@@ -95,7 +103,7 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
             ref={fileInput}
             type="file"
             hidden
-            accept=".json,application/json"
+            accept=".safetensors,.json,application/json"
             data-testid={`load-weights-${slot.id}`}
             onChange={async (e) => {
               const input = e.currentTarget;
@@ -103,7 +111,7 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
               input.value = '';
               if (!file) return;
               try {
-                loadWeights(slot.id, file.name, await file.text());
+                loadWeights(slot.id, file.name, await file.arrayBuffer());
               } catch (error) {
                 useStore.getState().setActionError({ action: `load ${file.name}`, message: `${file.name}: the browser could not read the file (${(error as Error).message}).` });
               }

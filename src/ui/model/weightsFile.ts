@@ -1,23 +1,27 @@
 // Saving a model's weights file as a download: named after the model and its step, so that the
 // files of a comparison or of successive saves do not overwrite one another.
 
+import type { WeightsContents, WeightsFormat } from '../../worker/protocol';
 import { modelLabel } from '../views/runModels';
 import { useStore } from '../store';
 
-export function weightsFileName(label: string, step: number): string {
+/** `timestep-<model>-step<N>.safetensors` (or `.json`). */
+export function weightsFileName(label: string, step: number, format: WeightsFormat): string {
   const slug = label
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  return `timestep-${slug || 'model'}-step${step}.json`;
+  return `timestep-${slug || 'model'}-step${step}.${format}`;
 }
 
-export function saveWeights(modelId: string, step: number, text: string): void {
+/** Starts the download of a weights file the worker sent. */
+export function saveWeights(modelId: string, step: number, contents: WeightsContents): void {
   const slot = useStore.getState().models.find((m) => m.id === modelId);
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const blob = contents.format === 'json' ? new Blob([contents.text], { type: 'application/json' }) : new Blob([contents.bytes], { type: 'application/octet-stream' });
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = weightsFileName(slot ? modelLabel(slot) : modelId, step);
+  link.download = weightsFileName(slot ? modelLabel(slot) : modelId, step, contents.format);
   link.click();
   // The click has started the download; the URL is not needed after this task.
   setTimeout(() => URL.revokeObjectURL(url), 0);
