@@ -22,19 +22,8 @@ export type { DenseSet, PrepareSpec, Prepared, SampleSet, SequenceSpec, TableSpe
 export { makeBatch } from './batches';
 export type { Batch } from './batches';
 
-export {
-  addingProblem,
-  builtinInfo,
-  copyTask,
-  digitsTask,
-  fetchPublicFile,
-  generateBuiltin,
-  listBuiltins,
-  makeBuiltin,
-  melodies,
-  resolveParams,
-  sineMix,
-} from './builtin';
+export { builtinInfo, fetchPublicFile, generateBuiltin, listBuiltins, makeBuiltin, resolveParams } from './builtin';
+export { addingProblem, copyTask, digitsTask, melodies, sineMix } from './generators';
 export type { BuiltinId, BuiltinInfo, BuiltinParam, BuiltinParams, FetchBytes, SuggestedSetup } from './builtin';
 export { TUNES } from './melodies';
 
