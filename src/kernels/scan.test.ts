@@ -5,26 +5,19 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeGpu } from '../gpu/node';
-import type { Gpu } from '../gpu/device';
+import { useKernelContext } from './testing';
 import { runOps } from '../gpu/dispatch';
 import { readTensor } from '../gpu/readback';
 import { createTensor } from '../gpu/tensor';
 import { Random, toF32Values } from '../data/random';
 import { relErr } from '../reference/compare';
 import { selectiveScan, selectiveScanBackward, type ScanInputs } from '../reference/mamba';
-import { kernelContext, type KernelContext } from './registry';
+import { kernelContext } from './registry';
 import { channelMajorLayout, planScan, scanSource, selectiveScanOps, timeMajorLayout, type ScanCombine, type ScanLayouts, type ScanOptions, type ScanShape } from './scan';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 const hasSubgroups = () => gpu.device.features.has('subgroups');
 

@@ -4,14 +4,12 @@
 // trainer training a two-block Mamba. Central differences check the reference itself
 // (src/reference/mamba.test.ts; RMSNorm here).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random, toF32Values } from '../data/random';
-import type { Gpu } from '../gpu/device';
 import { encodeOps, runOps } from '../gpu/dispatch';
-import { nodeGpu } from '../gpu/node';
+import { useKernelContext } from '../kernels/testing';
 import { readTensor } from '../gpu/readback';
 import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../gpu/tensor';
-import { kernelContext, type KernelContext } from '../kernels/registry';
 import type { ScanOptions } from '../kernels/scan';
 import { relErr } from '../reference/compare';
 import { initMambaParams, mambaDims, mambaParameterShapes, type MambaConfig, type MambaParams } from './mambaParams';
@@ -31,13 +29,7 @@ import { initMambaModel, MambaBlock, mambaBlockPrefix, mambaModelParameterShapes
 import { MambaEncoder } from './mambaEncoder';
 import { MambaStream } from './mambaStream';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 const TOL = 1e-4;
 const f32 = (rng: Random, n: number, lo: number, hi: number) => toF32Values(rng.uniformArray(n, lo, hi));

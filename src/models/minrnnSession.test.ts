@@ -2,21 +2,13 @@
 // batches of the noisy sines: every validation loss falls, the probes carry their gates, and
 // truncated BPTT carries their state from window to window.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultChoice, generateBuiltin } from '../data';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
 import type { FromWorker, ModelSlot, RunConfig } from '../worker/protocol';
 import { Session } from '../worker/session';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { ctx } = useKernelContext();
 
 const slot = (id: string, kind: ModelSlot['kind'], over: Partial<ModelSlot> = {}): ModelSlot => ({
   id,

@@ -7,11 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Random, toF32Values } from '../data/random';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
 import type { RecurrentSchedule } from '../kernels/recurrent';
 import { parseFixture } from '../reference/fixtures';
 import { initMambaParams, mambaParameterShapes, type MambaConfig } from '../models/mambaParams';
@@ -28,13 +26,7 @@ const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^((train_)?(rnn_
 const minDir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(root, '../shared/fixtures/minrnn');
 const minFiles = existsSync(minDir) ? readdirSync(minDir).filter((f) => /^(train_)?(mingru|minlstm)(_.*)?\.json$/.test(f)) : [];
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { ctx } = useKernelContext();
 
 describe('PyTorch fixtures through the WGSL kernels', () => {
   it('finds the recurrent, Mamba and training fixtures', () => {

@@ -2,11 +2,9 @@
 // forward pass computes: the carried state is the recurrence. Free-running decoding of an
 // encoder-decoder chooses what a float64 greedy decoder chooses.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
 import { relErr } from '../reference/compare';
 import { defaultOptimizer } from './optimizers';
 import { recurrentForward } from '../reference/recurrent';
@@ -14,13 +12,7 @@ import { DECODER_RNN, ENCODER_RNN, seq2seqParts } from '../models/seq2seq';
 import { decodeFreeRunning, forecast, sampleLogits } from './sampling';
 import { ENCODER_PREFIX, HEAD_PREFIX, Trainer } from './trainer';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { ctx } = useKernelContext();
 
 describe('one step at a time', () => {
   for (const cell of ['lstm', 'gru', 'rnn_tanh'] as const) {

@@ -1,23 +1,17 @@
 // The worker's training session end to end in Node (Dawn): built-in data → batches → models →
 // steps, validation and probes as messages, without a browser.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../data';
-import type { Gpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
+import { kernelContext } from '../kernels/registry';
 import { defaultChoice } from '../data';
 import type { FromWorker, ModelSlot, RunConfig } from './protocol';
 import { decodeScores } from '../train/decodeScores';
 import { Session } from './session';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 const slot = (id: string, kind: ModelSlot['kind'], over: Partial<ModelSlot> = {}): ModelSlot => ({
   id,
