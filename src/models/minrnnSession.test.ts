@@ -3,35 +3,15 @@
 // truncated BPTT carries their state from window to window.
 
 import { describe, expect, it } from 'vitest';
-import { defaultChoice, generateBuiltin } from '../data';
+import { generateBuiltin } from '../data';
 import { useKernelContext } from '../kernels/testing';
-import type { FromWorker, ModelSlot, RunConfig } from '../worker/protocol';
+import type { FromWorker } from '../worker/protocol';
 import { Session } from '../worker/session';
+import { run, slot } from '../worker/testing';
 
 const { ctx } = useKernelContext();
 
-const slot = (id: string, kind: ModelSlot['kind'], over: Partial<ModelSlot> = {}): ModelSlot => ({
-  id,
-  kind,
-  layers: 1,
-  hidden: 16,
-  dState: 8,
-  expand: 2,
-  bidirectional: false,
-  initialState: 'zeros',
-  ...over,
-});
-
 const sines = () => generateBuiltin('sine-mix', { length: 1200 }, 1);
-
-function run(models: ModelSlot[], over: Partial<RunConfig['training']> = {}): RunConfig {
-  return {
-    models,
-    training: { optimizer: 'adam', lr: 0.01, batch: 16, seqLen: 24, tbptt: 0, clip: 1, speed: 'max', validateEvery: 10, ...over },
-    data: defaultChoice(sines()),
-    seed: 3,
-  };
-}
 
 describe('minGRU and minLSTM in a training session', () => {
   it('train beside an LSTM on the noisy sines: every validation loss falls, probes show their gates', async () => {

@@ -7,32 +7,12 @@ import { nodeGpu } from '../gpu/node';
 import { useKernelContext } from '../kernels/testing';
 import { kernelContext } from '../kernels/registry';
 import { defaultChoice } from '../data';
-import type { FromWorker, ModelSlot, RunConfig } from './protocol';
+import type { FromWorker } from './protocol';
 import { decodeScores } from '../train/decodeScores';
 import { Session } from './session';
+import { run, slot } from './testing';
 
 const { gpu, ctx } = useKernelContext();
-
-const slot = (id: string, kind: ModelSlot['kind'], over: Partial<ModelSlot> = {}): ModelSlot => ({
-  id,
-  kind,
-  layers: 1,
-  hidden: 16,
-  dState: 8,
-  expand: 2,
-  bidirectional: false,
-  initialState: 'zeros',
-  ...over,
-});
-
-function run(models: ModelSlot[], over: Partial<RunConfig['training']> = {}, data = defaultChoice(generateBuiltin('sine-mix', { length: 1200 }, 1))): RunConfig {
-  return {
-    models,
-    training: { optimizer: 'adam', lr: 0.01, batch: 16, seqLen: 24, tbptt: 0, clip: 1, speed: 'max', validateEvery: 10, ...over },
-    data,
-    seed: 3,
-  };
-}
 
 function collect() {
   const messages: FromWorker[] = [];
