@@ -6,7 +6,7 @@ import { createTensor } from '../../gpu/tensor';
 import type { KernelContext } from '../../kernels/registry';
 import { selectiveScanOps } from '../../kernels/scan';
 import { relErr } from '../../reference/compare';
-import { configInt, FixtureError, type Fixture, type FixtureTensor } from '../../reference/fixtureFormat';
+import { configInt, FixtureError, trainRunSizes, type Fixture, type FixtureTensor } from '../../reference/fixtureFormat';
 import { checkTraining, summarise, type CheckResult, type Measure, type TrainShape } from '../../train/checkFixture';
 import type { ModelConfig } from '..';
 import { batchToTime, timeToBatch } from '../layout';
@@ -47,13 +47,7 @@ function mambaTrainSetup(fx: Fixture): [ModelConfig, TrainShape] {
   const hidden = configInt(fx, 'hidden_size', block.dModel);
   if (hidden !== block.dModel) throw new FixtureError(`${fx.file}: config.hidden_size ${hidden}, the Mamba block's d_model is ${block.dModel}`);
   const model: MambaModelConfig = { inputSize, numLayers, ...block, dtRank: mambaDims(block).dtRank };
-  const shape: TrainShape = {
-    inputSize,
-    outputSize: configInt(fx, 'output_size'),
-    batch: configInt(fx, 'batch'),
-    steps: configInt(fx, 'seq_len'),
-    updates: configInt(fx, 'steps', fx.losses?.length),
-  };
+  const shape: TrainShape = { inputSize, ...trainRunSizes(fx) };
   return [{ kind: 'mamba', ...model }, shape];
 }
 
