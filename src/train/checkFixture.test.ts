@@ -12,6 +12,7 @@ import { Random, toF32Values } from '../data/random';
 import { useKernelContext } from '../kernels/testing';
 import type { RecurrentSchedule } from '../kernels/recurrent';
 import { parseFixture } from '../reference/fixtures';
+import { randomScanCase } from '../reference/scanCases';
 import { initMambaParams, mambaParameterShapes, type MambaConfig } from '../models/mambaParams';
 import { mambaBackward, mambaForward, selectiveScan, selectiveScanBackward } from '../reference/mamba';
 import { initRecurrentParameters as initParameters, recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
@@ -124,24 +125,11 @@ type ScanDims = { batch: number; dInner: number; dState: number; seqLen: number;
 
 /** A selective_scan fixture in the README's layout, computed by the float64 reference. */
 function makeScanFixture(d: ScanDims, seed: number): string {
-  const rng = new Random(seed);
   const { batch, dInner: E, dState: N, seqLen: L } = d;
-  const f = (n: number, lo: number, hi: number) => toF32Values(rng.uniformArray(n, lo, hi));
   const seq = [batch, E, L];
   const state = [batch, N, L];
-  const x = {
-    u: f(batch * E * L, -1, 1),
-    delta: f(batch * E * L, d.softplus ? -3 : 0.01, d.softplus ? 1 : 0.5),
-    A: f(E * N, -2, -0.1),
-    B: f(batch * N * L, -1, 1),
-    C: f(batch * N * L, -1, 1),
-    D: f(E, -1, 1),
-    z: f(batch * E * L, -3, 3),
-    deltaBias: f(E, -0.5, 0.5),
-  };
+  const { x, dy, dLast } = randomScanCase(new Random(seed), d, d.softplus ? [-3, 1] : [0.01, 0.5]);
   const sizes = { batch, dInner: E, dState: N, seqLen: L, deltaSoftplus: d.softplus };
-  const dy = f(batch * E * L, -1, 1);
-  const dLast = f(batch * E * N, -1, 1);
   const out = selectiveScan(sizes, x);
   const g = selectiveScanBackward(sizes, x, dy, dLast);
   const shapes = { u: seq, delta: seq, A: [E, N], B: state, C: state, D: [E], z: seq, delta_bias: [E] };
