@@ -945,6 +945,22 @@ fn linearChannel(wg: vec3<u32>) -> u32 {
   return wg.y + wg.z * lp.grid_y;
 }
 
+/** A thread's run: its ITEMS steps from position p0 of channel c, and their composition in order. */
+struct LinearRun {
+  steps: array<Pair, ITEMS>,
+  total: Pair,
+}
+
+fn linearRun(p0: u32, c: u32) -> LinearRun {
+  var run: LinearRun;
+  run.total = IDENTITY;
+  for (var i = 0u; i < ITEMS; i++) {
+    run.steps[i] = linearStep(p0 + i, c);
+    run.total = then_(run.total, run.steps[i]);
+  }
+  return run;
+}
+
 /** Pass 1 of 3: every chunk's total pair, one workgroup per (chunk, channel). */
 @compute @workgroup_size(THREADS)
 fn linearChunkTotals(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
@@ -954,11 +970,7 @@ fn linearChunkTotals(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
     return;
   }
   let chunk = wg.x;
-  let p0 = chunk * lp.chunk_len + slot * ITEMS;
-  var run = IDENTITY;
-  for (var i = 0u; i < ITEMS; i++) {
-    run = then_(run, linearStep(p0 + i, c));
-  }
+  let run = linearRun(chunk * lp.chunk_len + slot * ITEMS, c).total;
   let before = scanExclusive(slot, run, false);
   if (slot == THREADS - 1u) {
     let total = then_(before, run);
@@ -993,20 +1005,15 @@ fn linearScanParallel(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
   }
   let chunk = wg.x;
   let p0 = chunk * lp.chunk_len + slot * ITEMS;
-  var steps: array<Pair, ITEMS>;
-  var run = IDENTITY;
-  for (var i = 0u; i < ITEMS; i++) {
-    steps[i] = linearStep(p0 + i, c);
-    run = then_(run, steps[i]);
-  }
-  let before = scanExclusive(slot, run, false);
+  let run = linearRun(p0, c);
+  let before = scanExclusive(slot, run.total, false);
   var h = lin_init[c];
   if (chunk > 0u) {
     h = work[lp.w_starts + c * lp.num_chunks + chunk];
   }
   h = fma(before.a, h, before.b);
   for (var i = 0u; i < ITEMS; i++) {
-    h = fma(steps[i].a, h, steps[i].b);
+    h = fma(run.steps[i].a, h, run.steps[i].b);
     if (p0 + i < lp.seq_len) {
       lin_out[linearTime(p0 + i) * lp.channels + c] = h;
     }

@@ -1,18 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  addingProblem,
-  copyTask,
-  digitsTask,
-  generateBuiltin,
-  listBuiltins,
-  makeBuiltin,
-  melodies,
-  resolveParams,
-  sineMix,
-  type BuiltinId,
-} from './builtin';
+import { generateBuiltin, listBuiltins, makeBuiltin, resolveParams, type BuiltinId } from './builtin';
+import { addingProblem, copyTask, digitsTask, melodies, sineMix } from './generators';
 import { TUNES, midiOf, parseNotes } from './melodies';
 import { prepare, type PrepareSpec } from './prep';
 import type { Dataset } from './types';

@@ -33,19 +33,8 @@ export type { FitNote, WindowFit } from './fitWindow';
 export { scaleWarnings } from './scaleCheck';
 export type { Batch } from './batches';
 
-export {
-  addingProblem,
-  builtinInfo,
-  copyTask,
-  digitsTask,
-  fetchPublicFile,
-  generateBuiltin,
-  listBuiltins,
-  makeBuiltin,
-  melodies,
-  resolveParams,
-  sineMix,
-} from './builtin';
+export { builtinInfo, fetchPublicFile, generateBuiltin, listBuiltins, makeBuiltin, resolveParams } from './builtin';
+export { addingProblem, copyTask, digitsTask, melodies, sineMix } from './generators';
 export type { BuiltinId, BuiltinInfo, BuiltinParam, BuiltinParams, FetchBytes, SuggestedSetup } from './builtin';
 export { TUNES } from './melodies';
 

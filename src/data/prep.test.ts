@@ -3,7 +3,7 @@ import { makeBatch, type Batch } from './batches';
 import { denormalize, fitNormalizer, normalize } from './normalize';
 import { prepare, prepareSequences, prepareTable, prepareTokens, windowStarts, type SampleSet, type WindowSet } from './prep';
 import { columnStats } from './stats';
-import { addingProblem, copyTask } from './builtin';
+import { addingProblem, copyTask } from './generators';
 import type { TableDataset, TokenDataset } from './types';
 
 /** Every sample of a set in order, n at a time (the last batch shorter). */

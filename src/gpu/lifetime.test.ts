@@ -1,18 +1,14 @@
 // Resources are destroyed only after the GPU has finished the work that uses them and their
 // readbacks have landed: a step submitted, its readback recorded, the trainer retired at once.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AsyncReader } from './readback';
 import { retireAfterGpu } from './lifetime';
 import { nodeGpu } from './node';
+import { useNodeGpu } from './testing';
 import { createTensor } from './tensor';
-import type { Gpu } from './device';
 
-let gpu: Gpu;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-});
-afterAll(() => gpu?.device.destroy());
+const gpu = useNodeGpu();
 
 describe('retireAfterGpu', () => {
   it('destroys after the submitted work and the pending readbacks, never before, with no GPU error', async () => {

@@ -1,30 +1,22 @@
 // Every kernel in shaders/ against its float64 reference, at odd sizes and extreme values,
 // running the real WGSL through Dawn (SwiftShader without a GPU).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeGpu } from '../gpu/node';
-import type { Gpu } from '../gpu/device';
+import { describe, expect, it } from 'vitest';
 import { runOps } from '../gpu/dispatch';
 import { readTensor } from '../gpu/readback';
 import { createTensor, type Tensor } from '../gpu/tensor';
 import { Random, toF32Values } from '../data/random';
 import * as ref from '../reference/kernels';
 import { firstMismatch } from '../reference/compare';
-import { kernelContext, KERNELS, type KernelContext } from './registry';
+import { KERNELS } from './registry';
 import { matmulOp, biasAddOp, biasGradOp } from './linear';
 import { ACTIVATIONS, activationOp, activationGradOp } from './activations';
 import { segmentReduceOp, totalReduceOps, chunkSegments } from './reduce';
 import { adamOp, clipScaleOp, sgdOp } from './optim';
+import { useKernelContext } from './testing';
 
-let gpu: Gpu;
-let ctx: KernelContext;
+const { gpu, ctx } = useKernelContext();
 const rng = new Random(1234);
-
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
 
 function tensor(label: string, values: ArrayLike<number>): Tensor {
   return createTensor(gpu.device, label, [values.length], values);

@@ -2,25 +2,17 @@
 // each combine the device has) against float64, at lengths of one step, one partial chunk and
 // several chunks, and odd channel counts; and the step-by-step range BPTT's step-through walks.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random, toF32Values } from '../data/random';
-import type { Gpu } from '../gpu/device';
 import { runOps, type StepOp } from '../gpu/dispatch';
-import { nodeGpu } from '../gpu/node';
+import { useKernelContext } from './testing';
 import { readTensor } from '../gpu/readback';
 import { createTensor } from '../gpu/tensor';
 import { relErr } from '../reference/compare';
 import { linearRecurrence } from '../reference/minrnn';
 import { linearScanOps, planLinearScan, type LinearScanOptions } from './linearScan';
-import { kernelContext, type KernelContext } from './registry';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 /** g_t = b_t + a_{t+1}·g_{t+1}, g_T = init, a_T = 1: the adjoint in float64. */
 function adjoint(a: Float64Array, b: Float64Array, init: Float64Array, T: number, C: number): Float64Array {

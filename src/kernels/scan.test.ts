@@ -5,26 +5,20 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeGpu } from '../gpu/node';
-import type { Gpu } from '../gpu/device';
+import { useKernelContext } from './testing';
 import { runOps } from '../gpu/dispatch';
 import { readTensor } from '../gpu/readback';
 import { createTensor } from '../gpu/tensor';
-import { Random, toF32Values } from '../data/random';
+import { Random } from '../data/random';
 import { relErr } from '../reference/compare';
 import { selectiveScan, selectiveScanBackward, type ScanInputs } from '../reference/mamba';
-import { kernelContext, type KernelContext } from './registry';
+import { randomScanCase } from '../reference/scanCases';
+import { kernelContext } from './registry';
 import { channelMajorLayout, planScan, scanSource, selectiveScanOps, timeMajorLayout, type ScanCombine, type ScanLayouts, type ScanOptions, type ScanShape } from './scan';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 const hasSubgroups = () => gpu.device.features.has('subgroups');
 
@@ -146,22 +140,6 @@ function reference(shape: ScanShape, x: Inputs, dy: ArrayLike<number>, dLast: Ar
   return { y: out.y, lastState: out.lastState, grads: selectiveScanBackward(shape, x, dy, dLast) };
 }
 
-function randomCase(rng: Random, s: ScanShape, deltaRange: [number, number] = [-2, 1]) {
-  const { batch, dInner: E, dState: N, seqLen: L } = s;
-  const f = (n: number, lo: number, hi: number) => toF32Values(rng.uniformArray(n, lo, hi));
-  const x: Inputs = {
-    u: f(batch * E * L, -1, 1),
-    delta: f(batch * E * L, deltaRange[0], deltaRange[1]),
-    A: f(E * N, -2, -0.1),
-    B: f(batch * N * L, -1, 1),
-    C: f(batch * N * L, -1, 1),
-    D: f(E, -1, 1),
-    z: f(batch * E * L, -3, 3),
-    deltaBias: f(E, -0.5, 0.5),
-  };
-  return { x, dy: f(batch * E * L, -1, 1), dLast: f(batch * E * N, -1, 1) };
-}
-
 // ---------------------------------------------------------------- the two combines
 
 describe('combining runs: subgroups or workgroup memory', () => {
@@ -195,7 +173,7 @@ describe('combining runs: subgroups or workgroup memory', () => {
     try {
       expect(plain.device.features.has('subgroups')).toBe(false);
       const on = kernelContext(plain.device);
-      const { x, dy, dLast } = randomCase(new Random(5), shape);
+      const { x, dy, dLast } = randomScanCase(new Random(5), shape);
       const got = await runGpu(shape, x, dy, dLast, { threads: 8, items: 2 }, 0, on);
       expectAgree(got, reference(shape, x, dy, dLast), 1e-4);
       await expect(runGpu(shape, x, dy, dLast, { combine: 'subgroups' }, 0, on)).rejects.toThrow("needs the device's 'subgroups' feature");
@@ -269,7 +247,7 @@ describe('selective scan on the GPU vs the float64 reference', () => {
     for (const [variant, variantOptions] of VARIANTS) {
       it(`${name} (${variant})`, async ({ skip }) => {
         skipUnsupported(skip, variantOptions);
-        const { x, dy, dLast } = randomCase(rng, shape, range);
+        const { x, dy, dLast } = randomScanCase(rng, shape, range);
         const got = await runGpu(shape, x, dy, dLast, { ...options, ...variantOptions });
         expectAgree(got, reference(shape, x, dy, dLast), 1e-4);
       });
@@ -279,7 +257,7 @@ describe('selective scan on the GPU vs the float64 reference', () => {
   it('reads and writes strided layouts (time-major, B and C as columns of one tensor)', async () => {
     const shape: ScanShape = { batch: 2, dInner: 3, dState: 2, seqLen: 11, deltaSoftplus: true };
     const { batch, dInner: E, dState: N, seqLen: L } = shape;
-    const { x, dy, dLast } = randomCase(rng, shape);
+    const { x, dy, dLast } = randomScanCase(rng, shape);
     const width = 1 + 2 * N + 3; // like x_proj's output: [dt, B, C] plus spare columns
     const layouts: Partial<ScanLayouts> = {
       u: timeMajorLayout(L, E),
@@ -304,7 +282,7 @@ describe('parallel scan equals the sequential scan', () => {
   const rng = new Random(99);
   /** The parallel scan with every combine the device has against the sequential one. */
   const agree = async (shape: ScanShape, options: ScanOptions) => {
-    const { x, dy, dLast } = randomCase(rng, shape);
+    const { x, dy, dLast } = randomScanCase(rng, shape);
     const seq = await runGpu(shape, x, dy, dLast, { algorithm: 'sequential' });
     for (const combine of combines()) {
       const par = await runGpu(shape, x, dy, dLast, { ...options, algorithm: 'parallel', combine });
@@ -331,7 +309,7 @@ describe('parallel scan equals the sequential scan', () => {
 
   it('L=100000 at d_inner 2, d_state 2 matches the float64 reference', async () => {
     const shape: ScanShape = { batch: 1, dInner: 2, dState: 2, seqLen: 100_000, deltaSoftplus: true };
-    const { x, dy, dLast } = randomCase(rng, shape);
+    const { x, dy, dLast } = randomScanCase(rng, shape);
     const want = reference(shape, x, dy, dLast);
     for (const combine of combines()) {
       const started = performance.now();
@@ -363,7 +341,7 @@ describe('selective scan from an initial state (a long sequence in windows)', ()
       const { device } = gpu;
       const full: ScanShape = { batch: 2, dInner: 3, dState: 4, seqLen: cuts[cuts.length - 1], deltaSoftplus: true };
       const { batch, dInner: E, dState: N, seqLen: L } = full;
-      const { x } = randomCase(rng, full);
+      const { x } = randomScanCase(rng, full);
       const want = selectiveScan(full, x);
       const lastState = createTensor(device, 'lastState', [batch * E * N], new Float64Array(batch * E * N)); // zeros: a new sequence
       const y = new Float64Array(batch * E * L);

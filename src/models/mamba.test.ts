@@ -4,18 +4,17 @@
 // trainer training a two-block Mamba. Central differences check the reference itself
 // (src/reference/mamba.test.ts; RMSNorm here).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random, toF32Values } from '../data/random';
-import type { Gpu } from '../gpu/device';
 import { encodeOps, runOps } from '../gpu/dispatch';
-import { nodeGpu } from '../gpu/node';
+import { useKernelContext } from '../kernels/testing';
 import { readTensor } from '../gpu/readback';
 import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../gpu/tensor';
-import { kernelContext, type KernelContext } from '../kernels/registry';
 import type { ScanOptions } from '../kernels/scan';
 import { relErr } from '../reference/compare';
 import { initMambaParams, mambaDims, mambaParameterShapes, type MambaConfig, type MambaParams } from './mambaParams';
 import { mambaBackward, mambaForward, rmsNorm, rmsNormBackward } from '../reference/mamba';
+import { numericGrad } from '../reference/numericGrad';
 import { defaultOptimizer } from '../train/optimizers';
 import { Tape } from '../train/tape';
 import { Trainer, type StepStats } from '../train/trainer';
@@ -31,13 +30,7 @@ import { initMambaModel, MambaBlock, mambaBlockPrefix, mambaModelParameterShapes
 import { MambaEncoder } from './mambaEncoder';
 import { MambaStream } from './mambaStream';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 const TOL = 1e-4;
 const f32 = (rng: Random, n: number, lo: number, hi: number) => toF32Values(rng.uniformArray(n, lo, hi));
@@ -181,18 +174,10 @@ describe('RMSNorm reference', () => {
     const dy = rng.uniformArray(3 * W, -1, 1);
     const loss = (xv: Float64Array, wv: Float64Array) => rmsNorm(xv, wv, W).reduce((a, v, i) => a + v * dy[i], 0);
     const g = rmsNormBackward(x, w, dy, W);
-    const h = 1e-6;
-    const central = (v: Float64Array, i: number, f: () => number) => {
-      const keep = v[i];
-      v[i] = keep + h;
-      const up = f();
-      v[i] = keep - h;
-      const down = f();
-      v[i] = keep;
-      return (up - down) / (2 * h);
-    };
-    for (let i = 0; i < x.length; i++) expect(g.x[i]).toBeCloseTo(central(x, i, () => loss(x, w)), 7);
-    for (let j = 0; j < W; j++) expect(g.weight[j]).toBeCloseTo(central(w, j, () => loss(x, w)), 7);
+    const gx = numericGrad(x, () => loss(x, w));
+    const gw = numericGrad(w, () => loss(x, w));
+    for (let i = 0; i < x.length; i++) expect(g.x[i]).toBeCloseTo(gx[i], 7);
+    for (let j = 0; j < W; j++) expect(g.weight[j]).toBeCloseTo(gw[j], 7);
   });
 });
 

@@ -4,14 +4,12 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random, toF32Values } from '../data/random';
-import type { Gpu } from '../gpu/device';
 import { clearOp, runOps } from '../gpu/dispatch';
-import { nodeGpu } from '../gpu/node';
+import { useKernelContext } from '../kernels/testing';
 import { readTensor } from '../gpu/readback';
 import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../gpu/tensor';
-import { kernelContext, type KernelContext } from '../kernels/registry';
 import type { ScanAlgorithm } from '../kernels/scan';
 import { relErr } from '../reference/compare';
 import { parseFixture } from '../reference/fixtures';
@@ -25,13 +23,7 @@ const dir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(import.meta.dirname,
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
 const ALGORITHMS: ScanAlgorithm[] = ['parallel', 'sequential'];
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 describe('the PyTorch fixtures through the GPU', () => {
   it('finds them', () => expect(files.length).toBeGreaterThanOrEqual(7));

@@ -2,44 +2,16 @@
 // batches of the noisy sines: every validation loss falls, the probes carry their gates, and
 // truncated BPTT carries their state from window to window.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultChoice, generateBuiltin } from '../data';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
-import type { FromWorker, ModelSlot, RunConfig } from '../worker/protocol';
+import { describe, expect, it } from 'vitest';
+import { generateBuiltin } from '../data';
+import { useKernelContext } from '../kernels/testing';
+import type { FromWorker } from '../worker/protocol';
 import { Session } from '../worker/session';
+import { run, slot } from '../worker/testing';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
-
-const slot = (id: string, kind: ModelSlot['kind'], over: Partial<ModelSlot> = {}): ModelSlot => ({
-  id,
-  kind,
-  layers: 1,
-  hidden: 16,
-  dState: 8,
-  expand: 2,
-  bidirectional: false,
-  initialState: 'zeros',
-  ...over,
-});
+const { ctx } = useKernelContext();
 
 const sines = () => generateBuiltin('sine-mix', { length: 1200 }, 1);
-
-function run(models: ModelSlot[], over: Partial<RunConfig['training']> = {}): RunConfig {
-  return {
-    models,
-    training: { optimizer: 'adam', lr: 0.01, batch: 16, seqLen: 24, tbptt: 0, clip: 1, speed: 'max', validateEvery: 10, ...over },
-    data: defaultChoice(sines()),
-    seed: 3,
-  };
-}
 
 describe('minGRU and minLSTM in a training session', () => {
   it('train beside an LSTM on the noisy sines: every validation loss falls, probes show their gates', async () => {

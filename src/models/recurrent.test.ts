@@ -1,14 +1,12 @@
 // What the fixture checks (src/train/checkFixture.test.ts) do not cover: a learned initial state
 // (a trainable h0/c0 shared by the batch) and the probes the visualisations read.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random, toF32Values } from '../data/random';
-import type { Gpu } from '../gpu/device';
 import { runOps } from '../gpu/dispatch';
-import { nodeGpu } from '../gpu/node';
+import { useKernelContext } from '../kernels/testing';
 import { readTensor } from '../gpu/readback';
 import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../gpu/tensor';
-import { kernelContext, type KernelContext } from '../kernels/registry';
 import { relErr } from '../reference/compare';
 import { recurrentBackward, recurrentForward } from '../reference/recurrent';
 import { Tape } from '../train/tape';
@@ -16,13 +14,7 @@ import { batchToTime, timeToBatch } from './layout';
 import { chooseSchedule, persistentLayout, persistentStorageBytes } from '../kernels/recurrent';
 import { RecurrentStack, initRecurrent, recurrentParameterShapes, type RecurrentConfig } from './recurrent';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 async function build(cfg: RecurrentConfig, B: number, T: number, seed: number) {
   const rng = new Random(seed);

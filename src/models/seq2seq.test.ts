@@ -3,15 +3,13 @@
 // handed back as the cotangent of the encoder's final state. Every cell, one and two layers,
 // odd sizes; then the probes across the S + U steps, and a trainer learning to reverse digits.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../data';
 import { Random, toF32Values } from '../data/random';
-import type { Gpu } from '../gpu/device';
 import { encodeOps, runOps } from '../gpu/dispatch';
-import { nodeGpu } from '../gpu/node';
+import { useKernelContext } from '../kernels/testing';
 import { readTensor } from '../gpu/readback';
 import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../gpu/tensor';
-import { kernelContext, type KernelContext } from '../kernels/registry';
 import { relErr } from '../reference/compare';
 import { recurrentBackward, recurrentForward } from '../reference/recurrent';
 import { defaultOptimizer } from '../train/optimizers';
@@ -27,13 +25,7 @@ import type { RecurrentStack } from './recurrent';
 import { minRnnBackward, minRnnForward } from '../reference/minrnn';
 import { AUTO_SHAPE } from '../data/shape';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 /** [B, T, W] rows [t0, t0 + n) of every sequence. */
 function steps(v: ArrayLike<number>, B: number, T: number, W: number, t0: number, n: number): Float64Array {

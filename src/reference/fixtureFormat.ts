@@ -51,6 +51,16 @@ export function configInt(fx: Pick<Fixture, 'file' | 'config'>, key: string, fal
   return v;
 }
 
+/** The sizes of a train_* fixture's run: the head's outputs, the batch, the steps per sequence and the updates replayed. */
+export function trainRunSizes(fx: Fixture): { outputSize: number; batch: number; steps: number; updates: number } {
+  return {
+    outputSize: configInt(fx, 'output_size'),
+    batch: configInt(fx, 'batch'),
+    steps: configInt(fx, 'seq_len'),
+    updates: configInt(fx, 'steps', fx.losses?.length),
+  };
+}
+
 /** The tensors' data by name, e.g. for recurrentForward's params. */
 export function dataOf(tensors: TensorMap): Record<string, Float64Array> {
   return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data]));

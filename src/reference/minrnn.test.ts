@@ -10,6 +10,7 @@ import { relErr } from './compare';
 import { dataOf, type Fixture, type TensorMap } from './fixtureFormat';
 import { initMinRnnParameters, linearRecurrence, minRnnBackward, minRnnForward, minRnnParameterShapes, scanPairs, type Candidate, type MinCell, type MinRnnConfig, type Params } from './minrnn';
 import { minRnnSetup, replayMinRnnTraining } from './minrnnFixtures';
+import { numericGrad } from './numericGrad';
 
 const dir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/minrnn');
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
@@ -74,21 +75,6 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 };
-
-/** ∂f/∂target[i] by central differences. */
-function numericGrad(target: Float64Array, f: () => number, eps = 1e-6): Float64Array {
-  const out = new Float64Array(target.length);
-  for (let i = 0; i < target.length; i++) {
-    const keep = target[i];
-    target[i] = keep + eps;
-    const plus = f();
-    target[i] = keep - eps;
-    const minus = f();
-    target[i] = keep;
-    out[i] = (plus - minus) / (2 * eps);
-  }
-  return out;
-}
 
 interface Case {
   cell: MinCell;

@@ -2,7 +2,7 @@
 // ../shared/fixtures/README.md): the model a file describes, the shapes its tensors must have,
 // the encoder the float64 training loop drives, and the replay of a train_* run.
 
-import { configInt, FixtureError, layersInParams, sameShape, show, type Fixture, type FixtureTensor } from './fixtureFormat';
+import { configInt, FixtureError, layersInParams, sameShape, show, trainRunSizes, type Fixture, type FixtureTensor } from './fixtureFormat';
 import { MIN_CELLS, initMinRnnParameters, minRnnBackward, minRnnForward, minRnnParameterShapes, type Candidate, type MinCell, type MinRnnConfig, type Params } from './minrnn';
 import { replayTraining, type SequenceEncoder } from './train';
 
@@ -34,13 +34,7 @@ export function minRnnSetup(fx: Fixture): { config: MinRnnConfig; batch: number;
 export function minRnnTrainSetup(fx: Fixture): { config: MinRnnConfig; outputSize: number; batch: number; steps: number; updates: number } {
   const cell = fx.kind.slice('train_'.length);
   if (!fx.kind.startsWith('train_') || !(MIN_CELLS as readonly string[]).includes(cell)) throw new FixtureError(`${fx.file}: kind ${fx.kind} has no minGRU / minLSTM encoder`);
-  return {
-    config: modelConfig(fx, cell as MinCell, 'encoder.'),
-    outputSize: configInt(fx, 'output_size'),
-    batch: configInt(fx, 'batch'),
-    steps: configInt(fx, 'seq_len'),
-    updates: configInt(fx, 'steps', fx.losses?.length),
-  };
+  return { config: modelConfig(fx, cell as MinCell, 'encoder.'), ...trainRunSizes(fx) };
 }
 
 /** Shapes of a minGRU / minLSTM fixture against the sizes in its config. */

@@ -19,6 +19,7 @@ import {
   type Params,
   type RecurrentConfig,
 } from './recurrent';
+import { numericGrad } from './numericGrad';
 
 const dir = process.env.TIMESTEP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/torch');
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^(rnn_tanh|lstm|gru)_.*\.json$/.test(f)).sort() : [];
@@ -90,21 +91,6 @@ function makeInputs(c: Case, seed: number) {
 function loss(c: Case, v: ReturnType<typeof makeInputs>): number {
   const f = recurrentForward(c.config, v.params, v.x, { batch: c.batch, h0: v.h0, c0: v.c0 });
   return dot(f.y, v.dy) + dot(f.hN, v.dhN) + (c.config.cell === 'lstm' ? dot(f.cN, v.dcN) : 0);
-}
-
-/** Central differences of f with respect to every element of `target`, perturbed in place. */
-function numericGrad(target: Float64Array, f: () => number, eps = 1e-6): Float64Array {
-  const out = new Float64Array(target.length);
-  for (let i = 0; i < target.length; i++) {
-    const keep = target[i];
-    target[i] = keep + eps;
-    const plus = f();
-    target[i] = keep - eps;
-    const minus = f();
-    target[i] = keep;
-    out[i] = (plus - minus) / (2 * eps);
-  }
-  return out;
 }
 
 const cfg = (cell: CellKind, inputSize: number, hiddenSize: number, numLayers = 1, bidirectional = false, initialState: 'zeros' | 'learned' = 'zeros'): RecurrentConfig => ({

@@ -3,7 +3,7 @@
 // checker for the kernels (src/models/families/recurrentCheck.ts).
 
 import { CELL_KINDS, recurrentParameterShapes as parameterShapes, type CellKind, type RecurrentShapeConfig as RecurrentConfig } from '../models/recurrentParams';
-import { configInt, FixtureError, layersInParams, show, sameShape, type Fixture, type FixtureTensor } from './fixtureFormat';
+import { configInt, FixtureError, layersInParams, show, sameShape, trainRunSizes, type Fixture, type FixtureTensor } from './fixtureFormat';
 
 const RECURRENT_KINDS: readonly string[] = CELL_KINDS;
 
@@ -64,13 +64,7 @@ export function recurrentSetup(fx: Fixture): { config: RecurrentConfig; batch: n
 export function trainSetup(fx: Fixture): { config: RecurrentConfig; outputSize: number; batch: number; steps: number; updates: number } {
   const cell = fx.kind.slice('train_'.length);
   if (!fx.kind.startsWith('train_') || !RECURRENT_KINDS.includes(cell)) throw new FixtureError(`${fx.file}: kind ${fx.kind} has no recurrent encoder`);
-  return {
-    config: modelConfig(fx, cell as CellKind, 'encoder.'),
-    outputSize: configInt(fx, 'output_size'),
-    batch: configInt(fx, 'batch'),
-    steps: configInt(fx, 'seq_len'),
-    updates: configInt(fx, 'steps', fx.losses?.length),
-  };
+  return { config: modelConfig(fx, cell as CellKind, 'encoder.'), ...trainRunSizes(fx) };
 }
 
 /** encoder.* (PyTorch names) then head.weight [O, D·H] and head.bias [O]. */

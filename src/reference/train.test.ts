@@ -22,23 +22,10 @@ import {
   type Model,
   type SequenceEncoder,
 } from './train';
+import { numericGrad } from './numericGrad';
 
 const dir = process.env.TIMESTEP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/torch');
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^train_(rnn_tanh|lstm|gru)(_.*)?\.json$/.test(f)).sort() : [];
-
-function numericGrad(target: Float64Array, f: () => number, eps = 1e-6): Float64Array {
-  const out = new Float64Array(target.length);
-  for (let i = 0; i < target.length; i++) {
-    const keep = target[i];
-    target[i] = keep + eps;
-    const plus = f();
-    target[i] = keep - eps;
-    const minus = f();
-    target[i] = keep;
-    out[i] = (plus - minus) / (2 * eps);
-  }
-  return out;
-}
 
 describe('replays PyTorch training runs', () => {
   it('finds the train fixtures', () => {

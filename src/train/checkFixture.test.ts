@@ -7,13 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Random, toF32Values } from '../data/random';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
 import type { RecurrentSchedule } from '../kernels/recurrent';
 import { parseFixture } from '../reference/fixtures';
+import { randomScanCase } from '../reference/scanCases';
 import { initMambaParams, mambaParameterShapes, type MambaConfig } from '../models/mambaParams';
 import { mambaBackward, mambaForward, selectiveScan, selectiveScanBackward } from '../reference/mamba';
 import { initRecurrentParameters as initParameters, recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
@@ -28,13 +27,7 @@ const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^((train_)?(rnn_
 const minDir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(root, '../shared/fixtures/minrnn');
 const minFiles = existsSync(minDir) ? readdirSync(minDir).filter((f) => /^(train_)?(mingru|minlstm)(_.*)?\.json$/.test(f)) : [];
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { ctx } = useKernelContext();
 
 describe('PyTorch fixtures through the WGSL kernels', () => {
   it('finds the recurrent, Mamba and training fixtures', () => {
@@ -132,24 +125,11 @@ type ScanDims = { batch: number; dInner: number; dState: number; seqLen: number;
 
 /** A selective_scan fixture in the README's layout, computed by the float64 reference. */
 function makeScanFixture(d: ScanDims, seed: number): string {
-  const rng = new Random(seed);
   const { batch, dInner: E, dState: N, seqLen: L } = d;
-  const f = (n: number, lo: number, hi: number) => toF32Values(rng.uniformArray(n, lo, hi));
   const seq = [batch, E, L];
   const state = [batch, N, L];
-  const x = {
-    u: f(batch * E * L, -1, 1),
-    delta: f(batch * E * L, d.softplus ? -3 : 0.01, d.softplus ? 1 : 0.5),
-    A: f(E * N, -2, -0.1),
-    B: f(batch * N * L, -1, 1),
-    C: f(batch * N * L, -1, 1),
-    D: f(E, -1, 1),
-    z: f(batch * E * L, -3, 3),
-    deltaBias: f(E, -0.5, 0.5),
-  };
+  const { x, dy, dLast } = randomScanCase(new Random(seed), d, d.softplus ? [-3, 1] : [0.01, 0.5]);
   const sizes = { batch, dInner: E, dState: N, seqLen: L, deltaSoftplus: d.softplus };
-  const dy = f(batch * E * L, -1, 1);
-  const dLast = f(batch * E * N, -1, 1);
   const out = selectiveScan(sizes, x);
   const g = selectiveScanBackward(sizes, x, dy, dLast);
   const shapes = { u: seq, delta: seq, A: [E, N], B: state, C: state, D: [E], z: seq, delta_bias: [E] };

@@ -1,24 +1,16 @@
 // Sampling from logits with a temperature. Free-running decoding of an encoder-decoder chooses
 // what a float64 greedy decoder chooses. (Forecasts: ./forecast.test.ts.)
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
 import { defaultOptimizer } from './optimizers';
 import { recurrentForward } from '../reference/recurrent';
 import { DECODER_RNN, ENCODER_RNN, seq2seqParts } from '../models/seq2seq';
 import { decodeFreeRunning, sampleLogits } from './sampling';
 import { ENCODER_PREFIX, HEAD_PREFIX, Trainer } from './trainer';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { ctx } = useKernelContext();
 
 describe('sampling', () => {
   it('samples from softmax(logits / temperature)', () => {

@@ -1,12 +1,10 @@
 // Step-through BPTT reveals, one timestep at a time, exactly what the whole-sequence backward computes.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
-import type { Gpu } from '../gpu/device';
 import { runOps } from '../gpu/dispatch';
-import { nodeGpu } from '../gpu/node';
+import { useKernelContext } from '../kernels/testing';
 import { readTensor } from '../gpu/readback';
-import { kernelContext, type KernelContext } from '../kernels/registry';
 import { relErr } from '../reference/compare';
 import type { RecurrentStack } from '../models/recurrent';
 import type { RecurrentSchedule } from '../kernels/recurrent';
@@ -14,13 +12,7 @@ import { defaultOptimizer } from './optimizers';
 import { BpttStepper } from './stepThrough';
 import { Trainer, type StepStats, type TrainerConfig } from './trainer';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 const cfg = (cell: 'lstm' | 'gru' | 'rnn_tanh', schedule: RecurrentSchedule): TrainerConfig => ({
   model: { kind: 'recurrent', cell, inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: false, initialState: 'zeros', schedule },

@@ -1,22 +1,14 @@
 // The guarantees the trainer makes: no NaN trained on, no memory growth. (Replays of PyTorch's
 // train_* runs are in checkFixture.test.ts.)
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { describe, expect, it } from 'vitest';
+import { useKernelContext } from '../kernels/testing';
 import type { CellKind } from '../models/recurrent';
 import { defaultOptimizer } from './optimizers';
 import { Trainer, type StepStats, type TrainerConfig } from './trainer';
 
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { gpu, ctx } = useKernelContext();
 
 /** Runs one step and waits for its statistics (tests only: training never waits). */
 async function stepAndWait(trainer: Trainer): Promise<StepStats> {

@@ -1,44 +1,18 @@
 // The worker's training session end to end in Node (Dawn): built-in data → batches → models →
 // steps, validation and probes as messages, without a browser.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../data';
-import type { Gpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
+import { kernelContext } from '../kernels/registry';
 import { defaultChoice } from '../data';
-import type { FromWorker, ModelSlot, RunConfig, WeightsContents } from './protocol';
+import type { FromWorker, WeightsContents } from './protocol';
 import { decodeScores } from '../train/decodeScores';
 import { Session } from './session';
+import { run, slot } from './testing';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
-
-const slot = (id: string, kind: ModelSlot['kind'], over: Partial<ModelSlot> = {}): ModelSlot => ({
-  id,
-  kind,
-  layers: 1,
-  hidden: 16,
-  dState: 8,
-  expand: 2,
-  bidirectional: false,
-  initialState: 'zeros',
-  ...over,
-});
-
-function run(models: ModelSlot[], over: Partial<RunConfig['training']> = {}, data = defaultChoice(generateBuiltin('sine-mix', { length: 1200 }, 1))): RunConfig {
-  return {
-    models,
-    training: { optimizer: 'adam', lr: 0.01, batch: 16, seqLen: 24, tbptt: 0, clip: 1, speed: 'max', validateEvery: 10, ...over },
-    data,
-    seed: 3,
-  };
-}
+const { gpu, ctx } = useKernelContext();
 
 function collect() {
   const messages: FromWorker[] = [];

@@ -5,7 +5,8 @@ import { DataError, type DataWarning } from '../errors';
 import { decodeBytes, type Encoding, type EncodingChoice } from '../encoding';
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../limits';
 import type { ProgressFn, TableDataset, TokenDataset } from '../types';
-import { looksNumericTable, parseDelimited, type DelimitedInfo, type DelimitedOptions } from './delimited';
+import { parseDelimited, type DelimitedInfo, type DelimitedOptions } from './delimited';
+import { looksNumericTable } from './detect';
 import { parseJson, type JsonInfo } from './json';
 import { parseText, type TextOptions } from './text';
 

@@ -2,28 +2,23 @@
 
 import { runOps } from '../../gpu/dispatch';
 import { readTensor } from '../../gpu/readback';
-import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../../gpu/tensor';
+import { createTensor } from '../../gpu/tensor';
 import type { KernelContext } from '../../kernels/registry';
 import { selectiveScanOps } from '../../kernels/scan';
 import { relErr } from '../../reference/compare';
-import { configInt, FixtureError, type Fixture, type FixtureTensor, type TensorMap } from '../../reference/fixtureFormat';
+import { configInt, FixtureError, trainRunSizes, type Fixture, type FixtureTensor } from '../../reference/fixtureFormat';
 import { checkTraining, summarise, type CheckResult, type Measure, type TrainShape } from '../../train/checkFixture';
 import type { ModelConfig } from '..';
 import { batchToTime, timeToBatch } from '../layout';
 import { MambaBlock } from '../mamba';
 import { mambaDims, mambaParameterShapes, type MambaConfig, type MambaModelConfig } from '../mambaParams';
+import { fixtureParamSlabs, need } from './fixtureSlabs';
 
 export async function checkMambaFixture(ctx: KernelContext, fx: Fixture): Promise<CheckResult> {
   if (fx.kind === 'selective_scan') return checkScan(ctx, fx);
   if (fx.kind === 'mamba_block') return checkMambaBlock(ctx, fx);
   return checkTraining(ctx, fx, ...mambaTrainSetup(fx));
 }
-
-const need = (fx: Fixture, group: TensorMap, where: string, key: string): FixtureTensor => {
-  const t = group[key];
-  if (!t) throw new FixtureError(`${fx.file}: ${where}.${key} is missing`);
-  return t;
-};
 
 /** Sizes of a Mamba block read off its parameters (`prefix` + state_dict names), checked against every shape. */
 function mambaConfigFromParams(fx: Fixture, prefix: string): MambaConfig {
@@ -52,13 +47,7 @@ function mambaTrainSetup(fx: Fixture): [ModelConfig, TrainShape] {
   const hidden = configInt(fx, 'hidden_size', block.dModel);
   if (hidden !== block.dModel) throw new FixtureError(`${fx.file}: config.hidden_size ${hidden}, the Mamba block's d_model is ${block.dModel}`);
   const model: MambaModelConfig = { inputSize, numLayers, ...block, dtRank: mambaDims(block).dtRank };
-  const shape: TrainShape = {
-    inputSize,
-    outputSize: configInt(fx, 'output_size'),
-    batch: configInt(fx, 'batch'),
-    steps: configInt(fx, 'seq_len'),
-    updates: configInt(fx, 'steps', fx.losses?.length),
-  };
+  const shape: TrainShape = { inputSize, ...trainRunSizes(fx) };
   return [{ kind: 'mamba', ...model }, shape];
 }
 
@@ -135,9 +124,7 @@ async function checkMambaBlock(ctx: KernelContext, fx: Fixture): Promise<CheckRe
   const M = dims.dModel;
   const x = need(fx, fx.inputs, 'inputs', 'x');
   if (x.data.length !== B * T * M) throw new FixtureError(`${fx.file}: inputs.x: shape [${x.shape}], expected [${B},${T},${M}]`);
-  const layout = slabLayout(mambaParameterShapes(cfg), device.limits.minStorageBufferOffsetAlignment);
-  const params = new Slab(device, 'params', layout);
-  const grads = new Slab(device, 'grads', layout);
+  const { layout, params, grads } = fixtureParamSlabs(device, fx, mambaParameterShapes(cfg));
   const owned = [
     createTensor(device, 'x', [T, B, M], batchToTime(x.data, B, T, M)),
     createTensor(device, 'dx', [T, B, M]),
@@ -147,7 +134,6 @@ async function checkMambaBlock(ctx: KernelContext, fx: Fixture): Promise<CheckRe
   const [xT, dx, y, dy] = owned;
   let block: MambaBlock | null = null;
   try {
-    writeTensor(device, params.all(), packSlab(layout, Object.fromEntries(layout.fields.map((f) => [f.name, fx.params[f.name].data]))));
     block = await MambaBlock.build(ctx, dims, T, B, { params, grads, prefix: '', x: xT, dx, out: y, dOut: dy });
     await runOps(device, [...block.forward, ...block.backward]);
     const tol = tolerance(T);

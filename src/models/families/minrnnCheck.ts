@@ -4,17 +4,18 @@
 
 import { runOps } from '../../gpu/dispatch';
 import { readTensor } from '../../gpu/readback';
-import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../../gpu/tensor';
+import { createTensor, writeTensor } from '../../gpu/tensor';
 import type { KernelContext } from '../../kernels/registry';
 import type { ScanAlgorithm } from '../../kernels/scan';
 import { relErr } from '../../reference/compare';
-import { FixtureError, type Fixture } from '../../reference/fixtureFormat';
+import type { Fixture } from '../../reference/fixtureFormat';
 import { minRnnParameterShapes } from '../minrnnParams';
 import { minRnnSetup, minRnnTrainSetup } from '../../reference/minrnnFixtures';
 import { checkTraining, summarise, type CheckResult, type Measure } from '../../train/checkFixture';
 import { Tape } from '../../train/tape';
 import { batchToTime, timeToBatch } from '../layout';
 import { MinRnnStack } from '../minrnn';
+import { fixtureParamSlabs, need } from './fixtureSlabs';
 
 /** `scan` picks the linear scan's algorithm (default: the parallel one training uses). */
 export async function checkMinRnnFixture(ctx: KernelContext, fx: Fixture, scan?: ScanAlgorithm): Promise<CheckResult> {
@@ -26,16 +27,10 @@ export async function checkMinRnnFixture(ctx: KernelContext, fx: Fixture, scan?:
   const { config, batch: B, steps: T } = minRnnSetup(fx);
   const cfg = { ...config, initialState: 'zeros' as const, scan };
   const { numLayers: L, hiddenSize: H, inputSize: I } = cfg;
-  const layout = slabLayout(minRnnParameterShapes(cfg), device.limits.minStorageBufferOffsetAlignment);
-  const params = new Slab(device, 'params', layout);
-  const grads = new Slab(device, 'grads', layout);
-  const need = (group: Record<string, { data: Float64Array }>, key: string, where: string) => {
-    const t = group[key];
-    if (!t) throw new FixtureError(`${fx.file}: ${where}.${key} is missing`);
-    return t.data;
-  };
+  const xData = need(fx, fx.inputs, 'inputs', 'x').data;
+  const { layout, params, grads } = fixtureParamSlabs(device, fx, minRnnParameterShapes(cfg));
   const owned = [
-    createTensor(device, 'x', [T, B, I], batchToTime(need(fx.inputs, 'x', 'inputs'), B, T, I)),
+    createTensor(device, 'x', [T, B, I], batchToTime(xData, B, T, I)),
     createTensor(device, 'dx', [T, B, I]),
     createTensor(device, 'h0', [L, B, H], fx.inputs.h0?.data ?? new Float64Array(L * B * H)),
     createTensor(device, 'dh_n', [L, B, H], fx.cotangents.h_n?.data ?? new Float64Array(L * B * H)),
@@ -43,7 +38,6 @@ export async function checkMinRnnFixture(ctx: KernelContext, fx: Fixture, scan?:
   const [x, dx, h0, dhN] = owned;
   let stack: MinRnnStack | null = null;
   try {
-    writeTensor(device, params.all(), packSlab(layout, Object.fromEntries(layout.fields.map((f) => [f.name, need(fx.params, f.name, 'params')]))));
     const tape = new Tape();
     stack = await MinRnnStack.build(ctx, cfg, T, B, { params, grads, prefix: '', x, dx, h0, dhN }, tape);
     writeTensor(device, stack.dOut, fx.cotangents.y ? batchToTime(fx.cotangents.y.data, B, T, H) : new Float32Array(T * B * H));

@@ -3,11 +3,11 @@
 
 import { runOps } from '../../gpu/dispatch';
 import { readTensor } from '../../gpu/readback';
-import { createTensor, packSlab, Slab, slabLayout, writeTensor } from '../../gpu/tensor';
+import { createTensor, writeTensor } from '../../gpu/tensor';
 import type { KernelContext } from '../../kernels/registry';
 import type { RecurrentSchedule } from '../../kernels/recurrent';
 import { relErr } from '../../reference/compare';
-import { FixtureError, type Fixture } from '../../reference/fixtureFormat';
+import type { Fixture } from '../../reference/fixtureFormat';
 import { recurrentSetup, trainSetup } from '../../reference/recurrentFixtures';
 import { checkTraining, summarise, type CheckOptions, type CheckResult, type Measure } from '../../train/checkFixture';
 import { Tape } from '../../train/tape';
@@ -15,6 +15,7 @@ import type { ModelConfig } from '..';
 import { batchToTime, timeToBatch } from '../layout';
 import { RecurrentStack } from '../recurrent';
 import { recurrentParameterShapes } from '../recurrentParams';
+import { fixtureParamSlabs, need } from './fixtureSlabs';
 
 export async function checkRecurrentFixture(ctx: KernelContext, fx: Fixture, options: CheckOptions): Promise<CheckResult> {
   if (!fx.kind.startsWith('train_')) return checkRecurrent(ctx, fx, options.schedule);
@@ -31,18 +32,10 @@ async function checkRecurrent(ctx: KernelContext, fx: Fixture, schedule?: Recurr
   const L = cfg.numLayers;
   const H = cfg.hiddenSize;
   const I = cfg.inputSize;
-  const layout = slabLayout(recurrentParameterShapes(cfg), device.limits.minStorageBufferOffsetAlignment);
-  const params = new Slab(device, 'params', layout);
-  const grads = new Slab(device, 'grads', layout);
-  const need = (group: Record<string, { data: Float64Array }>, key: string, where: string) => {
-    const t = group[key];
-    if (!t) throw new FixtureError(`${fx.file}: ${where}.${key} is missing`);
-    return t.data;
-  };
+  const { layout, params, grads } = fixtureParamSlabs(device, fx, recurrentParameterShapes(cfg));
   try {
-    writeTensor(device, params.all(), packSlab(layout, Object.fromEntries(layout.fields.map((f) => [f.name, need(fx.params, f.name, 'params')]))));
     const state = (t: { data: Float64Array } | undefined, label: string) => (t ? createTensor(device, label, [L * D, B, H], t.data) : undefined);
-    const x = createTensor(device, 'x', [T, B, I], batchToTime(need(fx.inputs, 'x', 'inputs'), B, T, I));
+    const x = createTensor(device, 'x', [T, B, I], batchToTime(need(fx, fx.inputs, 'inputs', 'x').data, B, T, I));
     const dx = createTensor(device, 'dx', [T, B, I]);
     const tape = new Tape();
     const stack = await RecurrentStack.build(

@@ -1,0 +1,223 @@
+// The synthetic built-in datasets, each generated from a seed (same seed, same data). builtin.ts
+// lists them with their parameters and picks the generator; the generators know nothing of that.
+
+import { DataError } from './errors';
+import { PREVIEW_ROWS } from './limits';
+import { TUNES, nameOf, parseNotes } from './melodies';
+import { Random } from './random';
+import { columnStats } from './stats';
+import type { NoteToken, SequenceDataset, TableDataset, TokenDataset } from './types';
+
+/** Largest generated sequence dataset: 2^25 floats (128 MB). */
+const MAX_FLOATS = 1 << 25;
+
+function checkSize(title: string, count: number, seqLen: number, size: number): void {
+  const floats = count * seqLen * size;
+  if (floats > MAX_FLOATS) {
+    const mb = Math.round((floats * 4) / (1024 * 1024));
+    throw new DataError(
+      'bad-option',
+      title,
+      `${title}: ${count} sequences of ${seqLen} steps need ${mb} MB; the limit is 128 MB. Use fewer or shorter sequences.`,
+    );
+  }
+}
+
+export function sineMix(length: number, components: number, noise: number, channels: number, seed: number): TableDataset {
+  const rng = new Random(seed);
+  const names = channels === 1 ? ['value'] : Array.from({ length: channels }, (_, c) => `value ${c + 1}`);
+  const columns = names.map((name) => {
+    const waves = Array.from({ length: components }, () => ({
+      period: rng.uniform(8, 120),
+      amp: rng.uniform(0.3, 1),
+      phase: rng.uniform(0, 2 * Math.PI),
+    }));
+    const values = new Float64Array(length);
+    for (let t = 0; t < length; t++) {
+      let v = 0;
+      for (const w of waves) v += w.amp * Math.sin((2 * Math.PI * t) / w.period + w.phase);
+      values[t] = v + noise * rng.normal();
+    }
+    return { name, values, stats: columnStats(values) };
+  });
+  const rows: string[][] = [];
+  for (let t = 0; t < Math.min(length, PREVIEW_ROWS); t++) rows.push(columns.map((c) => c.values[t].toFixed(4)));
+  const rowRefs = new Int32Array(length);
+  for (let t = 0; t < length; t++) rowRefs[t] = t;
+  return {
+    kind: 'table',
+    name: 'Noisy sine mixture',
+    rowCount: length,
+    columns,
+    labels: [],
+    rowRefs,
+    rowRefKind: 'item',
+    preview: { header: names, rows },
+  };
+}
+
+/**
+ * The adding problem (Hochreiter & Schmidhuber 1997, in the form of Le et al. 2015): channel 0 holds
+ * uniform values in [0, 1), channel 1 marks one step in the first half and one in the second; the
+ * target is the sum of the two marked values.
+ */
+export function addingProblem(length: number, count: number, seed: number): SequenceDataset {
+  checkSize('Adding problem', count, length, 2);
+  const rng = new Random(seed);
+  const inputs = new Float32Array(count * length * 2);
+  const values = new Float32Array(count);
+  const half = Math.floor(length / 2);
+  for (let i = 0; i < count; i++) {
+    const a = rng.int(Math.max(1, half));
+    const b = half + rng.int(length - half);
+    let sum = 0;
+    for (let t = 0; t < length; t++) {
+      const v = Math.fround(rng.next());
+      const o = (i * length + t) * 2;
+      inputs[o] = v;
+      if (t === a || t === b) {
+        inputs[o + 1] = 1;
+        sum += v;
+      }
+    }
+    values[i] = sum;
+  }
+  return {
+    kind: 'sequences',
+    name: 'Adding problem',
+    task: 'many-to-one',
+    count,
+    seqLen: length,
+    inputSize: 2,
+    inputs,
+    inputNames: ['value', 'marker'],
+    targetLen: 1,
+    target: { kind: 'real', size: 1, values, names: ['sum'] },
+    mask: null,
+  };
+}
+
+/**
+ * The copy task: `length` symbols, `delay` blanks, a go signal, then `length - 1` blanks while the
+ * model replays the symbols (from the go step on). Inputs are one-hot over [blank, go, A, B, ...];
+ * targets are classes [blank, A, B, ...], masked to the replay steps.
+ */
+export function copyTask(length: number, delay: number, symbols: number, count: number, seed: number): SequenceDataset {
+  const T = 2 * length + delay;
+  const F = symbols + 2;
+  checkSize('Copy task', count, T, F);
+  const rng = new Random(seed);
+  const inputs = new Float32Array(count * T * F);
+  const ids = new Int32Array(count * T);
+  const mask = new Float32Array(count * T);
+  const go = length + delay;
+  for (let i = 0; i < count; i++) {
+    const base = i * T;
+    for (let t = 0; t < T; t++) {
+      let feature = 0; // blank
+      if (t < length) {
+        const s = rng.int(symbols);
+        feature = 2 + s;
+        ids[base + go + t] = 1 + s;
+        mask[base + go + t] = 1;
+      } else if (t === go) {
+        feature = 1;
+      }
+      inputs[(base + t) * F + feature] = 1;
+    }
+  }
+  const letters = Array.from({ length: symbols }, (_, s) => String.fromCharCode(65 + s));
+  return {
+    kind: 'sequences',
+    name: 'Copy task',
+    task: 'many-to-many',
+    count,
+    seqLen: T,
+    inputSize: F,
+    inputs,
+    inputNames: ['blank', 'go', ...letters],
+    targetLen: T,
+    target: { kind: 'class', ids, classNames: ['blank', ...letters] },
+    mask,
+  };
+}
+
+/** Digit strings (one-hot over 0-9) to their reverse or their sorted order (class ids 0-9). */
+export function digitsTask(mode: 'reverse' | 'sort', length: number, count: number, seed: number): SequenceDataset {
+  checkSize('Reverse or sort digits', count, length, 10);
+  const rng = new Random(seed);
+  const inputs = new Float32Array(count * length * 10);
+  const ids = new Int32Array(count * length);
+  const digits = new Int32Array(length);
+  for (let i = 0; i < count; i++) {
+    for (let t = 0; t < length; t++) {
+      digits[t] = rng.int(10);
+      inputs[(i * length + t) * 10 + digits[t]] = 1;
+    }
+    const out = mode === 'reverse' ? digits.slice().reverse() : digits.slice().sort();
+    ids.set(out, i * length);
+  }
+  const names = Array.from({ length: 10 }, (_, d) => String(d));
+  return {
+    kind: 'sequences',
+    name: mode === 'reverse' ? 'Reverse digits' : 'Sort digits',
+    task: 'seq2seq',
+    count,
+    seqLen: length,
+    inputSize: 10,
+    inputs,
+    inputNames: names,
+    targetLen: length,
+    target: { kind: 'class', ids, classNames: names },
+    mask: null,
+  };
+}
+
+/**
+ * The songbook as one token stream: each token is a (pitch, length) pair such as "E4:0.5", and "|"
+ * ends a tune. The seed shuffles the order of the tunes; `all` adds every tune in 12 keys.
+ */
+export function melodies(transpose: 'original' | 'all', seed: number): TokenDataset {
+  const rng = new Random(seed);
+  const pieces: { title: string; notes: NoteToken[] }[] = [];
+  for (const tune of TUNES) {
+    const notes = parseNotes(tune.notes);
+    const shifts = transpose === 'all' ? [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6] : [0];
+    for (const k of shifts) {
+      const title = k === 0 ? tune.title : `${tune.title} (${k > 0 ? '+' : ''}${k})`;
+      pieces.push({ title, notes: notes.map((n) => ({ pitch: n.pitch < 0 ? n.pitch : n.pitch + k, beats: n.beats })) });
+    }
+  }
+  for (let i = pieces.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [pieces[i], pieces[j]] = [pieces[j], pieces[i]];
+  }
+  const key = (n: NoteToken) => (n.pitch === -1 && n.beats === 0 ? '|' : `${nameOf(n.pitch)}:${n.beats}`);
+  const END: NoteToken = { pitch: -1, beats: 0 };
+  const distinct = new Map<string, NoteToken>([['|', END]]);
+  for (const p of pieces) for (const n of p.notes) distinct.set(key(n), n);
+  const sorted = [...distinct.values()].sort((a, b) => a.pitch - b.pitch || a.beats - b.beats);
+  const vocab = sorted.map(key);
+  const idOf = new Map(vocab.map((v, i) => [v, i]));
+  const stream: number[] = [];
+  const segments: { title: string; start: number; length: number }[] = [];
+  for (const p of pieces) {
+    segments.push({ title: p.title, start: stream.length, length: p.notes.length + 1 });
+    for (const n of p.notes) stream.push(idOf.get(key(n))!);
+    stream.push(idOf.get('|')!);
+  }
+  const ids = Uint16Array.from(stream);
+  const counts = new Int32Array(vocab.length);
+  for (const id of ids) counts[id]++;
+  return {
+    kind: 'tokens',
+    name: 'Folk melodies',
+    unit: 'note',
+    vocab,
+    ids,
+    counts,
+    notes: sorted,
+    segments,
+    preview: vocab.length ? Array.from(ids.subarray(0, 200), (i) => vocab[i]).join(' ') : '',
+  };
+}

@@ -1,0 +1,28 @@
+// For tests only: the Dawn device a test file runs on, opened in beforeAll and destroyed in afterAll.
+// What useNodeGpu returns stands in for that Gpu, so a file can hold it in a const at the top; read
+// it inside tests and hooks (before beforeAll has run there is no device, and reading it throws).
+
+import { afterAll, beforeAll } from 'vitest';
+import type { Gpu } from './device';
+import { nodeGpu } from './node';
+
+export function useNodeGpu(): Gpu {
+  let opened: Gpu | undefined;
+  beforeAll(async () => {
+    opened = await nodeGpu();
+  });
+  afterAll(() => opened?.device.destroy());
+  const gpu = (): Gpu => {
+    if (!opened) throw new Error('useNodeGpu: the device is opened in beforeAll; read it inside a test or a hook.');
+    return opened;
+  };
+  return {
+    get device() {
+      return gpu().device;
+    },
+    get info() {
+      return gpu().info;
+    },
+    has: (feature) => gpu().has(feature),
+  };
+}
