@@ -40,6 +40,12 @@ test('a long-format file: one series by its key, then all three as columns, on i
   await expect(page.getByTestId('fit-note-seqLen')).toContainText('not 32');
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => stepCount(page)).toBe(1);
+  // Judged against the rows it never trained on, in the data's units, per model.
+  const forecast = page.getByTestId('view-forecast');
+  await forecast.scrollIntoViewIfNeeded();
+  await forecast.getByTestId('backtest').click();
+  await expect(forecast.getByTestId('forecast-scores')).toContainText(/backtest of the last \d+ rows.*MAE [\d.]+, RMSE [\d.]+/);
+  await expect(page.getByTestId('comparison-table')).not.toContainText('no validation');
 });
 
 test('a yearly series: the year is the x axis, never the target; validation is kept', async ({ page }) => {
@@ -56,6 +62,13 @@ test('a yearly series: the year is the x axis, never the target; validation is k
   await expect(page.getByTestId('no-validation')).toHaveCount(0);
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => stepCount(page)).toBe(1);
+  // The forecast's x axis is the years, past the end of the data.
+  const forecast = page.getByTestId('view-forecast');
+  await forecast.scrollIntoViewIfNeeded();
+  await forecast.getByTestId('backtest').click();
+  await expect(forecast.getByTestId('forecast-scores')).toContainText(/MAE [\d.]+, RMSE [\d.]+ temp/);
+  await forecast.getByTestId('forecast').click();
+  await expect(forecast.getByTestId('forecast-scores')).toContainText('past the end of the data, from 2024');
 });
 
 test('six rows train on a window that fits them; the page says there is no validation and why', async ({ page }) => {

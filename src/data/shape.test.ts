@@ -83,3 +83,21 @@ describe('applyShape', () => {
     expect(() => applyShape(temps, { ...AUTO_SHAPE, time: 'temp' })).toThrow(/global-temp\.csv: .*"temp" does not read as time/);
   });
 });
+
+describe('timeWarnings', () => {
+  it('reports gaps, repeated times and times going back, with where; a regular series none', async () => {
+    expect(applyShape(await realTable('global-temp.csv'), AUTO_SHAPE).warnings).toEqual([]);
+    // The CO2 record leaves out months without valid data: counted from the text itself.
+    const months = realText('co2-concentration.csv').trim().split('\n').slice(1).map((l) => Number(l.slice(0, 4)) * 12 + Number(l.slice(5, 7)));
+    const missing = months.slice(1).filter((m, i) => m - months[i] > 1).length;
+    expect(missing).toBeGreaterThan(0);
+    const co2 = applyShape(await realTable('co2-concentration.csv'), AUTO_SHAPE).warnings.map((w) => w.message);
+    expect(co2).toEqual([`co2-concentration.csv: ${missing} gap${missing === 1 ? '' : 's'} in Date, where the usual step is 1 month; the model sees the rows side by side as if none were missing.`]);
+    const { tableFrom } = await import('./tablesForTests');
+    const rows = ['date,v', '2020-01-01,1', '2020-01-02,2', '2020-01-03,3', '2020-01-03,4', '2020-01-09,5', '2020-01-10,6', '2020-01-05,7', '2020-01-06,8'];
+    const messages = applyShape(await tableFrom('odd.csv', rows.join('\n')), AUTO_SHAPE).warnings.map((w) => w.message);
+    expect(messages).toContainEqual(expect.stringMatching(/odd\.csv: 1 row has the same date as the row before \(first at line 5\)/));
+    expect(messages).toContainEqual(expect.stringMatching(/date goes back in time 1 time;/));
+    expect(messages).toContainEqual(expect.stringMatching(/1 gap in date, where the usual step is 1 day/));
+  });
+});

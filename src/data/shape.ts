@@ -79,7 +79,7 @@ function shapeTable(ds: TableDataset, shape: DataShape): Shaped {
     return {
       dataset: ds,
       layout: { ...base, applied: { time: layout.time?.column ?? '', key: '', keys: [] }, time: layout.time, defaultInputs: layout.defaultInputs, defaultTarget: layout.defaultTarget },
-      warnings: [],
+      warnings: layout.time ? timeWarnings(ds, layout.time) : [],
     };
   }
   const key = keyCandidates.find((k) => k.name === keyName) ?? keyColumnOf(ds, keyName);
@@ -110,6 +110,48 @@ function shapeTable(ds: TableDataset, shape: DataShape): Shaped {
     },
     warnings: [note, ...pivot.warnings],
   };
+}
+
+const DAY = 86_400_000;
+
+/** A span of milliseconds in words at its scale: "3 days", "2 months". */
+function span(ms: number): string {
+  const [n, unit] = ms >= 360 * DAY ? [ms / (365.25 * DAY), 'year'] : ms >= 28 * DAY ? [ms / (30.44 * DAY), 'month'] : ms >= DAY ? [ms / DAY, 'day'] : ms >= 3_600_000 ? [ms / 3_600_000, 'hour'] : [ms / 60_000, 'minute'];
+  const r = Math.round(n * 10) / 10;
+  return `${r} ${unit}${r === 1 ? '' : 's'}`;
+}
+
+/**
+ * What a wide table's time axis says about its rows: out of order, the same time twice, or steps
+ * well over the usual spacing (a gap). Rows stay in file order either way; the person is told.
+ */
+export function timeWarnings(ds: TableDataset, time: TimeAxis): DataWarning[] {
+  const ms = time.ms;
+  const steps: number[] = [];
+  let duplicates = 0;
+  let backwards = 0;
+  let firstDuplicate = -1;
+  for (let i = 1; i < ms.length; i++) {
+    if (!Number.isFinite(ms[i]) || !Number.isFinite(ms[i - 1])) continue;
+    const d = ms[i] - ms[i - 1];
+    if (d === 0) {
+      duplicates++;
+      if (firstDuplicate < 0) firstDuplicate = i;
+    } else if (d < 0) backwards++;
+    else steps.push(d);
+  }
+  const out: DataWarning[] = [];
+  const where = (row: number) => (ds.rowRefKind === 'line' ? `line ${ds.rowRefs[row]}` : `item ${ds.rowRefs[row]}`);
+  if (backwards > 0) out.push({ code: 'layout', message: `${ds.name}: ${time.column} goes back in time ${backwards} time${backwards === 1 ? '' : 's'}; rows are kept in file order. Sort the file by ${time.column} if that is not meant.`, fixes: [], columns: [time.column] });
+  if (duplicates > 0) out.push({ code: 'layout', message: `${ds.name}: ${duplicates} row${duplicates === 1 ? ' has' : 's have'} the same ${time.column} as the row before (first at ${where(firstDuplicate)}). If the file holds several series, choose the column that tells them apart.`, fixes: [], columns: [time.column] });
+  if (steps.length >= 4) {
+    const sorted = [...steps].sort((a, b) => a - b);
+    const usual = sorted[Math.floor(sorted.length / 2)];
+    // Months and years vary in length: a gap is a step of more than 1.5 usual ones.
+    const gaps = steps.filter((d) => d > 1.5 * usual).length;
+    if (gaps > 0) out.push({ code: 'layout', message: `${ds.name}: ${gaps} gap${gaps === 1 ? '' : 's'} in ${time.column}, where the usual step is ${span(usual)}; the model sees the rows side by side as if none were missing.`, fixes: [], columns: [time.column] });
+  }
+  return out;
 }
 
 /** A key the person named that detection did not offer: its values in first-seen order, or an Error. */
