@@ -8,6 +8,7 @@ import { ForecastView } from './ForecastView';
 import { GpuAlert } from './GpuAlert';
 import { GradientTimeView } from './GradientTimeView';
 import { HeatmapView } from './HeatmapView';
+import { LessonNote } from '../lessons/LessonsPanel';
 import { LossView } from './LossView';
 import { NonFiniteAlert } from './NonFiniteAlert';
 import { ParamNormView } from './ParamNormView';
@@ -20,6 +21,7 @@ export function Views() {
   return (
     <>
       <StatusLine />
+      <LessonNote />
       <GpuAlert />
       <ConfigAlert />
       <ActionAlert />
