@@ -41,3 +41,67 @@ test('vanishing gradient: the tanh RNN keeps at least 100x less of its gradient 
   expect(lstm).toBeGreaterThan(0);
   expect(rnn).toBeLessThan(lstm / 100);
 });
+
+test('exploding gradient: W_hh started at 3x sends a gradient far above the clip norm, and clipping scales it down', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#lesson=exploding&dp=length:30,count:300&b=8');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('exploding');
+  await expect(page.getByTestId('model-recurrentScale-b')).toHaveValue('3');
+  await steps(page, 3, ['a', 'b']);
+  // The norms view shows model b (the lesson's choice): its last step's norm and clip factor.
+  const readout = page.getByTestId('norms-readout');
+  await expect(readout).toHaveAttribute('data-model', 'b');
+  await expect(readout).toHaveAttribute('data-step', '3');
+  const norm = Number(await readout.getAttribute('data-grad-norm'));
+  const clip = Number(await readout.getAttribute('data-clip-scale'));
+  console.log(`model b at step 3: gradient norm ${norm.toFixed(1)}, clip factor ${clip.toFixed(4)}`);
+  expect(norm).toBeGreaterThan(5);
+  expect(clip).toBeLessThan(0.2);
+  expect(clip).toBeCloseTo(1 / norm, 3);
+  // Going back in time the gradient grows for b and vanishes for a.
+  const a = await farRatio(page, 'a');
+  const b = await farRatio(page, 'b');
+  console.log(`far/last ratio: a ${a.toExponential(2)}, b ${b.toExponential(2)}`);
+  expect(b).toBeGreaterThan(1);
+  expect(a).toBeLessThan(1e-3);
+});
+
+test('copy task: the predictions show the replay steps, and the score counts them only', async ({ page }) => {
+  test.setTimeout(120_000);
+  // A delay of 100: the window (4 + 100 + 4 = 108 steps) is longer than the view's 96 cells.
+  await page.goto('/#lesson=copy&dp=length:4,delay:100,count:200&b=4&m=lstm.1.16.16.2.0.z.f1~rnn_tanh.1.16.16.2.0.z');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('copy task');
+  await expect(page.getByTestId('view-predictions')).toHaveClass(/lesson-focus/);
+  await steps(page, 1, ['a', 'b']);
+  const view = page.getByTestId('token-predictions');
+  await expect(view).toContainText('⋯104⋯');
+  await expect(page.getByTestId('token-scored')).toHaveText('on the 4 scored steps of 108');
+  for (const id of ['a', 'b']) {
+    // Every replay step is drawn, right or wrong, and the score is over those four.
+    await expect(page.getByTestId(`token-row-${id}`).locator('.token.right, .token.wrong')).toHaveCount(4);
+    const score = page.getByTestId(`token-score-${id}`);
+    await expect(score).toHaveAttribute('data-scored', '4');
+    const right = Number(await score.getAttribute('data-right'));
+    await expect(page.getByTestId(`token-row-${id}`).locator('.token.right')).toHaveCount(right);
+    await expect(score).toContainText(`${Math.round((100 * right) / 4)}% right`);
+  }
+});
+
+test('a lesson picked from the list loads its whole setup, as its link does', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toHaveCount(0);
+  await page.getByTestId('lesson-vanishing').click();
+  await expect(page.getByTestId('lesson-note')).toContainText('The vanishing gradient');
+  await expect(page.getByTestId('dataset-adding')).toBeChecked();
+  await expect(page.getByTestId('model-kind-c')).toHaveValue('gru');
+  await ready(page);
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('lesson=vanishing');
+  // Closing the lesson keeps the run and takes the lesson out of the link.
+  await page.getByRole('button', { name: 'Close the lesson' }).click();
+  await expect(page.getByTestId('lesson-note')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => location.hash)).not.toContain('lesson=');
+  await expect(page.getByTestId('model-kind-c')).toHaveValue('gru');
+});

@@ -49,6 +49,39 @@ export const LESSONS: readonly Lesson[] = [
       "The tanh RNN's falls by a steady factor per step back, diag(1−h²)·W_hh, whose norm starts below 1, so nothing reaches the first marker 60 steps back and its loss stays near 0.167, the score of always answering 1. " +
       "The LSTM's cell scales it only by the forget gate, started here at a bias of 1 as Keras does (PyTorch's 0 halves it every step), so its curve falls orders of magnitude less; the GRU's update gate starts near ½, in between, and holds more as it learns.",
   },
+  {
+    id: 'exploding',
+    title: 'The exploding gradient, and clipping',
+    question: 'What happens when the recurrence starts too large, and what does clipping do about it?',
+    setup: {
+      dataset: { id: 'adding', params: { length: 50, count: 5000 } },
+      models: [slot('a', 'rnn_tanh', { hidden: 32 }), slot('b', 'rnn_tanh', { hidden: 32, recurrentScale: 3 })],
+      training: { ...DEFAULT_TRAINING, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-norms', 'view-gradtime'],
+    views: { normsModel: 'b' },
+    text:
+      "Two tanh RNNs, the second with W_hh started at 3× PyTorch's: each step back now multiplies the gradient by more than 1 wherever its units are not saturated, so in Gradient through time its curve rises going back where the first one's falls away. " +
+      "Gradient norms per parameter (model b) shows the total norm before clipping, tens to hundreds against a few for model a, and the red clip factor, 1/‖g‖ here, far below 1: clipping by global norm (Pascanu et al. 2013) scales every step down to norm 1, so no single step throws the weights away. " +
+      "Clipping applies to the whole run: set Clip to 0 to train both without it, and model b's loss jumps from step to step.",
+  },
+  {
+    id: 'copy',
+    title: 'Long memory: the copy task',
+    question: 'Which models can hold eight symbols through a delay of 20 steps?',
+    setup: {
+      dataset: { id: 'copy', params: { length: 8, delay: 20, symbols: 8, count: 4000 } },
+      models: [slot('a', 'lstm', { hidden: 64, forgetBias: 1 }), slot('b', 'mamba', { hidden: 64, layers: 2 }), slot('c', 'rnn_tanh', { hidden: 64 })],
+      training: { ...DEFAULT_TRAINING, seqLen: 36, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-predictions', 'view-loss'],
+    text:
+      "Predictions vs targets shows the replay: after the go signal each model must write back the eight symbols it saw before the delay (the symbols and the delay, which the loss ignores, fold into one gap, ⋯28⋯, and only the replay is scored). " +
+      "Guessing scores 1/8; the LSTM and Mamba keep the symbols in their state and climb well above it, while the tanh RNN's state, multiplied by W_hh at every step, keeps little of what it saw 28 steps earlier. " +
+      "The loss chart tells the same story: a cross-entropy of ln 8 ≈ 2.08 is guessing.",
+  },
 ];
 
 export function lessonById(id: string | null | undefined): Lesson | undefined {
