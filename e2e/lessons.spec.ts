@@ -89,6 +89,23 @@ test('copy task: the predictions show the replay steps, and the score counts the
   }
 });
 
+test('teacher forcing: both encoder-decoders are scored teacher-forced and on their own outputs', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#lesson=teacher-forcing&dp=length:4,count:200&b=8&m=lstm.1.16.16.2.0.z.f1~rnn_tanh.1.16.16.2.0.z');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('exposure bias');
+  await expect(page.getByTestId('dataset-digits')).toBeChecked();
+  await steps(page, 2, ['a', 'b']);
+  // The source steps are not scored: they fold into one gap before the four target steps.
+  await expect(page.getByTestId('token-predictions')).toContainText('⋯4⋯');
+  await expect(page.getByTestId('token-score-a')).toHaveAttribute('data-scored', '4');
+  const decode = page.getByTestId('view-decode');
+  await expect(decode).toHaveClass(/lesson-focus/);
+  await decode.getByTestId('decode').click();
+  await expect(decode.getByTestId('decode-scores')).toHaveCount(2);
+  await expect(decode.getByTestId('decode-scores').first()).toContainText(/teacher-forced \d+% of tokens.*on its own \d+% of tokens/);
+});
+
 test('a lesson picked from the list loads its whole setup, as its link does', async ({ page }) => {
   await page.goto('/');
   await ready(page);

@@ -82,6 +82,21 @@ export const LESSONS: readonly Lesson[] = [
       "Guessing scores 1/8; the LSTM and Mamba keep the symbols in their state and climb well above it, while the tanh RNN's state, multiplied by W_hh at every step, keeps little of what it saw 28 steps earlier. " +
       "The loss chart tells the same story: a cross-entropy of ln 8 ≈ 2.08 is guessing.",
   },
+  {
+    id: 'teacher-forcing',
+    title: 'Teacher forcing and exposure bias',
+    question: 'Why does a decoder that scores well in training do worse on its own outputs?',
+    setup: {
+      dataset: { id: 'digits', params: { mode: 'reverse', length: 8, count: 5000 } },
+      models: [slot('a', 'lstm', { hidden: 64, forgetBias: 1 }), slot('b', 'rnn_tanh', { hidden: 64 })],
+      training: { ...DEFAULT_TRAINING, seqLen: 8, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-predictions', 'view-decode'],
+    text:
+      "Each model reads eight digits, then writes them reversed, as an encoder–decoder: the decoder starts from the encoder's final state, and in training it is given the true previous digit at every step (teacher forcing), which is what Predictions vs targets scores. " +
+      "After a few hundred steps, press Decode on its own in Teacher forcing vs its own outputs: now each model reads the digit it chose itself, so one early mistake feeds the next step a wrong input it never saw in training (exposure bias), and its score falls below the teacher-forced one, most for the model whose guesses were least sure.",
+  },
 ];
 
 export function lessonById(id: string | null | undefined): Lesson | undefined {
