@@ -16,7 +16,7 @@ import type { Encoder } from '.';
 import type { RecurrentIO } from './recurrent';
 
 /** The numeric fields of a slot a model card can show (ModelSlot's, since the slot crosses to the worker as is). */
-export type SlotNumberKey = 'layers' | 'hidden' | 'dState' | 'expand';
+export type SlotNumberKey = 'layers' | 'hidden' | 'dState' | 'expand' | 'forgetBias' | 'recurrentScale';
 
 /** One number field of a model card, rendered generically by src/ui/model/ModelCard.tsx. */
 export interface SlotField {
@@ -27,6 +27,10 @@ export interface SlotField {
   integer: boolean;
   /** The value a fresh slot of this family starts with. */
   default: number;
+  /** The kinds whose card shows it and whose model uses it (default: every kind of the family). */
+  kinds?: readonly string[];
+  /** A line under the field: what the value means. */
+  hint?: string;
 }
 
 /** One entry of the model card's kind menu. */

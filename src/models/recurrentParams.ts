@@ -24,6 +24,10 @@ export interface RecurrentShapeConfig {
   bidirectional: boolean;
   /** 'learned': trainable initial states h0_l{l}[_reverse] (and c0_…) of shape [H], shared by the batch. */
   initialState?: 'zeros' | 'learned';
+  /** LSTM: added to the forget block of every bias_ih at initialisation (default 0, PyTorch's; 1 is Keras's unit_forget_bias). */
+  forgetBias?: number;
+  /** Every weight_hh's initial values times this (default 1, PyTorch's); above 1 the recurrence starts expanding. */
+  recurrentScale?: number;
 }
 
 /** `_l{layer}` or `_l{layer}_reverse`, PyTorch's parameter suffix. */
@@ -57,13 +61,29 @@ export function recurrentParameterShapes(config: RecurrentShapeConfig): Array<[s
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** PyTorch's reset_parameters: every weight and bias ~ U(-1/√H, 1/√H), drawn in state_dict order; learned states start at 0. */
+/**
+ * PyTorch's reset_parameters: every weight and bias ~ U(-1/√H, 1/√H), drawn in state_dict order;
+ * learned states start at 0. Two departures, both off by default and both applied after the same
+ * draws (so a seed gives the same parameters otherwise):
+ *   forgetBias      (LSTM) added to bias_ih's forget block [H, 2H) only. PyTorch keeps two biases
+ *                   that are always summed, b_ih + b_hh; Keras has one, set to 1 by
+ *                   unit_forget_bias (Jozefowicz et al. 2015). Adding it to one of the two makes
+ *                   the effective forget bias start at +forgetBias on average, as Keras's does.
+ *   recurrentScale  every weight_hh times this: 3 starts a tanh RNN's recurrence expanding.
+ */
 export function initRecurrentParameters(config: RecurrentShapeConfig, rng: Random | number): Record<string, Float64Array> {
   const random = typeof rng === 'number' ? new Random(rng) : rng;
-  const k = 1 / Math.sqrt(config.hiddenSize);
+  const H = config.hiddenSize;
+  const k = 1 / Math.sqrt(H);
+  const forgetBias = config.cell === 'lstm' ? (config.forgetBias ?? 0) : 0;
+  const scale = config.recurrentScale ?? 1;
   const out: Record<string, Float64Array> = {};
   for (const [name, shape] of recurrentParameterShapes(config)) {
-    out[name] = /^[hc]0_/.test(name) ? new Float64Array(size(shape)) : random.uniformArray(size(shape), -k, k);
+    const values = /^[hc]0_/.test(name) ? new Float64Array(size(shape)) : random.uniformArray(size(shape), -k, k);
+    // LSTM gate blocks are i, f, g, o: the forget gate's rows are [H, 2H).
+    if (forgetBias !== 0 && name.startsWith('bias_ih')) for (let j = H; j < 2 * H; j++) values[j] += forgetBias;
+    if (scale !== 1 && name.startsWith('weight_hh')) for (let j = 0; j < values.length; j++) values[j] *= scale;
+    out[name] = values;
   }
   return out;
 }

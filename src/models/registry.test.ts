@@ -97,7 +97,12 @@ describe('the model-family registry', () => {
   }
 
   it('keeps reading the links of today (m=lstm.1.32.16.2.0.z~...)', () => {
-    expect(decodeSlot('lstm.1.32.16.2.0.z', 'a')).toEqual({ id: 'a', kind: 'lstm', layers: 1, hidden: 32, dState: 16, expand: 2, bidirectional: false, initialState: 'zeros' });
+    // Links made before the initialisation fields existed: PyTorch's initialisation (forget bias 0, W_hh ×1).
+    expect(decodeSlot('lstm.1.32.16.2.0.z', 'a')).toEqual({ id: 'a', kind: 'lstm', layers: 1, hidden: 32, dState: 16, expand: 2, bidirectional: false, initialState: 'zeros', forgetBias: 0, recurrentScale: 1 });
+    expect(decodeSlot('lstm.1.32.16.2.0.z.f1', 'a')?.forgetBias).toBe(1);
+    expect(decodeSlot('rnn_tanh.1.32.16.2.0.z.w3', 'a')?.recurrentScale).toBe(3);
+    expect(decodeSlot('lstm.1.32.16.2.0.z.f99', 'a')?.forgetBias).toBe(0);
+    expect(encodeSlot(defaultSlot('a', 'lstm'))).toBe('lstm.1.32.16.2.0.z');
     expect(decodeSlot('mamba.2.1024.64.4.1.l', 'b')).toEqual({ id: 'b', kind: 'mamba', layers: 2, hidden: 1024, dState: 64, expand: 4, bidirectional: true, initialState: 'learned' });
     expect(decodeSlot('gru.9.2000', 'c')).toEqual({ ...defaultSlot('c', 'gru') });
     expect(decodeSlot('transformer.1.32', 'a')).toBeNull();

@@ -1,5 +1,6 @@
 import { DataPanel } from './data/DataPanel';
 import { GpuPanel } from './GpuPanel';
+import { LessonsPanel } from './lessons/LessonsPanel';
 import { useKeyboardShortcuts } from './keyboard';
 import { ModelPanel } from './model/ModelPanel';
 import { NoWebGPU } from './NoWebGPU';
@@ -24,6 +25,7 @@ export function App() {
       </header>
       <div className="layout">
         <aside className="sidebar">
+          <LessonsPanel />
           <DataPanel />
           <ModelPanel />
           <TrainingPanel />

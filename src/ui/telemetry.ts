@@ -45,6 +45,8 @@ export class ModelTelemetry {
   probe: ProbeReport | null = null;
   /** Earlier gradient-by-time curves, oldest first, taken at doubling step counts. */
   snapshots: GradSnapshot[] = [];
+  /** The first curve probed (after step 1): the initialisation's, kept beside the current one. */
+  first: GradSnapshot | null = null;
   private nextSnapshot = 10;
   bptt: BpttWalk | null = null;
   /** The last forecast or backtest on the table, in the data's units. */
@@ -100,6 +102,7 @@ export class ModelTelemetry {
   }
 
   setProbe(probe: ProbeReport): void {
+    if (!this.first && probe.gradNormByTime.length > 0) this.first = { step: probe.step, curve: probe.gradNormByTime };
     if (probe.step >= this.nextSnapshot && probe.gradNormByTime.length > 0) {
       this.snapshots = [...this.snapshots, { step: probe.step, curve: probe.gradNormByTime }].slice(-SNAPSHOTS);
       this.nextSnapshot = Math.max(this.nextSnapshot * 2, probe.step + 1);

@@ -35,6 +35,10 @@ export interface ModelSlot {
   expand: number;
   bidirectional: boolean;
   initialState: 'zeros' | 'learned';
+  /** LSTM only: the forget gate's bias at initialisation (0 as PyTorch, 1 as Keras's unit_forget_bias); absent means 0. */
+  forgetBias?: number;
+  /** tanh RNN only: weight_hh's initial values times this (1 as PyTorch; 3 makes gradients explode); absent means 1. */
+  recurrentScale?: number;
 }
 
 export interface TrainingSettings {

@@ -9,11 +9,17 @@ import type { ModelEngine, ModelFamily } from '../family';
 import type { RecurrentConfig } from '../recurrent';
 import { CELL_KINDS, describeCell, initRecurrent, recurrentParameterShapes, type CellKind } from '../recurrentParams';
 import { seq2seqEngine, type Seq2SeqModelConfig } from './seq2seq';
-import { positionalSlotCodec, sizedLabel, sizeIn } from './shared';
+import { sizedLabel, sizeIn, taggedSlotCodec, type TaggedField } from './shared';
 
 export type RecurrentModelConfig = { kind: 'recurrent' } & RecurrentConfig;
 
 const LABELS: Record<CellKind, string> = { rnn_tanh: 'RNN (tanh)', lstm: 'LSTM', gru: 'GRU' };
+
+/** The two initialisation fields beyond PyTorch's, each for one kind, in the URL as `f1` and `w3`. */
+const INIT_FIELDS: readonly TaggedField[] = [
+  { key: 'forgetBias', tag: 'f', min: 0, max: 5, default: 0 },
+  { key: 'recurrentScale', tag: 'w', min: 0.1, max: 5, default: 1 },
+];
 
 const recurrentEngine: ModelEngine<RecurrentModelConfig> = {
   parameterShapes: recurrentParameterShapes,
@@ -36,16 +42,23 @@ export const recurrentFamily: ModelFamily<RecurrentModelConfig | Seq2SeqModelCon
   fields: [
     { key: 'layers', label: 'Layers', min: 1, max: 4, integer: true, default: 1 },
     { key: 'hidden', label: 'Hidden size', min: 1, max: 512, integer: true, default: 32 },
+    { key: 'forgetBias', label: 'Forget bias at start', min: 0, max: 5, integer: false, default: 0, kinds: ['lstm'], hint: '0 as PyTorch, 1 as Keras: the cell keeps ~73% instead of half per step' },
+    { key: 'recurrentScale', label: 'W_hh init ×', min: 0.1, max: 5, integer: false, default: 1, kinds: ['rnn_tanh'], hint: '1 as PyTorch; 3 makes the gradient explode' },
   ],
   supports: { bidirectional: true, learnedInitialState: true, truncatedBptt: true, encoderDecoder: true },
   views: { bpttStepThrough: true, scan: false },
-  urlCodec: positionalSlotCodec,
+  urlCodec: taggedSlotCodec(INIT_FIELDS),
   slotConfig(slot, inputSize, context) {
     const cell = slot.kind as CellKind;
     if (context?.seq2seq) {
       return { kind: 'seq2seq', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: context.seq2seq.sourceLength };
     }
-    return { kind: 'recurrent', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, bidirectional: slot.bidirectional, initialState: slot.initialState };
+    // Each initialisation field applies to its own kind only: a slot switched from LSTM to GRU keeps the value, unused.
+    const init = {
+      ...(cell === 'lstm' && slot.forgetBias ? { forgetBias: slot.forgetBias } : {}),
+      ...(cell === 'rnn_tanh' && slot.recurrentScale !== undefined && slot.recurrentScale !== 1 ? { recurrentScale: slot.recurrentScale } : {}),
+    };
+    return { kind: 'recurrent', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, bidirectional: slot.bidirectional, initialState: slot.initialState, ...init };
   },
   slotLabel: (slot) => sizedLabel(LABELS[slot.kind as CellKind] ?? slot.kind, String(slot.hidden), slot),
   engines: { recurrent: recurrentEngine, seq2seq: seq2seqEngine },

@@ -34,6 +34,42 @@ export const positionalSlotCodec: SlotCodec = {
   },
 };
 
+/** A slot field written after the positional ones as a letter and its value (`f1`), only when it is not its default. */
+export interface TaggedField {
+  key: 'forgetBias' | 'recurrentScale';
+  tag: string;
+  min: number;
+  max: number;
+  default: number;
+}
+
+/**
+ * The positional codec, then tagged fields that older links lack: `lstm.1.32.16.2.0.z.f1`. A link
+ * without a tag (every link made before it existed) decodes to the field's default.
+ */
+export function taggedSlotCodec(fields: readonly TaggedField[]): SlotCodec {
+  return {
+    encode(m) {
+      const tags = fields.flatMap((f) => {
+        const v = m[f.key] ?? f.default;
+        return v === f.default ? [] : [`${f.tag}${v}`];
+      });
+      return [positionalSlotCodec.encode(m), ...tags].join('.');
+    },
+    decode(text, d) {
+      const parts = text.split('.');
+      const slot = positionalSlotCodec.decode(parts.slice(0, 7).join('.'), d);
+      if (!slot) return null;
+      for (const f of fields) {
+        const part = parts.slice(7).find((p) => p.startsWith(f.tag));
+        const v = part === undefined ? NaN : Number(part.slice(f.tag.length));
+        slot[f.key] = Number.isFinite(v) && v >= f.min && v <= f.max ? v : f.default;
+      }
+      return slot;
+    },
+  };
+}
+
 /** "LSTM 32", then " ×L" for stacked layers and " bi" when bidirectional. */
 export function sizedLabel(kindLabel: string, size: string, slot: Pick<ModelSlot, 'layers' | 'bidirectional'>): string {
   return `${kindLabel} ${size}${slot.layers > 1 ? ` ×${slot.layers}` : ''}${slot.bidirectional ? ' bi' : ''}`;

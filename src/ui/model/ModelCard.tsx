@@ -22,7 +22,8 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
   const fileInput = useRef<HTMLInputElement>(null);
   const family = familyOf(slot.kind);
   // Two fields to a row, as the card has always laid them out.
-  const rows = family.fields.flatMap((_field, i) => (i % 2 === 0 ? [family.fields.slice(i, i + 2)] : []));
+  const fields = family.fields.filter((f) => !f.kinds || f.kinds.includes(slot.kind));
+  const rows = fields.flatMap((_field, i) => (i % 2 === 0 ? [fields.slice(i, i + 2)] : []));
   return (
     <div className="model-card" style={{ borderLeftColor: SLOT_COLORS[slot.id] }} data-testid={`model-${slot.id}`}>
       <div className="model-card-head">
@@ -49,7 +50,8 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
               integer={f.integer}
               min={f.min}
               max={f.max}
-              value={slot[f.key]}
+              hint={f.hint}
+              value={slot[f.key] ?? f.default}
               onChange={(value) => set({ [f.key]: value })}
             />
           ))}

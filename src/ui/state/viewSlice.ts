@@ -1,4 +1,5 @@
-// How the views are set up: scales, which sample and layer the probes read, which map is shown.
+// How the views are set up: scales, which sample and layer the probes read, which map is shown, and
+// the lesson whose text sits beside them.
 
 import type { StateCreator } from 'zustand';
 import type { Store } from '../store';
@@ -13,6 +14,8 @@ export interface ViewSlice {
   /** Gradient-norm view: the model whose parameters are drawn. */
   normsModel: string;
   temperature: number;
+  /** The lesson whose text is shown beside the views (its id), or null. */
+  lesson: string | null;
   setView(patch: Partial<Omit<ViewSlice, 'setView'>>): void;
 }
 
@@ -24,5 +27,6 @@ export const viewSlice: StateCreator<Store, [], [], ViewSlice> = (set) => ({
   heatmapMap: 'hidden',
   normsModel: 'a',
   temperature: 0.8,
+  lesson: null,
   setView: (patch) => set(patch),
 });

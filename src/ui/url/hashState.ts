@@ -6,6 +6,7 @@
 import type { DataChoice, ModelSlot, TrainingSettings } from '../../worker/protocol';
 import { decodeSlot, encodeSlot } from '../../models/registry';
 import { builtinInfo, completeParams, type ParamValues } from '../data/catalog';
+import { lessonById } from '../lessons/lessons';
 import { DEFAULT_CHOICE, DEFAULT_DATASET, DEFAULT_SEED, DEFAULT_TRAINING, MAX_MODELS, SLOT_IDS, defaultSlot } from '../state/defaults';
 
 export interface HashState {
@@ -16,6 +17,8 @@ export interface HashState {
   training: TrainingSettings;
   choice: DataChoice;
   seed: number;
+  /** The lesson whose text is open beside the views (src/ui/lessons/lessons.ts), if any. */
+  lesson?: string | null;
 }
 
 const HASH_VERSION = '1';
@@ -34,6 +37,7 @@ class HashWriter {
 export function encodeHash(state: HashState): string {
   const p = new HashWriter();
   p.set('v', HASH_VERSION);
+  if (state.lesson) p.set('lesson', state.lesson);
   if (state.fileName) p.set('f', state.fileName);
   else {
     p.set('d', state.dataset.id);
@@ -138,5 +142,7 @@ export function decodeHash(hash: string): HashState {
       missing: oneOf(p.get('miss'), ['drop', 'ffill', 'none'] as const, DEFAULT_CHOICE.missing),
     },
     seed: int(p.get('s'), 0, 2 ** 31 - 1, DEFAULT_SEED),
+    // Only when the hash names a known lesson, so a plain link's state stays as it was.
+    ...(lessonById(p.get('lesson')) ? { lesson: p.get('lesson') } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import { loadRef } from '../engine';
 import type { Store } from '../store';
 import { useStore } from '../store';
+import { expandLessonHash } from '../lessons/lessonHash';
 import { decodeHash, encodeHash, type HashState } from './hashState';
 
 let written = '';
@@ -18,23 +19,28 @@ function stateOf(s: Store): HashState {
     training: s.training,
     choice: s.choice,
     seed: s.seed,
+    lesson: s.lesson,
   };
 }
 
 /**
  * Puts the hash's run into the store; returns whether the hash said anything. `live`: the page
  * is running and will load the hash's data next, so the dataset is marked as on its way (which
- * keeps the old data from being rebuilt with the new settings meanwhile).
+ * keeps the old data from being rebuilt with the new settings meanwhile). A lesson in the hash
+ * (`#lesson=vanishing`) stands for its whole setup, with the hash's other keys over it.
  */
 export function restoreFromHash(hash = location.hash, live = false): boolean {
   if (hash.replace(/^#/, '').length === 0) return false;
-  const h = decodeHash(hash);
+  const expanded = expandLessonHash(hash);
+  const h = decodeHash(expanded.hash);
   const dataRef = { kind: 'builtin' as const, id: h.dataset.id, params: h.dataset.params };
   useStore.setState({
     models: h.models,
     training: h.training,
     seed: h.seed,
     choice: h.choice,
+    lesson: h.lesson ?? null,
+    ...expanded.lesson?.views,
     dataRef,
     ...(live ? { pendingRef: dataRef } : {}),
     dataError: h.fileName
@@ -55,7 +61,7 @@ export function startHashSync(): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   useStore.subscribe((s, prev) => {
     const changed =
-      s.models !== prev.models || s.training !== prev.training || s.seed !== prev.seed || s.choice !== prev.choice || s.dataRef !== prev.dataRef || s.pendingRef !== prev.pendingRef;
+      s.models !== prev.models || s.training !== prev.training || s.seed !== prev.seed || s.choice !== prev.choice || s.dataRef !== prev.dataRef || s.pendingRef !== prev.pendingRef || s.lesson !== prev.lesson;
     if (!changed) return;
     clearTimeout(timer);
     timer = setTimeout(write, 150);

@@ -1,6 +1,8 @@
 // The vanishing-gradient view: ‖∂L/∂h_t‖ against how far back t lies from the end of the window
 // (T-1-t), on a log scale, one chart per model on a shared scale. A tanh RNN's curve falls off a
-// cliff; an LSTM's stays up. Earlier snapshots of the curve are drawn faded.
+// cliff; an LSTM's stays up. Earlier snapshots of the curve are drawn faded, the first one probed
+// (the initialisation's) always among them. Each chart carries the far-to-last ratio of the
+// current curve in data-far-ratio, for the lessons' browser tests.
 
 import { useMemo } from 'react';
 import { telemetry } from '../telemetry';
@@ -29,6 +31,12 @@ function byDistance(norms: Float32Array): Curve['points'] {
   return out;
 }
 
+/** ‖∂L/∂h₀‖ / ‖∂L/∂h_{T-1}‖ of a curve in time order: 0 when nothing reaches the first step. */
+export function farRatio(norms: Float32Array): number {
+  const last = norms[norms.length - 1];
+  return norms.length > 1 && last > 0 ? norms[0] / last : NaN;
+}
+
 /** The gradient at the far end of the window relative to the last step: 1e-6 means it vanished. */
 function decay(points: Curve['points']): string | null {
   if (points.length < 2) return null;
@@ -36,10 +44,10 @@ function decay(points: Curve['points']): string | null {
   return `${far.back} steps back: ×${(far.norm / points[0].norm).toExponential(1)}`;
 }
 
-function ModelCurves({ model, curves, domain }: { model: RunModel; curves: Curve[]; domain: [number, number] }) {
+function ModelCurves({ model, curves, domain, ratio }: { model: RunModel; curves: Curve[]; domain: [number, number]; ratio: number }) {
   const current = curves[curves.length - 1];
   return (
-    <div className="small-multiple" data-testid={`gradtime-${model.id}`}>
+    <div className="small-multiple" data-testid={`gradtime-${model.id}`} data-step={current?.step ?? 0} data-far-ratio={Number.isNaN(ratio) ? '' : ratio}>
       <p className="small-title" style={{ color: model.color }}>
         {model.label} <span className="muted">{current ? `step ${current.step} · ${decay(current.points) ?? ''}${current.zeros ? ` · ${current.zeros} steps at exactly 0, not drawn` : ''}` : ''}</span>
       </p>
@@ -63,12 +71,15 @@ export function GradientTimeView() {
       models.map((m) => {
         const t = telemetry.models.get(m.id);
         const curves: Curve[] = [];
+        let ratio = NaN;
         if (t?.probe && t.probe.gradNormByTime.length > 0) {
-          const earlier = t.snapshots.filter((s) => s.step < t.probe!.step);
+          const kept = t.first && !t.snapshots.some((s) => s.step === t.first!.step) ? [t.first, ...t.snapshots] : t.snapshots;
+          const earlier = kept.filter((s) => s.step < t.probe!.step);
           earlier.forEach((s, i) => curves.push({ step: s.step, points: byDistance(s.curve), opacity: 0.15 + (0.4 * (i + 1)) / (earlier.length + 1), zeros: 0 }));
           curves.push({ step: t.probe.step, points: byDistance(t.probe.gradNormByTime), opacity: 1, zeros: zeros(t.probe.gradNormByTime) });
+          ratio = farRatio(t.probe.gradNormByTime);
         }
-        return { model: m, curves };
+        return { model: m, curves, ratio };
       }),
     // version: new probes arrived
     [models, version],
@@ -87,8 +98,8 @@ export function GradientTimeView() {
   return (
     <ViewPanel title="Gradient through time ‖∂L/∂hₜ‖" testId="view-gradtime" empty={empty} wide>
       <div className="multiples">
-        {perModel.map(({ model, curves }) => (
-          <ModelCurves key={model.id} model={model} curves={curves} domain={domain} />
+        {perModel.map(({ model, curves, ratio }) => (
+          <ModelCurves key={model.id} model={model} curves={curves} domain={domain} ratio={ratio} />
         ))}
       </div>
     </ViewPanel>

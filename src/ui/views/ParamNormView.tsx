@@ -1,5 +1,6 @@
 // Gradient norm per parameter over training, the global norm, and the clipping factor (1 = not
-// clipped; below 1, the step was scaled down to the clip norm).
+// clipped; below 1, the step was scaled down to the clip norm), with the last step's two numbers
+// written out (and in data-* attributes, for the lessons' browser tests).
 
 import { useMemo } from 'react';
 import { useStore } from '../store';
@@ -32,6 +33,7 @@ export function ParamNormView() {
       params: [...t.paramNorms.entries()].map(([name, ring]) => ({ name, points: curve(t, ring, true) })),
       total: curve(t, t.gradNorm, true),
       clip: curve(t, t.clipScale, false),
+      last: { step: t.lastStep, norm: t.gradNorm.last(), clip: t.clipScale.last() },
     };
     // version: the rings changed in place
   }, [model, version]);
@@ -56,7 +58,9 @@ export function ParamNormView() {
             ]}
           />
           <LineCanvas height={80} yDomain={[0, 1.05]} legend={false} series={[{ name: 'clip factor', color: '#ff6b6b', xs: data.clip.map((p) => p.step), ys: data.clip.map((p) => p.v) }]} />
-          <p className="hint">Red: clipping factor (1 = gradient not clipped).</p>
+          <p className="hint" data-testid="norms-readout" data-model={model?.id} data-step={data.last.step} data-grad-norm={data.last.norm} data-clip-scale={data.last.clip}>
+            Red: clipping factor (1 = gradient not clipped). Step {data.last.step}: ‖g‖ = {data.last.norm.toPrecision(3)}, clip factor {data.last.clip.toFixed(3)}.
+          </p>
         </>
       )}
     </ViewPanel>

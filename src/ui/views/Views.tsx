@@ -9,6 +9,7 @@ import { ForecastView } from './ForecastView';
 import { GpuAlert } from './GpuAlert';
 import { GradientTimeView } from './GradientTimeView';
 import { HeatmapView } from './HeatmapView';
+import { LessonNote } from '../lessons/LessonsPanel';
 import { LossView } from './LossView';
 import { NonFiniteAlert } from './NonFiniteAlert';
 import { ParamNormView } from './ParamNormView';
@@ -21,6 +22,7 @@ export function Views() {
   return (
     <>
       <StatusLine />
+      <LessonNote />
       <GpuAlert />
       <ConfigAlert />
       <ActionAlert />

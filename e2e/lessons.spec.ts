@@ -1,0 +1,124 @@
+// The lessons end to end, each loaded by its link (`#lesson=<id>`, made smaller by keys beside it
+// so that it runs on SwiftShader in about a minute): the setup arrives whole, the lesson's text
+// and views show, and a few steps already tell the lesson's story in the numbers the views show.
+
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoPageErrors, ready, stepCount } from './helpers';
+
+expectNoPageErrors();
+
+/** Takes `n` steps one at a time (→) and waits until every model's probe is of the last one. */
+async function steps(page: Page, n: number, models: string[]): Promise<void> {
+  const from = await stepCount(page);
+  for (let i = 1; i <= n; i++) {
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBe(from + i);
+  }
+  for (const id of models) await expect(page.getByTestId(`gradtime-${id}`)).toHaveAttribute('data-step', String(from + n));
+}
+
+async function farRatio(page: Page, id: string): Promise<number> {
+  return Number(await page.getByTestId(`gradtime-${id}`).getAttribute('data-far-ratio'));
+}
+
+test('vanishing gradient: the tanh RNN keeps at least 100x less of its gradient 30 steps back than the LSTM (forget bias 1)', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#lesson=vanishing&dp=length:30,count:300&b=8');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('The vanishing gradient');
+  await expect(page.getByTestId('view-gradtime')).toHaveClass(/lesson-focus/);
+  await expect(page.getByTestId('model-kind-a')).toHaveValue('rnn_tanh');
+  await expect(page.getByTestId('model-kind-b')).toHaveValue('lstm');
+  await expect(page.getByTestId('model-kind-c')).toHaveValue('gru');
+  await expect(page.getByTestId('model-forgetBias-b')).toHaveValue('1');
+  // The link the page writes carries the lesson and the setup, the forget bias included.
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/lesson=vanishing.*m=rnn_tanh\.1\.32\.16\.2\.0\.z~lstm\.1\.32\.16\.2\.0\.z\.f1~gru/);
+  await steps(page, 3, ['a', 'b', 'c']);
+  const rnn = await farRatio(page, 'a');
+  const lstm = await farRatio(page, 'b');
+  const gru = await farRatio(page, 'c');
+  console.log(`far/last ratio at step 3: rnn ${rnn.toExponential(2)}, lstm ${lstm.toExponential(2)}, gru ${gru.toExponential(2)}`);
+  expect(lstm).toBeGreaterThan(0);
+  expect(rnn).toBeLessThan(lstm / 100);
+});
+
+test('exploding gradient: W_hh started at 3x sends a gradient far above the clip norm, and clipping scales it down', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#lesson=exploding&dp=length:30,count:300&b=8');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('exploding');
+  await expect(page.getByTestId('model-recurrentScale-b')).toHaveValue('3');
+  await steps(page, 3, ['a', 'b']);
+  // The norms view shows model b (the lesson's choice): its last step's norm and clip factor.
+  const readout = page.getByTestId('norms-readout');
+  await expect(readout).toHaveAttribute('data-model', 'b');
+  await expect(readout).toHaveAttribute('data-step', '3');
+  const norm = Number(await readout.getAttribute('data-grad-norm'));
+  const clip = Number(await readout.getAttribute('data-clip-scale'));
+  console.log(`model b at step 3: gradient norm ${norm.toFixed(1)}, clip factor ${clip.toFixed(4)}`);
+  expect(norm).toBeGreaterThan(5);
+  expect(clip).toBeLessThan(0.2);
+  expect(clip).toBeCloseTo(1 / norm, 3);
+  // Going back in time the gradient grows for b and vanishes for a.
+  const a = await farRatio(page, 'a');
+  const b = await farRatio(page, 'b');
+  console.log(`far/last ratio: a ${a.toExponential(2)}, b ${b.toExponential(2)}`);
+  expect(b).toBeGreaterThan(1);
+  expect(a).toBeLessThan(1e-3);
+});
+
+test('copy task: the predictions show the replay steps, and the score counts them only', async ({ page }) => {
+  test.setTimeout(120_000);
+  // A delay of 100: the window (4 + 100 + 4 = 108 steps) is longer than the view's 96 cells.
+  await page.goto('/#lesson=copy&dp=length:4,delay:100,count:200&b=4&m=lstm.1.16.16.2.0.z.f1~rnn_tanh.1.16.16.2.0.z');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('copy task');
+  await expect(page.getByTestId('view-predictions')).toHaveClass(/lesson-focus/);
+  await steps(page, 1, ['a', 'b']);
+  const view = page.getByTestId('token-predictions');
+  await expect(view).toContainText('⋯104⋯');
+  await expect(page.getByTestId('token-scored')).toHaveText('on the 4 scored steps of 108');
+  for (const id of ['a', 'b']) {
+    // Every replay step is drawn, right or wrong, and the score is over those four.
+    await expect(page.getByTestId(`token-row-${id}`).locator('.token.right, .token.wrong')).toHaveCount(4);
+    const score = page.getByTestId(`token-score-${id}`);
+    await expect(score).toHaveAttribute('data-scored', '4');
+    const right = Number(await score.getAttribute('data-right'));
+    await expect(page.getByTestId(`token-row-${id}`).locator('.token.right')).toHaveCount(right);
+    await expect(score).toContainText(`${Math.round((100 * right) / 4)}% right`);
+  }
+});
+
+test('teacher forcing: both encoder-decoders are scored teacher-forced and on their own outputs', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#lesson=teacher-forcing&dp=length:4,count:200&b=8&m=lstm.1.16.16.2.0.z.f1~rnn_tanh.1.16.16.2.0.z');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('exposure bias');
+  await expect(page.getByTestId('dataset-digits')).toBeChecked();
+  await steps(page, 2, ['a', 'b']);
+  // The source steps are not scored: they fold into one gap before the four target steps.
+  await expect(page.getByTestId('token-predictions')).toContainText('⋯4⋯');
+  await expect(page.getByTestId('token-score-a')).toHaveAttribute('data-scored', '4');
+  const decode = page.getByTestId('view-decode');
+  await expect(decode).toHaveClass(/lesson-focus/);
+  await decode.getByTestId('decode').click();
+  await expect(decode.getByTestId('decode-scores')).toHaveCount(2);
+  await expect(decode.getByTestId('decode-scores').first()).toContainText(/teacher-forced \d+% of tokens.*on its own \d+% of tokens/);
+});
+
+test('a lesson picked from the list loads its whole setup, as its link does', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toHaveCount(0);
+  await page.getByTestId('lesson-vanishing').click();
+  await expect(page.getByTestId('lesson-note')).toContainText('The vanishing gradient');
+  await expect(page.getByTestId('dataset-adding')).toBeChecked();
+  await expect(page.getByTestId('model-kind-c')).toHaveValue('gru');
+  await ready(page);
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('lesson=vanishing');
+  // Closing the lesson keeps the run and takes the lesson out of the link.
+  await page.getByRole('button', { name: 'Close the lesson' }).click();
+  await expect(page.getByTestId('lesson-note')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => location.hash)).not.toContain('lesson=');
+  await expect(page.getByTestId('model-kind-c')).toHaveValue('gru');
+});

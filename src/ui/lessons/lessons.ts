@@ -1,0 +1,104 @@
+// The lessons: short guided runs, each a complete setup (data, models, training settings, seed)
+// and the views to look at, with a few sentences on what to see there and why it happens. Plain
+// data: a lesson loads as the URL hash `#lesson=<id>` would (./lessonHash.ts), so a lesson and a
+// link to it give the same run. Sizes are chosen to show the effect within a minute or two on a
+// laptop's GPU; the browser tests run them smaller.
+
+import type { ModelSlot, TrainingSettings } from '../../worker/protocol';
+import { DEFAULT_TRAINING, defaultSlot } from '../state/defaults';
+import type { ParamValues } from '../data/catalog';
+import type { ViewSlice } from '../state/viewSlice';
+
+/** The view settings a lesson may set (which model the per-model views show, which map). */
+export type LessonViews = Partial<Pick<ViewSlice, 'heatmapModel' | 'heatmapMap' | 'normsModel' | 'logLoss'>>;
+
+export interface Lesson {
+  id: string;
+  title: string;
+  /** One line for the list: the question the lesson answers. */
+  question: string;
+  setup: {
+    dataset: { id: string; params: ParamValues };
+    models: ModelSlot[];
+    training: TrainingSettings;
+    seed: number;
+  };
+  /** The views to look at (their test ids, e.g. 'view-gradtime'), highlighted while the lesson is open. */
+  look: string[];
+  views?: LessonViews;
+  /** Two or three sentences: what to look at, and why it happens. */
+  text: string;
+}
+
+const slot = (id: 'a' | 'b' | 'c', kind: ModelSlot['kind'], patch: Partial<ModelSlot> = {}): ModelSlot => ({ ...defaultSlot(id, kind), ...patch });
+
+export const LESSONS: readonly Lesson[] = [
+  {
+    id: 'vanishing',
+    title: 'The vanishing gradient',
+    question: 'Why can a tanh RNN not learn the adding problem when an LSTM or a GRU can?',
+    setup: {
+      dataset: { id: 'adding', params: { length: 60, count: 5000 } },
+      models: [slot('a', 'rnn_tanh', { hidden: 32 }), slot('b', 'lstm', { hidden: 32, forgetBias: 1 }), slot('c', 'gru', { hidden: 32 })],
+      training: { ...DEFAULT_TRAINING, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-gradtime', 'view-loss'],
+    text:
+      "Gradient through time shows how much of the loss's gradient reaches each step, ‖∂L/∂hₜ‖, against how far back it lies (faded: step 1's curve). " +
+      "The tanh RNN's falls by a steady factor per step back, diag(1−h²)·W_hh, whose norm starts below 1, so nothing reaches the first marker 60 steps back and its loss stays near 0.167, the score of always answering 1. " +
+      "The LSTM's cell scales it only by the forget gate, started here at a bias of 1 as Keras does (PyTorch's 0 halves it every step), so its curve falls orders of magnitude less; the GRU's update gate starts near ½, in between, and holds more as it learns.",
+  },
+  {
+    id: 'exploding',
+    title: 'The exploding gradient, and clipping',
+    question: 'What happens when the recurrence starts too large, and what does clipping do about it?',
+    setup: {
+      dataset: { id: 'adding', params: { length: 50, count: 5000 } },
+      models: [slot('a', 'rnn_tanh', { hidden: 32 }), slot('b', 'rnn_tanh', { hidden: 32, recurrentScale: 3 })],
+      training: { ...DEFAULT_TRAINING, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-norms', 'view-gradtime'],
+    views: { normsModel: 'b' },
+    text:
+      "Two tanh RNNs, the second with W_hh started at 3× PyTorch's: each step back now multiplies the gradient by more than 1 wherever its units are not saturated, so in Gradient through time its curve rises going back where the first one's falls away. " +
+      "Gradient norms per parameter (model b) shows the total norm before clipping, tens to hundreds against a few for model a, and the red clip factor, 1/‖g‖ here, far below 1: clipping by global norm (Pascanu et al. 2013) scales every step down to norm 1, so no single step throws the weights away. " +
+      "Clipping applies to the whole run: set Clip to 0 to train both without it, and model b's loss jumps from step to step.",
+  },
+  {
+    id: 'copy',
+    title: 'Long memory: the copy task',
+    question: 'Which models can hold eight symbols through a delay of 20 steps?',
+    setup: {
+      dataset: { id: 'copy', params: { length: 8, delay: 20, symbols: 8, count: 4000 } },
+      models: [slot('a', 'lstm', { hidden: 64, forgetBias: 1 }), slot('b', 'mamba', { hidden: 64, layers: 2 }), slot('c', 'rnn_tanh', { hidden: 64 })],
+      training: { ...DEFAULT_TRAINING, seqLen: 36, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-predictions', 'view-loss'],
+    text:
+      "Predictions vs targets shows the replay: after the go signal each model must write back the eight symbols it saw before the delay (the symbols and the delay, which the loss ignores, fold into one gap, ⋯28⋯, and only the replay is scored). " +
+      "Guessing scores 1/8; the LSTM and Mamba keep the symbols in their state and climb well above it, while the tanh RNN's state, multiplied by W_hh at every step, keeps little of what it saw 28 steps earlier. " +
+      "The loss chart tells the same story: a cross-entropy of ln 8 ≈ 2.08 is guessing.",
+  },
+  {
+    id: 'teacher-forcing',
+    title: 'Teacher forcing and exposure bias',
+    question: 'Why does a decoder that scores well in training do worse on its own outputs?',
+    setup: {
+      dataset: { id: 'digits', params: { mode: 'reverse', length: 8, count: 5000 } },
+      models: [slot('a', 'lstm', { hidden: 64, forgetBias: 1 }), slot('b', 'rnn_tanh', { hidden: 64 })],
+      training: { ...DEFAULT_TRAINING, seqLen: 8, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-predictions', 'view-decode'],
+    text:
+      "Each model reads eight digits, then writes them reversed, as an encoder–decoder: the decoder starts from the encoder's final state, and in training it is given the true previous digit at every step (teacher forcing), which is what Predictions vs targets scores. " +
+      "After a few hundred steps, press Decode on its own in Teacher forcing vs its own outputs: now each model reads the digit it chose itself, so one early mistake feeds the next step a wrong input it never saw in training (exposure bias), and its score falls below the teacher-forced one, most for the model whose guesses were least sure.",
+  },
+];
+
+export function lessonById(id: string | null | undefined): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}
