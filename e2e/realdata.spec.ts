@@ -40,11 +40,12 @@ test('a long-format file: one series by its key, then all three as columns, on i
   await expect(page.getByTestId('fit-note-seqLen')).toContainText('not 32');
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => stepCount(page)).toBe(1);
-  // Judged against the rows it never trained on, in the data's units, per model.
+  // Judged on the rows it never trained on, in the data's units. All three series go in and one is
+  // predicted, so the backtest predicts each hidden row one step ahead from its true inputs.
   const forecast = page.getByTestId('view-forecast');
   await forecast.scrollIntoViewIfNeeded();
   await forecast.getByTestId('backtest').click();
-  await expect(forecast.getByTestId('forecast-scores')).toContainText(/backtest of the last \d+ rows.*MAE [\d.]+, RMSE [\d.]+/);
+  await expect(forecast.getByTestId('forecast-scores')).toContainText(/one step ahead over the last \d+ rows, reading their true inputs.*MAE [\d.]+, RMSE [\d.]+ Renewables/);
   await expect(page.getByTestId('comparison-table')).not.toContainText('no validation');
 });
 
