@@ -122,3 +122,19 @@ test('a lesson picked from the list loads its whole setup, as its link does', as
   await expect.poll(() => page.evaluate(() => location.hash)).not.toContain('lesson=');
   await expect(page.getByTestId('model-kind-c')).toHaveValue('gru');
 });
+
+test('a loop or a scan: the LSTM runs its steps in turn, minLSTM and Mamba as a scan, each timed per step', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#lesson=scan&dp=length:24,count:200&b=4');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('A loop or a scan');
+  for (const [id, kind] of [['a', 'lstm'], ['b', 'minlstm'], ['c', 'mamba']]) await expect(page.getByTestId(`model-kind-${id}`)).toHaveValue(kind);
+  await expect(page.getByTestId('view-comparison')).toHaveClass(/lesson-focus/);
+  await steps(page, 2, ['a', 'b', 'c']);
+  // Each model card says how the GPU runs it; the LSTM's is not the scans'.
+  const schedules = await page.getByTestId('model-schedule').allInnerTexts();
+  expect(schedules).toHaveLength(3);
+  expect(schedules[0]).not.toEqual(schedules[1]);
+  // The comparison table times every model per step.
+  for (const id of ['a', 'b', 'c']) await expect(page.getByTestId(`comparison-${id}`).locator('td').nth(1)).toHaveText(/^\d+(\.\d+)?$/);
+});

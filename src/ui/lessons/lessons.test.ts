@@ -1,12 +1,17 @@
 // Every lesson is a run a link can carry: its setup survives the URL hash unchanged, keys beside
 // `lesson=` override it, and the views it points at exist.
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeHash } from '../url/hashState';
 import { expandLessonHash, lessonSetupHash } from './lessonHash';
 import { LESSONS, lessonById } from './lessons';
 
-const VIEWS = ['view-loss', 'view-gradtime', 'view-norms', 'view-predictions', 'view-decode', 'view-heatmap'];
+/** The views' test ids, as the view components declare them (testId="view-…"). */
+const VIEWS = readdirSync(fileURLToPath(new URL('../views/', import.meta.url)))
+  .filter((f) => f.endsWith('.tsx'))
+  .flatMap((f) => [...readFileSync(fileURLToPath(new URL(`../views/${f}`, import.meta.url)), 'utf8').matchAll(/testId="(view-[a-z]+)"/g)].map((m) => m[1]));
 
 describe('lessons', () => {
   it('have unique ids, a title, a question, text of a few sentences and known views', () => {

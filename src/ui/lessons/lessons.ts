@@ -97,6 +97,22 @@ export const LESSONS: readonly Lesson[] = [
       "Each model reads eight digits, then writes them reversed, as an encoder–decoder: the decoder starts from the encoder's final state, and in training it is given the true previous digit at every step (teacher forcing), which is what Predictions vs targets scores. " +
       "After a few hundred steps, press Decode on its own in Teacher forcing vs its own outputs: now each model reads the digit it chose itself, so one early mistake feeds the next step a wrong input it never saw in training (exposure bias), and its score falls below the teacher-forced one, most for the model whose guesses were least sure.",
   },
+  {
+    id: 'scan',
+    title: 'A loop or a scan: LSTM, minLSTM and Mamba',
+    question: 'What does dropping h from the gates buy, and what does it cost?',
+    setup: {
+      dataset: { id: 'adding', params: { length: 100, count: 5000 } },
+      models: [slot('a', 'lstm', { hidden: 32, forgetBias: 1 }), slot('b', 'minlstm', { hidden: 32 }), slot('c', 'mamba', { hidden: 32 })],
+      training: { ...DEFAULT_TRAINING, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-comparison', 'view-loss', 'view-scan'],
+    text:
+      "The LSTM's gates read h_{t−1}, so step t cannot start before step t−1 ends: its T steps run one after another. minLSTM (Feng et al. 2024) computes its gates from x_t alone, so h_t = f_t·h_{t−1} + i_t·h̃_t is a linear recurrence that the parallel scan covers in about log₂T levels, as Mamba's selective state does (The parallel scan shows the schedule; each model card says how the GPU runs it). " +
+      "The comparison table gives each model's ms per step: set the adding problem's Sequence length to 400, then 1,600, and on a GPU the LSTM's time grows with T while the scans' grows far less (on a CPU adapter both are bound by the same arithmetic). " +
+      "What it costs: with no W_hh a minLSTM layer cannot mix its units through time (the table shows how few parameters it has) and leans on stacked layers instead; the loss chart shows which of the three first gets under 0.167, the score of always answering 1.",
+  },
 ];
 
 export function lessonById(id: string | null | undefined): Lesson | undefined {
