@@ -1,4 +1,5 @@
-// Export to PyTorch end to end: runs trained a few steps on Dawn, exported, unzipped by Python's
+// Export to PyTorch end to end: runs trained a few steps on Dawn (every model kind; tables,
+// many-to-one sequences, an encoder-decoder task, text-like tokens), exported, unzipped by Python's
 // zipfile, then train.py in Debian's PyTorch: the validation loss equals the page's, training on
 // lowers it, torchrun with two processes runs, and the weights it writes load back into the model.
 // Skipped where /usr/bin/python3 cannot import torch (CI installs python3-torch).
@@ -109,11 +110,30 @@ describe.skipIf(!hasTorch)('export to PyTorch', () => {
     session.destroy();
   }, 300_000);
 
-  it('refuses what it does not cover yet, saying so', async () => {
-    const session = new Session(ctx, () => {});
-    session.setDataset(sines);
-    await session.configure(run([slot('n', 'mingru', { hidden: 8 })], { batch: 4, seqLen: 12 }, defaultChoice(sines)));
-    await expect(session.exportPytorch('n', 'minGRU 8')).rejects.toThrow(/not minGRU or minLSTM/);
-    session.destroy();
-  }, 120_000);
+  it('minGRU with a learned initial state, and minLSTM of two layers under truncated BPTT', async () => {
+    const gru = await exported(sines, slot('n', 'mingru', { hidden: 8, initialState: 'learned' }), {}, 3);
+    expectSameValidation(gru.dir, gru.config.expected_validation_loss);
+    const [before, after] = lossesIn(sh(gru.dir, [PYTHON, 'train.py', '--steps', '20']));
+    expect(after).toBeLessThan(before);
+    expectLoadsBack(gru.session, gru.dir, 'n');
+    gru.session.destroy();
+    const lstm = await exported(sines, slot('l', 'minlstm', { hidden: 8, layers: 2 }), { tbptt: 4 }, 2);
+    expectSameValidation(lstm.dir, lstm.config.expected_validation_loss);
+    lstm.session.destroy();
+  }, 300_000);
+
+  it('an LSTM encoder-decoder reversing digits (cross-entropy, source steps ignored), and an LSTM on melodies (tokens)', async () => {
+    const digits = generateBuiltin('digits', { mode: 'reverse', length: 5, count: 64 }, 1);
+    const s2s = await exported(digits, slot('e', 'lstm', { hidden: 8, initialState: 'learned' }), { seqLen: 5, batch: 16 }, 3);
+    expect(s2s.config.model.kind).toBe('seq2seq');
+    expectSameValidation(s2s.dir, s2s.config.expected_validation_loss);
+    const [before, after] = lossesIn(sh(s2s.dir, [PYTHON, 'train.py', '--steps', '40']));
+    expect(after).toBeLessThan(before);
+    expectLoadsBack(s2s.session, s2s.dir, 'e');
+    s2s.session.destroy();
+    const tunes = await exported(generateBuiltin('melodies', {}, 1), slot('t', 'lstm', { hidden: 8 }), {}, 2);
+    expect(tunes.config.data.kind).toBe('tokens');
+    expectSameValidation(tunes.dir, tunes.config.expected_validation_loss);
+    tunes.session.destroy();
+  }, 300_000);
 });

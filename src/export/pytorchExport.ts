@@ -8,12 +8,14 @@
 //   train.py, _st.py    evaluation and training with the page's semantics, under torchrun too;
 //                       a small safetensors reader and writer, so only torch is needed
 //   README.md           how to run it
-// What train.py must reproduce, and how, is said at the top of ./python/train.py.
+// Every model kind is covered: tanh RNN, LSTM, GRU (bidirectional, learned initial states),
+// minGRU, minLSTM, Mamba, and the encoder-decoders. What train.py must reproduce, and how, is said
+// at the top of ./python/train.py.
 
 import type { SampleExport } from '../data/source';
 import type { SlabLayout } from '../gpu/tensor';
 import { writeSafetensors } from '../train/safetensors';
-import type { TrainerConfig } from '../train/trainer';
+import { encoderOutputSize, type TrainerConfig } from '../train/trainer';
 import { weightsSafetensors } from '../train/weights';
 import { version as appVersion } from '../../package.json';
 import { modelPy } from './modelPy';
@@ -134,7 +136,7 @@ export function pytorchExportZip(input: PytorchExportInput): Uint8Array {
   const text = (s: string) => new TextEncoder().encode(s);
   return writeZip([
     { name: 'README.md', data: text(readme(input)) },
-    { name: 'model.py', data: text(modelPy(cfg, label)) },
+    { name: 'model.py', data: text(modelPy(cfg, label, encoderOutputSize(cfg.model))) },
     { name: 'train.py', data: text(trainPy) },
     { name: '_st.py', data: text(safetensorsPy) },
     { name: 'config.json', data: text(JSON.stringify(config, null, 1)) },

@@ -4,7 +4,6 @@
 // session runs them from the owner's queue.
 
 import { chunk } from '../data';
-import { pytorchExportRefusal } from '../export/modelPy';
 import { exportFileName, pytorchExportZip } from '../export/pytorchExport';
 import { decodeScores } from '../train/decodeScores';
 import { decodeFreeRunning, sampleText } from '../train/sampling';
@@ -94,7 +93,7 @@ export class RunRequests {
   /**
    * A model's run as a zip for PyTorch (src/export/pytorchExport.ts): its parameters as they are
    * now, the run's samples and settings, and its validation loss computed here and now, for
-   * train.py to match. Refused, saying why, for models the export does not cover yet.
+   * train.py to match.
    */
   async exportPytorch(modelId: string, name: string): Promise<{ step: number; fileName: string; bytes: ArrayBuffer }> {
     const session = this.session;
@@ -102,8 +101,6 @@ export class RunRequests {
     const source = session.batchSource;
     const run = session.runConfig;
     if (!m || !source || !run) throw new Error('No such model in this run: configure it before exporting it.');
-    const refusal = pytorchExportRefusal(m.trainer.cfg.model);
-    if (refusal) throw new Error(refusal);
     await session.pause();
     const { cfg, layout } = m.trainer;
     const step = m.trainer.optimizer.stepCount;

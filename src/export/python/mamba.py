@@ -73,25 +73,11 @@ class MambaEncoder(nn.Module):
             self.layers = nn.ModuleList(MixerLayer(d_model, **block) for _ in range(num_layers))
             self.norm_f = RMSNorm(d_model)
 
-    def forward(self, x):
+    def forward(self, x, state=None):
+        """x [B, T, input] → (features [B, T, d_model], None): every window starts from h = 0."""
         s = self.embed(x)
         if hasattr(self, "mamba"):
-            return self.mamba(s)
+            return self.mamba(s), None
         for layer in self.layers:
             s = layer(s)
-        return self.norm_f(s)
-
-
-class Model(nn.Module):
-    """encoder: MambaEncoder; head: nn.Linear on every step (or the last). No state crosses windows."""
-
-    def __init__(self, input_size, d_model, d_state, d_conv, expand, dt_rank, num_layers, output_size, many_to_one):
-        super().__init__()
-        self.encoder = MambaEncoder(input_size, d_model, num_layers, d_state=d_state, d_conv=d_conv, expand=expand, dt_rank=dt_rank)
-        self.head = nn.Linear(d_model, output_size)
-        self.many_to_one = many_to_one
-
-    def forward(self, x, state=None):
-        """x [B, T, input] → (predictions, None): every window starts from h = 0."""
-        y = self.encoder(x)
-        return self.head(y[:, -1] if self.many_to_one else y), None
+        return self.norm_f(s), None
