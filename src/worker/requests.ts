@@ -101,7 +101,7 @@ export class RunRequests {
     const source = session.batchSource;
     const run = session.runConfig;
     if (!m || !source || !run) throw new Error('No such model in this run: configure it before exporting it.');
-    await session.pause();
+    // Between two training windows (the owner's queue): the parameters, the step and the loss belong together, and playing goes on.
     const { cfg, layout } = m.trainer;
     const step = m.trainer.optimizer.stepCount;
     const validationLoss = await session.validationLoss(m);
