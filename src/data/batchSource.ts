@@ -72,7 +72,7 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     noValidation: fit?.noValidation ?? (prepared.val && prepared.val.count > 0 ? null : noValidationReason(prepared)),
     denormalize: (j, values) => Float32Array.from(norm && norm.kind !== 'none' ? denormalize(norm, prepared.targetNames[j], values) : values),
     table: train.kind === 'windows' ? tableSeries(train, prepared.trainRows ?? train.data.length / train.cols) : undefined,
-    ...samplers(prepared, toBatch),
+    ...samplers(prepared, toBatch, true),
   };
 }
 
@@ -99,16 +99,44 @@ function tableSeries(set: WindowSet, trainRows: number): TableSeries {
   };
 }
 
-/** Random training batches, and one fixed, evenly spread validation batch (so successive losses compare). */
-function samplers(prepared: Prepared, toBatch: (set: SampleSet, samples: ArrayLike<number>) => Batch): Pick<BatchSource, 'train' | 'validation'> {
+/** The validation batch of B samples out of `count`: evenly spread, in order. */
+function validationSamples(count: number, B: number): Int32Array {
+  return Int32Array.from({ length: B }, (_, i) => Math.floor((i * count) / B) % count);
+}
+
+/**
+ * Random training batches, one fixed, evenly spread validation batch (so successive losses
+ * compare), and the samples for export: compact (table or token windows) when `compact` and the
+ * batches are plain windows, else every sample as `toBatch` makes it.
+ */
+function samplers(prepared: Prepared, toBatch: (set: SampleSet, samples: ArrayLike<number>) => Batch, compact: boolean): Pick<BatchSource, 'train' | 'validation' | 'exportSamples'> {
   const { train, val } = prepared;
   let valCache: Batch | null = null;
+  const every = (set: SampleSet) => toBatch(set, Array.from({ length: set.count }, (_, i) => i));
   return {
     train: (B, rng) => toBatch(train, Array.from({ length: B }, () => rng.int(train.count))),
     validation(B) {
       if (!val || val.count === 0) return null;
-      valCache ??= toBatch(val, Array.from({ length: B }, (_, i) => Math.floor((i * val.count) / B) % val.count));
+      valCache ??= toBatch(val, validationSamples(val.count, B));
       return valCache;
+    },
+    exportSamples(B) {
+      const hasVal = val !== null && val.count > 0;
+      const counts = { trainCount: train.count, valCount: hasVal ? val.count : 0, valBatch: hasVal ? validationSamples(val.count, B) : null };
+      if (compact && train.kind === 'windows' && (!val || val.kind === 'windows')) {
+        const { data, cols, inputCols, targetCols, targetOffset } = train;
+        const n = prepared.normalizer;
+        const normalization = n
+          ? { kind: n.kind, columns: n.columns, offset: Array.from(n.offset), scale: Array.from(n.scale), fitRows: n.fitRows }
+          : { kind: 'none' as const, columns: [...prepared.inputNames, ...prepared.targetNames.filter((c) => !prepared.inputNames.includes(c))], offset: [], scale: [], fitRows: 0 };
+        return { kind: 'windows', table: data, cols, inputCols, targetCols, targetOffset, trainStarts: train.starts, valStarts: hasVal ? val.starts : null, normalization, ...counts };
+      }
+      if (compact && train.kind === 'token-windows' && (!val || val.kind === 'token-windows')) {
+        return { kind: 'tokens', ids: Int32Array.from(train.ids), vocabSize: train.inputSize, trainStarts: train.starts, valStarts: hasVal ? val.starts : null, ...counts };
+      }
+      const v = hasVal ? every(val) : null;
+      const t = every(train);
+      return { kind: 'samples', trainX: t.x, trainY: t.y, valX: v?.x ?? null, valY: v?.y ?? null, ...counts };
     },
   };
 }
@@ -158,6 +186,6 @@ function seq2seqSource(prepared: Prepared): BatchSource {
     fitNotes: [],
     noValidation: prepared.val && prepared.val.count > 0 ? null : noValidationReason(prepared),
     denormalize: (_j, values) => Float32Array.from(values),
-    ...samplers(prepared, toBatch),
+    ...samplers(prepared, toBatch, false),
   };
 }

@@ -87,7 +87,47 @@ export interface BatchSource {
   train(B: number, rng: { int(n: number): number }): Batch;
   /** The same validation batch every time (B windows), or null when there is none. */
   validation(B: number): Batch | null;
+  /** Every training and validation sample, for a script elsewhere to make the same batches (src/export/). */
+  exportSamples(B: number): SampleExport;
 }
+
+/**
+ * A run's samples as plain arrays. Tables and text keep their compact form (the normalised table
+ * or the token ids, and where each window starts); other tasks come as every sample's (x, y),
+ * batch-first. `valBatch` lists the validation samples the page's validation batch holds, in order.
+ */
+export type SampleExport = (
+  | {
+      /** Window s: inputs table[start_s + t, inputCols], targets table[start_s + targetOffset + t, targetCols], t < seqLen. */
+      kind: 'windows';
+      /** [rows, cols], normalised. */
+      table: Float32Array;
+      cols: number;
+      inputCols: Int32Array;
+      targetCols: Int32Array;
+      targetOffset: number;
+      trainStarts: Int32Array;
+      valStarts: Int32Array | null;
+      /** The table's columns, and how each was normalised: normalised = (value - offset) / scale, fitted on rows [0, fitRows). */
+      normalization: { kind: 'none' | 'zscore' | 'minmax'; columns: string[]; offset: number[]; scale: number[]; fitRows: number };
+    }
+  | {
+      /** Window s: inputs one-hot ids[start_s + t], targets ids[start_s + t + 1], t < seqLen. */
+      kind: 'tokens';
+      ids: Int32Array;
+      vocabSize: number;
+      trainStarts: Int32Array;
+      valStarts: Int32Array | null;
+    }
+  | {
+      /** x [count, T, inputSize]; y as Batch.y lays out one sample, stacked. */
+      kind: 'samples';
+      trainX: Float32Array;
+      trainY: Float32Array;
+      valX: Float32Array | null;
+      valY: Float32Array | null;
+    }
+) & { trainCount: number; valCount: number; valBatch: Int32Array | null };
 
 /** Slices steps [t0, t0 + k) of every sequence in a batch-first (B, T, F) array. */
 function sliceSteps(x: Float32Array, B: number, T: number, F: number, t0: number, k: number): Float32Array {

@@ -27,6 +27,13 @@ const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOff
 const f32bytes = (values: number[]) => new Uint8Array(Float32Array.from(values).buffer);
 
 describe('safetensors writer and reader', () => {
+  it('writes int32 tensors beside float32 ones, F32 first as the library orders them', () => {
+    const file = readSafetensors(writeSafetensors([{ name: 'a_ids', shape: [3], data: Int32Array.of(-1, 0, 2 ** 31 - 1) }, { name: 'b', shape: [1], data: Float32Array.of(0.5) }]), 'mixed.safetensors');
+    expect(file.tensors.map((t) => [t.name, t.dtype])).toEqual([['b', 'F32'], ['a_ids', 'I32']]);
+    const ids = file.tensors[1].bytes;
+    expect(Array.from(new Int32Array(ids.slice().buffer))).toEqual([-1, 0, 2 ** 31 - 1]);
+  });
+
   it('read back exactly the float32 values and metadata written, at odd shapes', () => {
     const rng = new Random(3);
     const shapes = [[1], [7], [3, 5], [2, 3, 1], [], [33, 1, 2]];

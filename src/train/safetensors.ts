@@ -43,16 +43,19 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 const show = (xs: readonly number[]) => `[${xs.join(', ')}]`;
 
 /**
- * Writes float32 tensors (and string metadata, if any) as a safetensors file: tensors sorted by
- * name (all one dtype), `__metadata__` first in the header, the header padded with spaces to 8 bytes.
+ * Writes float32 and int32 tensors (and string metadata, if any) as a safetensors file: tensors
+ * sorted as the library sorts them (F32 before I32, then by name), `__metadata__` first in the
+ * header, the header padded with spaces to 8 bytes.
  */
-export function writeSafetensors(tensors: ReadonlyArray<{ name: string; shape: readonly number[]; data: Float32Array }>, metadata?: Record<string, string>): Uint8Array {
-  const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export function writeSafetensors(tensors: ReadonlyArray<{ name: string; shape: readonly number[]; data: Float32Array | Int32Array }>, metadata?: Record<string, string>): Uint8Array {
+  const dtypeOf = (t: { data: Float32Array | Int32Array }): SafetensorsDtype => (t.data instanceof Int32Array ? 'I32' : 'F32');
+  const rank = (d: SafetensorsDtype) => Object.keys(SAFETENSORS_DTYPES).indexOf(d);
+  const sorted = [...tensors].sort((a, b) => rank(dtypeOf(b)) - rank(dtypeOf(a)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let offset = 0;
   // Built by hand rather than from an object, whose integer-like keys JavaScript would reorder.
   const entries = metadata ? [`"__metadata__":${JSON.stringify(metadata)}`] : [];
   for (const t of sorted) {
-    entries.push(`${JSON.stringify(t.name)}:${JSON.stringify({ dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] })}`);
+    entries.push(`${JSON.stringify(t.name)}:${JSON.stringify({ dtype: dtypeOf(t), shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] })}`);
     offset += 4 * t.data.length;
   }
   const json = new TextEncoder().encode(`{${entries.join(',')}}`);
@@ -64,8 +67,10 @@ export function writeSafetensors(tensors: ReadonlyArray<{ name: string; shape: r
   out.fill(0x20, 8 + json.length, 8 + headerLength);
   let at = 8 + headerLength;
   for (const t of sorted) {
+    const int = t.data instanceof Int32Array;
     for (const v of t.data) {
-      view.setFloat32(at, v, true);
+      if (int) view.setInt32(at, v, true);
+      else view.setFloat32(at, v, true);
       at += 4;
     }
   }

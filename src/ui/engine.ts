@@ -214,6 +214,11 @@ export function requestWeights(modelId: string, name: string, format: WeightsFor
   request({ type: 'export-weights', modelId, name, format });
 }
 
+/** Asks the worker for a model's run as a zip for PyTorch; it comes back as a 'pytorch-export' message and is saved. */
+export function requestPytorchExport(modelId: string, name: string): void {
+  request({ type: 'export-pytorch', modelId, name });
+}
+
 /**
  * Loads a weights file, JSON or safetensors, into a model (the run restarts from step 0; a file
  * that does not fit is refused). The bytes are handed to the worker, not copied.

@@ -8,7 +8,7 @@ import { configureRun } from './engine';
 import { isFatal } from './state/gpuSlice';
 import { useStore } from './store';
 import { telemetry } from './telemetry';
-import { saveWeights } from './model/weightsFile';
+import { saveDownload, saveWeights } from './model/weightsFile';
 
 /**
  * The last run the worker built, even one the page had configured past when it arrived: when the
@@ -72,6 +72,9 @@ export function handleMessage(message: FromWorker): void {
       break;
     case 'weights':
       saveWeights(message.modelId, message.step, message);
+      break;
+    case 'pytorch-export':
+      saveDownload(new Blob([message.bytes], { type: 'application/zip' }), message.fileName);
       break;
     case 'running':
       s.setRunning(message.running);

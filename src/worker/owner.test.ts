@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
 import { nodeGpu } from '../gpu/node';
 import { RunOwner } from './owner';
-import type { DataShape, DataSource, FromWorker, ModelSlot, RunCommand, RunConfig, ToWorker } from './protocol';
+import { transferables, type DataShape, type DataSource, type FromWorker, type ModelSlot, type RunCommand, type RunConfig, type ToWorker } from './protocol';
 import { AUTO_SHAPE } from '../data/shape';
 
 const owners: RunOwner[] = [];
@@ -170,11 +170,16 @@ describe('the run owner', () => {
     await page.owner.settled();
     for (let k = 0; k < 3; k++) page.run({ type: 'step' });
     page.run({ type: 'export-weights', modelId: 'a', name: 'a', format: 'safetensors' });
+    page.run({ type: 'export-pytorch', modelId: 'a', name: 'LSTM 8' });
     page.slots = [slot('a', 'lstm', 8), slot('b', 'rnn_tanh', 8)];
     page.configure();
     page.run({ type: 'export-weights', modelId: 'a', name: 'a', format: 'safetensors' });
     page.run({ type: 'step' });
     await page.owner.settled();
+    const [zip] = page.of('pytorch-export');
+    expect(zip.fileName).toMatch(/^timestep-.+-lstm-8\.zip$/);
+    expect(Array.from(new Uint8Array(zip.bytes, 0, 2))).toEqual([0x50, 0x4b]); // "PK"
+    expect(transferables(zip)).toEqual([zip.bytes]);
     const [before, after] = page.of('weights');
     // The configure changed nothing of model a: same weights at the same step.
     expect(after.step).toBe(3);

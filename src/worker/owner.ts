@@ -193,6 +193,9 @@ export class RunOwner {
         session.reply({ type: 'weights', modelId: command.modelId, ...contents });
         return;
       }
+      case 'export-pytorch':
+        session.reply({ type: 'pytorch-export', modelId: command.modelId, ...(await session.exportPytorch(command.modelId, command.name)) });
+        return;
       case 'sample-text':
         session.reply({ type: 'text-sample', modelId: command.modelId, text: await session.sampleText(command.modelId, command.prompt, command.length, command.temperature) });
         return;
@@ -323,6 +326,7 @@ const ACTION_NAMES: Record<string, string> = {
   forecast: 'forecast',
   decode: 'decode',
   'export-weights': 'download the weights',
+  'export-pytorch': 'export to PyTorch',
   'sample-text': 'sample text',
 };
 

@@ -155,6 +155,8 @@ export type RunCommand =
   | { type: 'decode' }
   /** A model's weights as a file (answered by 'weights'); `name` labels the model in it. */
   | { type: 'export-weights'; modelId: string; name: string; format: WeightsFormat }
+  /** The run of one model as a zip for PyTorch (src/export/pytorchExport.ts), answered by 'pytorch-export'; `name` labels the model. */
+  | { type: 'export-pytorch'; modelId: string; name: string }
   /**
    * Load a weights file, JSON or safetensors (told apart by its name or first bytes), into a
    * model: the run restarts from step 0 (refused with 'action-error' if it does not fit).
@@ -267,6 +269,8 @@ export type FromWorker =
   | { type: 'decode'; generation: number; modelId: string; step: number; samples: number; targetLength: number; target: Int32Array; forced: Int32Array; free: Int32Array; scores: DecodeScores }
   /** A model's weights file (src/train/weights.ts): JSON text, or safetensors bytes (transferred). */
   | ({ type: 'weights'; generation: number; modelId: string; step: number } & WeightsContents)
+  /** A model's run as a zip to carry on in PyTorch: its name (`timestep-<dataset>-<model>.zip`) and bytes (transferred). */
+  | { type: 'pytorch-export'; generation: number; modelId: string; step: number; fileName: string; bytes: ArrayBuffer }
   /** ∂L/∂h_t of the sample (H values) and ‖∂L/∂h_t‖ over the batch, at the timestep just walked. */
   | { type: 'bptt'; generation: number; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
 
@@ -278,6 +282,7 @@ export type WeightsContents = { format: 'json'; text: string } | { format: 'safe
 
 /** The buffers a reply hands over rather than copies (a weights file can be megabytes). */
 export function transferables(message: FromWorker): Transferable[] {
+  if (message.type === 'pytorch-export') return [message.bytes];
   return message.type === 'weights' && message.format === 'safetensors' ? [message.bytes] : [];
 }
 

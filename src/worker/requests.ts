@@ -1,9 +1,10 @@
 // Requests on a built run that answer with something to show or save: a BPTT walk one timestep
 // at a time, a forecast or a backtest on a table, free-running decoding, sampled text, a weights
-// file. Each may be refused (an Error whose message says why); the run is then as it was. The
+// file, a PyTorch export. Each may be refused (an Error whose message says why); the run is then as it was. The
 // session runs them from the owner's queue.
 
 import { chunk } from '../data';
+import { exportFileName, pytorchExportZip } from '../export/pytorchExport';
 import { decodeScores } from '../train/decodeScores';
 import { decodeFreeRunning, sampleText } from '../train/sampling';
 import { BpttStepper } from '../train/stepThrough';
@@ -87,6 +88,37 @@ export class RunRequests {
     const { cfg, layout } = m.trainer;
     if (format === 'json') return { format, text: weightsJson({ name, step }, cfg, layout, values), step };
     return { format, bytes: weightsSafetensors({ name, step }, cfg, layout, values).buffer as ArrayBuffer, step };
+  }
+
+  /**
+   * A model's run as a zip for PyTorch (src/export/pytorchExport.ts): its parameters as they are
+   * now, the run's samples and settings, and its validation loss computed here and now, for
+   * train.py to match.
+   */
+  async exportPytorch(modelId: string, name: string): Promise<{ step: number; fileName: string; bytes: ArrayBuffer }> {
+    const session = this.session;
+    const m = this.model(modelId, false);
+    const source = session.batchSource;
+    const run = session.runConfig;
+    if (!m || !source || !run) throw new Error('No such model in this run: configure it before exporting it.');
+    // Between two training windows (the owner's queue): the parameters, the step and the loss belong together, and playing goes on.
+    const { cfg, layout } = m.trainer;
+    const step = m.trainer.optimizer.stepCount;
+    const validationLoss = await session.validationLoss(m);
+    const dataset = session.trainedDataset?.name ?? 'data';
+    const zip = pytorchExportZip({
+      label: name,
+      dataset,
+      step,
+      cfg,
+      layout,
+      values: await m.trainer.readParams(),
+      windowLength: source.seqLen,
+      samples: source.exportSamples(run.training.batch),
+      vocab: source.vocab,
+      validationLoss,
+    });
+    return { step, fileName: exportFileName(dataset, name), bytes: zip.buffer as ArrayBuffer };
   }
 
   /** A weights file's values for one model, or an Error naming the file and what does not fit. */

@@ -99,6 +99,11 @@ export class Session {
     return this.source;
   }
 
+  /** The dataset the run in place trains on (a newer one may be loaded, waiting for a configure). */
+  get trainedDataset(): Dataset | null {
+    return this.sourceDataset;
+  }
+
   get modelRuns(): readonly ModelRun[] {
     return this.models;
   }
@@ -351,19 +356,30 @@ export class Session {
     const run = this.run;
     const source = this.source;
     if (!run || !source) return;
-    const val = source.validation(run.training.batch);
-    if (!val) return;
-    const T = source.seqLen;
-    const k = chunkLength(run.training.tbptt, T);
+    if (!source.validation(run.training.batch)) return;
     for (const m of models) {
       if (m.halted) continue;
-      // Validation runs the first chunk's worth of each window (the whole window without truncation).
-      const { x, y } = chunk(source, val, run.training.batch, 0, k);
-      if (k < T) m.trainer.resetState();
-      const { loss } = await m.trainer.evaluate(x, y);
-      m.loaded = { rows: val.rows, offset: 0 };
-      this.reply({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
+      const loss = await this.validationLoss(m);
+      if (loss !== null) this.reply({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
     }
+  }
+
+  /**
+   * A model's loss on the validation batch, or null without one. It runs the first chunk's worth
+   * of each window (the whole window without truncation), from a zero state.
+   */
+  async validationLoss(m: ModelRun): Promise<number | null> {
+    const run = this.run;
+    const source = this.source;
+    const val = run && source ? source.validation(run.training.batch) : null;
+    if (!run || !source || !val) return null;
+    const T = source.seqLen;
+    const k = chunkLength(run.training.tbptt, T);
+    const { x, y } = chunk(source, val, run.training.batch, 0, k);
+    if (k < T) m.trainer.resetState();
+    const { loss } = await m.trainer.evaluate(x, y);
+    m.loaded = { rows: val.rows, offset: 0 };
+    return loss;
   }
 
   private async probe(): Promise<void> {
@@ -389,6 +405,11 @@ export class Session {
 
   exportWeights(modelId: string, name: string, format: WeightsFormat): Promise<WeightsContents & { step: number }> {
     return this.requests.exportWeights(modelId, name, format);
+  }
+
+  /** A model's run as a zip to carry on in PyTorch (./requests.ts). */
+  exportPytorch(modelId: string, name: string): Promise<{ step: number; fileName: string; bytes: ArrayBuffer }> {
+    return this.requests.exportPytorch(modelId, name);
   }
 
   /**

@@ -8,7 +8,7 @@ import { CheckField, NumberField, SelectField } from '../fields';
 import { familyOf } from '../../models/registry';
 import { MODEL_KINDS, SLOT_COLORS } from '../state/defaults';
 import { useStore } from '../store';
-import { loadWeights, requestWeights } from '../engine';
+import { loadWeights, requestPytorchExport, requestWeights } from '../engine';
 import { modelLabel } from '../views/runModels';
 import { SettingError } from '../SettingError';
 
@@ -97,6 +97,14 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
           </button>
           <button type="button" data-testid={`download-weights-json-${slot.id}`} title="The same weights as JSON: each parameter's shape and values" onClick={() => requestWeights(slot.id, modelLabel(slot), 'json')}>
             JSON
+          </button>
+          <button
+            type="button"
+            data-testid={`export-pytorch-${slot.id}`}
+            title="A zip to carry the run on in PyTorch: model.py, the weights, the data, config.json and train.py (evaluates, trains, runs under torchrun)"
+            onClick={() => requestPytorchExport(slot.id, modelLabel(slot))}
+          >
+            Export to PyTorch
           </button>
           <button type="button" title="Restarts the run from step 0: this model from the file, the others from their current weights" onClick={() => fileInput.current?.click()}>
             Load weights…
