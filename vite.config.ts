@@ -21,7 +21,7 @@ export default defineConfig({
   server: { port: 5173 },
   preview: { port: 4173 },
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     // Dawn on SwiftShader runs kernels on the CPU: one test file at a time keeps it predictable.
     pool: 'forks',

@@ -18,8 +18,9 @@ const USAGE = `usage: node node-bench.mjs [options]
   --full           full sizes even on a software adapter (SwiftShader: slow)
   --torch          time the same shapes with PyTorch on CUDA (python3) and report ours/torch
   --only=a,b       only cases whose id or group matches (matmul, matmul-tA, tanh-forward, adam,
-                   train, lstm-train, gru-train, scan, scan-parallel-forward, ...); a case named
-                   here runs all its sizes (a run of everything on a software adapter runs a subset)
+                   train, lstm-train, gru-train, minrnn, mingru-train, scan, scan-parallel-forward,
+                   ...); a case named here runs all its sizes (a run of everything on a
+                   software adapter runs a subset)
   --sizes=a,b      replace the cases' sizes (matmul: square size; elementwise: element count;
                    train: hidden size naming the configuration 128, 256, 64 or 512, or 1024
                    for the schedules' crossover (B128 T128 I32 H1024); scan: L)

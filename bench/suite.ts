@@ -104,6 +104,13 @@ export type PeerSpec =
    */
   | { op: 'train'; cell: 'lstm' | 'gru'; batch: number; seqLen: number; input: number; hidden: number; output: number; lr: number; clipNorm: number }
   /**
+   * The same step for the minrnn rows (bench/cases/minrnn.ts): a one-layer minGRU or minLSTM
+   * (candidate g, zero initial state; ../shared/fixtures/README.md) or the LSTM of equal parameter
+   * count. A peer of its own, so that the browser's TensorFlow.js peer (no minGRU, an LSTM at
+   * T = 16384 out of its reach) leaves these rows alone.
+   */
+  | { op: 'minrnn-train'; model: 'mingru' | 'minlstm' | 'lstm'; candidate: 'g'; batch: number; seqLen: number; input: number; hidden: number; output: number; lr: number; clipNorm: number }
+  /**
    * mamba_ssm's selective_scan_ref (a Python loop over time) on u, delta, z (batch, dInner, L),
    * B, C (batch, dState, L): the forward, or the backward alone (autograd through a retained graph).
    */
@@ -490,6 +497,8 @@ export function peerSpecKey(spec: PeerSpec): string {
       return `adam ${spec.n}`;
     case 'train':
       return `${spec.cell} train B${spec.batch} T${spec.seqLen} I${spec.input} H${spec.hidden}`;
+    case 'minrnn-train':
+      return `${spec.model} train B${spec.batch} T${spec.seqLen} I${spec.input} H${spec.hidden}`;
     case 'scan-ref':
       return `scan-ref ${spec.pass} B${spec.batch} L${spec.seqLen} D${spec.dInner} N${spec.dState}`;
   }

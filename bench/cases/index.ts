@@ -15,7 +15,8 @@
 //   3. List it below.
 //
 // train.ts: LSTM/GRU training steps (Trainer.step), peers tfjs trainOnBatch and PyTorch cuDNN.
-// minrnn.ts: minGRU/minLSTM training steps beside an LSTM of equal parameter count, T to 16384.
+// minrnn.ts: minGRU/minLSTM training steps beside an LSTM of equal parameter count, T to 16384;
+//   peer PyTorch (minGRU/minLSTM as the paper's log-space scan, the LSTM cuDNN), none in tfjs.
 // scan.ts: the selective scan, parallel and sequential, forward and backward; peer: PyTorch's
 //   python-loop selective_scan_ref at L <= 4096. mamba.ts: the whole Mamba forward (no peer).
 

@@ -4,6 +4,8 @@
 // that its parameters (head included) come closest to minGRU's; each row's note gives the count.
 // Same task and harness as train.ts (repeat the previous input; Trainer.step, N submits timed as a
 // span). On a software adapter the sizes are scaled down (batch 4, hidden 32, T up to 2048).
+// Peer (Node, --torch): the same step in PyTorch, minGRU/minLSTM as the paper's log-space scan
+// (bench/peers/torch.ts), the LSTM as cuDNN's nn.LSTM.
 
 import type { ModelConfig } from '../../src/models';
 import { defaultOptimizer } from '../../src/train/optimizers';
@@ -63,6 +65,7 @@ async function prepare(env: BenchEnv, model: Model, size: number): Promise<Prepa
     once: scaled && size === 16384,
     work: { steps: 1 },
     shape: `${trainShapeLabel(shape)}${scaled ? ' (scaled)' : ''}`,
+    peer: { op: 'minrnn-train', model, candidate: 'g', batch: B, seqLen: T, input: I, hidden: H, output: I, lr: TRAIN_LR, clipNorm: TRAIN_CLIP_NORM },
     note: setup,
     async verify() {
       const last = await stepWithStats(trainer);

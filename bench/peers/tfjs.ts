@@ -46,6 +46,7 @@ interface Workload {
 function workload(tf: Tf, spec: PeerSpec): Workload | null {
   switch (spec.op) {
     case 'train':
+    case 'minrnn-train':
     case 'scan-ref':
       return null;
     case 'matmul': {
