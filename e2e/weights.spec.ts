@@ -60,3 +60,24 @@ test('a downloaded LSTM loads back after a reset; a GRU file is refused and trai
   await alert.getByRole('button', { name: 'Dismiss' }).click();
   await expect(alert).toHaveCount(0);
 });
+
+test('Export to PyTorch downloads one zip with the model, its weights, the data and train.py', async ({ page }) => {
+  await page.goto('/#v=1&d=sine-mix&m=gru.1.8.16.2.0.z&o=adam&lr=0.01&b=4&T=12&tb=0&clip=1&sp=max&ve=20&s=1');
+  await ready(page);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pytorch-a').click()]);
+  expect(file.suggestedFilename()).toBe('timestep-noisy-sine-mixture-gru-8.zip');
+  const zip = readFileSync((await file.path())!);
+  // A zip (local file header PK\3\4), store-only: each member's name readable in its header.
+  expect(zip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 3, 4]));
+  const names = [...zip.toString('latin1').matchAll(/PK\x03\x04[\s\S]{26}/g)].map((m) => {
+    const at = m.index! + 26;
+    const n = zip.readUInt16LE(at);
+    return zip.subarray(at + 4, at + 4 + n).toString('utf8');
+  });
+  for (const want of ['model.py', 'train.py', 'weights.safetensors', 'data.safetensors', 'config.json', 'README.md']) expect(names).toContain(want);
+  // Training went on meanwhile: the export does not stop the run.
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(2);
+});
