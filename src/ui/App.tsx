@@ -3,6 +3,7 @@ import { GpuPanel } from './GpuPanel';
 import { useKeyboardShortcuts } from './keyboard';
 import { ModelPanel } from './model/ModelPanel';
 import { NoWebGPU } from './NoWebGPU';
+import { RunsPanel } from './runs/RunsPanel';
 import { useStore } from './store';
 import { TrainingPanel } from './training/TrainingPanel';
 import { Views } from './views/Views';
@@ -27,6 +28,7 @@ export function App() {
           <DataPanel />
           <ModelPanel />
           <TrainingPanel />
+          <RunsPanel />
         </aside>
         <main className="views">
           <Views />

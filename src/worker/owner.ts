@@ -110,7 +110,7 @@ export class RunOwner {
         this.busy = true;
         try {
           wait = await session.tick();
-          this.saver.changed();
+          this.saver.changed(session);
           if (this.saver.due) await this.save();
         } catch (error) {
           if (this.session === session) {
@@ -229,7 +229,7 @@ export class RunOwner {
     const session = this.session;
     if (!session) return;
     if (configured) this.saver.configured(session);
-    this.saver.changed();
+    this.saver.changed(session);
     clearTimeout(this.quietSave);
     if (!session.isRunning) this.quietSave = setTimeout(() => this.queue.push({ type: 'save-run' }), QUIET_SAVE_MS);
   }

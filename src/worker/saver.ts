@@ -4,7 +4,7 @@
 // It saves every few seconds while the run plays, a moment after a change while paused (a step, a
 // new configuration), and whenever the page asks (pause, tab hidden). A run that restarts from step
 // 0 after it was saved (reset, new data, rebuilt models) is saved as a new run: the trained one
-// stays in the list.
+// stays in the list. A run not trained yet is not saved (its link makes it again).
 
 import type { DataShape, DataSource, FromWorker, RunMeta, SaveState, SavedSource } from './protocol';
 import { kindLabel } from '../models/registry';
@@ -51,10 +51,14 @@ export class RunSaver {
     return this.store !== null;
   }
 
-  /** Something that a save would keep changed (a window trained, a step, a new configuration). */
-  changed(): void {
+  /**
+   * Something that a save would keep changed (a window trained, a step, a new configuration). A run
+   * not trained at all is not saved: its link makes it again.
+   */
+  changed(session: Session): void {
     if (!this.store) return;
-    this.dirty = true;
+    this.dirty = session.modelRuns.some((m) => m.trainer.optimizer.stepCount > 0);
+    if (!this.dirty) return;
     if (this.state !== 'unsaved' && this.state !== 'failed') this.tell('unsaved');
   }
 
@@ -69,10 +73,6 @@ export class RunSaver {
   /** True when a playing run has gone unsaved long enough. */
   get due(): boolean {
     return this.dirty && performance.now() - this.lastSave > SAVE_EVERY_MS;
-  }
-
-  get unsaved(): boolean {
-    return this.dirty;
   }
 
   /**

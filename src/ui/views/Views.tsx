@@ -13,6 +13,7 @@ import { LossView } from './LossView';
 import { NonFiniteAlert } from './NonFiniteAlert';
 import { ParamNormView } from './ParamNormView';
 import { PredictionView } from './PredictionView';
+import { SaveAlert } from '../runs/SaveAlert';
 import { ScanView } from './ScanView';
 import { StatusLine } from './StatusLine';
 import { TextSampleView } from './TextSampleView';
@@ -25,6 +26,7 @@ export function Views() {
       <ConfigAlert />
       <ActionAlert />
       <NonFiniteAlert />
+      <SaveAlert />
       <div className="view-grid">
         <ComparisonView />
         <LossView />
