@@ -231,7 +231,7 @@ export class RunOwner {
     if (configured) this.saver.configured(session);
     this.saver.changed(session);
     clearTimeout(this.quietSave);
-    if (!session.isRunning) this.quietSave = setTimeout(() => this.queue.push({ type: 'save-run' }), QUIET_SAVE_MS);
+    if (!session.isRunning && this.saver.available) this.quietSave = setTimeout(() => this.queue.push({ type: 'save-run' }), QUIET_SAVE_MS);
   }
 
   /** Saves the run in place if anything is unsaved (reads the GPU now, writes in the background). */

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 const SOURCE = { kind: 'builtin' as const, id: 'sine-mix', params: { length: 600 }, seed: 1 };
-const RUN: RunConfig = run([slot('a', 'lstm'), slot('b', 'gru', { hidden: 8 })], { batch: 8, seqLen: 16, validateEvery: 3 }, defaultChoice(generateBuiltin('sine-mix', { length: 600 }, 1)));
+const RUN: RunConfig = run([slot('a', 'lstm', { hidden: 8 }), slot('b', 'gru', { hidden: 4 })], { batch: 4, seqLen: 8, validateEvery: 3 }, defaultChoice(generateBuiltin('sine-mix', { length: 600 }, 1)));
 
 class Page {
   readonly messages: FromWorker[] = [];
@@ -82,7 +82,7 @@ describe('saved runs', () => {
     await new Promise((r) => setTimeout(r, 50));
     const runs = b.of('runs').at(-1)!;
     expect(runs.runs.map((r) => r.id)).toEqual([save.id]);
-    expect(runs.runs[0]).toMatchObject({ step: 30, models: ['LSTM 1×16', 'GRU 1×8'] });
+    expect(runs.runs[0]).toMatchObject({ step: 30, models: ['LSTM 1×8', 'GRU 1×4'] });
     b.generation = 7;
     b.send({ type: 'open-run', id: save.id!, request: 3, generation: 7 });
     await b.owner.settled();
@@ -103,6 +103,35 @@ describe('saved runs', () => {
     }
     for (const id of ['a', 'b']) expect(validation(b, id).filter(([step]) => step > 30)).toEqual(validation(c, id).filter(([step]) => step > 30));
   }, 180_000);
+
+  it('a run on an uploaded file opens from the bytes saved with it', async () => {
+    const factory = new IDBFactory();
+    const a = new Page(factory);
+    const lines = ['day,level'];
+    for (let i = 0; i < 300; i++) lines.push(`${i},${Math.sin(i / 9).toFixed(4)}`);
+    const bytes = new TextEncoder().encode(lines.join('\n')).buffer as ArrayBuffer;
+    a.send({ type: 'load-data', source: { kind: 'file', name: 'levels.csv', bytes }, request: 1, shape: AUTO_SHAPE });
+    await a.owner.settled();
+    const summary = a.of('data-loaded').at(-1)!.summary;
+    const names = summary.columns.map((c) => c.name);
+    const data = { ...AUTO_SHAPE, inputColumns: names, targetColumns: names.slice(-1), normalize: 'zscore' as const, validationFraction: 0.2, missing: 'ffill' as const };
+    a.send({ type: 'configure', run: run([slot('a', 'gru', { hidden: 8 })], { batch: 4, seqLen: 12 }, data), generation: 1 });
+    await a.steps(4);
+    const save = await a.saved();
+    expect(save.state).toBe('saved');
+
+    const b = new Page(factory);
+    b.send({ type: 'list-runs' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.of('runs').at(-1)?.runs[0]).toMatchObject({ source: { kind: 'file', name: 'levels.csv', size: bytes.byteLength }, step: 4 });
+    b.send({ type: 'open-run', id: save.id!, request: 1, generation: 2 });
+    await b.owner.settled();
+    const opened = b.of('run-opened')[0];
+    expect(opened.summary.name).toBe('levels.csv');
+    expect(opened.summary.length).toBe(summary.length);
+    expect(b.of('configured').at(-1)).toMatchObject({ generation: 2 });
+    expect([...b.losses('a').keys()]).toEqual([1, 2, 3, 4]);
+  }, 120_000);
 
   it('a save the browser refuses leaves the run training in memory and the earlier save intact', async () => {
     const factory = new IDBFactory();
