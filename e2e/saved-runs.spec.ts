@@ -1,6 +1,6 @@
 // Saved runs in the page: five steps are saved on their own a moment later; a reload opens the run
 // as it was (step 5, its loss chart, in the runs list) and the next step is step 6, with the loss
-// a run that never reloaded takes at step 6.
+// a run that never reloaded takes at step 6. A reset run reloads as reset.
 
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoPageErrors, ready, stepCount } from './helpers';
@@ -55,4 +55,16 @@ test('a run saved after 5 steps comes back on reload, and its next step is step 
   await steps(fresh, 6);
   expect(await fresh.getByTestId('loss-span-a').getAttribute('data-last')).toBe(resumed);
   await context.close();
+
+  // Reset, then reload: the tab comes back as it was left (step 0); the trained run stays in the list.
+  await expect(status).toContainText('Saved at step 6');
+  await page.getByTestId('reset').click();
+  await expect(status).toContainText('Nothing to save yet');
+  await page.reload();
+  await ready(page);
+  await expect(page.getByTestId('saved-run')).toHaveCount(1);
+  // An opened run's history would follow its configuration within moments: give it the chance.
+  await page.waitForTimeout(500);
+  expect(await stepCount(page)).toBe(0);
+  await expect(status).toContainText('Nothing to save yet');
 });

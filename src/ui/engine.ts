@@ -6,7 +6,7 @@
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
 import type { DataShape, ForecastMode, FromWorker, RunCommand, RunConfig, RunMeta, ToWorker, WeightsFormat } from '../worker/protocol';
 import type { ParamValues } from './data/catalog';
-import { pickStartRun, refOf } from './runs/startup';
+import { pickStartRun, refOf, runInTab } from './runs/startup';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
 
@@ -48,7 +48,7 @@ export function startWithRuns(runs: RunMeta[]): void {
   const s = useStore.getState();
   // Something was asked for meanwhile (the hash changed): that wins.
   if (s.pendingRef) return;
-  const saved = pickStartRun(runs, location.hash);
+  const saved = pickStartRun(runs, location.hash, runInTab());
   if (saved) startOpen = openRun(saved);
   else loadRef(s.dataRef);
 }

@@ -5,7 +5,7 @@
 import type { DataChoice, DataSummary, FromWorker } from '../worker/protocol';
 import { isRunReply } from '../worker/protocol';
 import { configureRun, loadFailed, startWithRuns } from './engine';
-import { refOf } from './runs/startup';
+import { refOf, rememberRunInTab } from './runs/startup';
 import { isFatal } from './state/gpuSlice';
 import { useStore } from './store';
 import { telemetry } from './telemetry';
@@ -86,6 +86,7 @@ export function handleMessage(message: FromWorker): void {
       break;
     case 'save-state':
       s.setSaveState(message.state, message.step, message.id, message.message);
+      rememberRunInTab(message.id);
       break;
     case 'configured':
       applyConfigured(message);

@@ -67,6 +67,9 @@ export class RunSaver {
     if (session.modelRuns.every((m) => m.trainer.optimizer.stepCount === 0) && this.savedStep > 0) {
       this.id = null;
       this.savedStep = 0;
+      // Nothing to save until it trains: the page knows no saved run is in place now.
+      this.dirty = false;
+      this.tell('saved');
     }
   }
 

@@ -30,15 +30,16 @@ function SaveStatus() {
   const state = useStore((s) => s.saveState);
   const step = useStore((s) => s.savedStep);
   const available = useStore((s) => s.storageAvailable);
+  const saved = useStore((s) => s.currentRunId !== null);
   const text = !available
     ? 'This browser offers no storage: runs are not saved.'
-    : state === 'saved'
+    : state === 'saved' && saved
       ? `Saved at step ${step.toLocaleString()}.`
       : state === 'unsaved'
         ? 'Unsaved: saved every few seconds while training, and on pause.'
         : state === 'failed'
           ? 'The last save failed: the run goes on unsaved.'
-          : 'Nothing to save yet.';
+          : 'Nothing to save yet: a run is saved once it has trained.';
   return (
     <p className="small muted" data-testid="save-status" data-state={state ?? 'none'}>
       {text}

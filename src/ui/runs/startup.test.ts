@@ -1,5 +1,5 @@
-// Which saved run a starting page opens: the reloaded link's, the last one for a bare address, the
-// newest with the linked file's name, or none.
+// Which saved run a starting page opens: the one a reloaded tab had, the link's, the last one for a
+// bare address, the newest with the linked file's name, or none.
 
 import { describe, expect, it } from 'vitest';
 import type { RunMeta } from '../../worker/protocol';
@@ -50,6 +50,13 @@ describe('the run a starting page opens', () => {
   it('starts afresh from a link to settings never saved here', () => {
     const other = encodeHash({ ...hashStateOf(older), seed: 99 });
     expect(pickStartRun(runs, `#${other}`)).toBeNull();
+  });
+
+  it('a reloaded tab opens the run it had in place, or none after it was reset', () => {
+    const link = `#${encodeHash(hashStateOf(older))}`;
+    expect(pickStartRun(runs, link, 'file')?.id).toBe('file');
+    expect(pickStartRun(runs, link, '')).toBeNull();
+    expect(pickStartRun(runs, link, 'deleted-since')).toBeNull();
   });
 
   it('opens the newest run saved with the file a link names', () => {
