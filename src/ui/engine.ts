@@ -170,6 +170,10 @@ export function renameRun(id: string, name: string): void {
   send({ type: 'rename-run', id, name });
 }
 
+export function duplicateRun(id: string): void {
+  send({ type: 'duplicate-run', id });
+}
+
 export function deleteRun(id: string): void {
   send({ type: 'delete-run', id });
 }

@@ -68,6 +68,7 @@ export class RunOwner {
     if (message.type === 'list-runs') void this.saver.list();
     else if (message.type === 'rename-run') void this.saver.rename(message.id, message.name);
     else if (message.type === 'delete-run') void this.saver.remove(message.id);
+    else if (message.type === 'duplicate-run') void this.saver.duplicate(message.id);
     else this.queue.push(message);
   }
 

@@ -99,6 +99,22 @@ export class RunStore {
     });
   }
 
+  /** Copies a run (meta and state, in one transaction) under `copy.id`, with the copy's name and dates. */
+  duplicate(id: string, copy: Pick<RunMeta, 'id' | 'name' | 'created' | 'saved'>): Promise<void> {
+    return this.transaction([RUNS, STATES], 'readwrite', (tx) => {
+      const runs = tx.objectStore(RUNS);
+      const states = tx.objectStore(STATES);
+      const meta = runs.get(id);
+      const state = states.get(id);
+      // Both reads land before either write: requests in one transaction complete in order.
+      state.onsuccess = () => {
+        if (!meta.result || !state.result) return;
+        runs.put({ ...(meta.result as RunMeta), ...copy });
+        states.put({ ...(state.result as RunState), id: copy.id });
+      };
+    });
+  }
+
   remove(id: string): Promise<void> {
     return this.transaction([RUNS, STATES], 'readwrite', (tx) => {
       tx.objectStore(RUNS).delete(id);

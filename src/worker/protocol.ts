@@ -212,10 +212,12 @@ export type ToWorker =
   /** Answered by 'runs' (also sent after every save, rename and delete). */
   | { type: 'list-runs' }
   | { type: 'rename-run'; id: string; name: string }
+  /** A copy of a saved run under a new id ("… (copy)"), to train on while the original stays. */
+  | { type: 'duplicate-run'; id: string }
   | { type: 'delete-run'; id: string };
 
 /** Requests about the saved runs, answered beside the queue (they need no GPU and wait for no window). */
-export type RunsRequest = Extract<ToWorker, { type: 'list-runs' | 'rename-run' | 'delete-run' }>;
+export type RunsRequest = Extract<ToWorker, { type: 'list-runs' | 'rename-run' | 'duplicate-run' | 'delete-run' }>;
 
 // ---- replies ----------------------------------------------------------------------------
 

@@ -91,7 +91,7 @@ export class RunSaver {
     const record = await checkpoint(session, origin);
     const now = Date.now();
     if (this.id === null) {
-      this.id = `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+      this.id = newId(now);
       this.created = now;
       this.name = defaultName(origin, record.models, now);
     }
@@ -154,6 +154,13 @@ export class RunSaver {
     await this.list();
   }
 
+  async duplicate(id: string): Promise<void> {
+    const now = Date.now();
+    const name = (await this.store?.list())?.find((r) => r.id === id)?.name ?? 'run';
+    await this.store?.duplicate(id, { id: newId(now), name: `${name} (copy)`, created: now, saved: now });
+    await this.list();
+  }
+
   async remove(id: string): Promise<void> {
     // The run in place, deleted, is saved again as a new run at its next change.
     if (id === this.id) this.id = null;
@@ -184,6 +191,10 @@ async function checkpoint(session: Session, origin: DataOrigin): Promise<{ state
   const state = { file: origin.source.kind === 'file' ? origin.source.bytes : null, models, random: session.random.getState(), window: session.windows };
   const labels = session.modelRuns.map((m) => `${kindLabel(m.slot.kind)} ${m.slot.layers}×${m.slot.hidden}`);
   return { state, models: labels, bytes };
+}
+
+function newId(now: number): string {
+  return `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
 function savedSource(origin: DataOrigin): SavedSource {

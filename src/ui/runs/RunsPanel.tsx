@@ -1,11 +1,11 @@
 // The runs this browser keeps (src/worker/persist.ts): each with its name, date, data, models and
-// best validation loss, to open, rename or delete; whether the run in place is saved; and how much
+// best validation loss, to open, rename, duplicate or delete; whether the run in place is saved; and how much
 // of the browser's storage they take.
 
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../data/limits';
 import type { RunMeta } from '../../worker/protocol';
-import { deleteRun, openRun, renameRun } from '../engine';
+import { deleteRun, duplicateRun, openRun, renameRun } from '../engine';
 import { Panel } from '../Panel';
 import { useStore } from '../store';
 
@@ -98,6 +98,9 @@ function RunRow({ run }: { run: RunMeta }) {
           }}
         >
           Rename
+        </button>
+        <button type="button" className="link" onClick={() => duplicateRun(run.id)}>
+          Duplicate
         </button>
         <button type="button" className="link" onClick={() => deleteRun(run.id)}>
           Delete
