@@ -19,6 +19,8 @@ export interface DataOrigin {
 
 /** How often a playing run is saved. */
 const SAVE_EVERY_MS = 5000;
+/** How long opening IndexedDB may take before the run goes on unsaved. */
+const OPEN_TIMEOUT_MS = 5000;
 /** How long after the last change a paused run is saved. */
 export const QUIET_SAVE_MS = 700;
 
@@ -36,12 +38,13 @@ export class RunSaver {
     store: Promise<RunStore> | null,
     private readonly send: (message: FromWorker) => void,
   ) {
-    // Without IndexedDB (or when it refuses to open) runs are simply not saved.
-    store?.then(
-      (s) => (this.store = s),
-      () => (this.store = null),
+    // Without IndexedDB (or when it refuses to open, or takes too long: the page waits for the
+    // runs list to start) runs are simply not saved.
+    const late = new Promise<null>((resolve) => setTimeout(() => resolve(null), OPEN_TIMEOUT_MS));
+    this.ready = Promise.race([store ?? Promise.resolve(null), late]).then(
+      (s) => void (this.store = s),
+      () => void (this.store = null),
     );
-    this.ready = store ? store.then(() => undefined, () => undefined) : Promise.resolve();
   }
 
   /** Resolves once the store is open, or known to be unavailable. */
