@@ -18,6 +18,16 @@ export class Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** Where the sequence stands, to carry on from later (a saved run): setState(getState()) changes nothing. */
+  getState(): RandomState {
+    return { state: this.state, spare: this.spare };
+  }
+
+  setState(saved: RandomState): void {
+    this.state = saved.state >>> 0;
+    this.spare = saved.spare;
+  }
+
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
   }
@@ -52,6 +62,13 @@ export class Random {
     for (let i = 0; i < n; i++) out[i] = this.normal() * scale;
     return out;
   }
+}
+
+/** A generator's position in its sequence (plain data: it goes into IndexedDB). */
+export interface RandomState {
+  state: number;
+  /** The second normal of the last Box-Muller pair, not handed out yet. */
+  spare: number | null;
 }
 
 /** Rounds to float32 values, so a GPU holds the same numbers the float64 reference sees. */

@@ -2,7 +2,8 @@
 // clipping by the global norm, then Adam or SGD, all on the GPU in the step's own submit.
 
 import { type StepOp } from '../gpu/dispatch';
-import { createTensor, Slab, type SlabLayout, type Tensor } from '../gpu/tensor';
+import { readTensor } from '../gpu/readback';
+import { createTensor, Slab, writeTensor, type SlabLayout, type Tensor } from '../gpu/tensor';
 import { adamOp, ADAM_DEFAULTS, clipScaleOp, SGD_DEFAULTS, sgdOp, type AdamHyper, type SgdHyper, type SteppedOp } from '../kernels/optim';
 import { chunkSegments, segmentReduceOp, type Segment } from '../kernels/reduce';
 import type { KernelContext } from '../kernels/registry';
@@ -11,6 +12,15 @@ export type OptimizerConfig = ({ kind: 'adam' } & AdamHyper) | ({ kind: 'sgd' } 
 
 export function defaultOptimizer(kind: 'adam' | 'sgd', lr?: number): OptimizerConfig {
   return kind === 'adam' ? { kind, ...ADAM_DEFAULTS, lr: lr ?? ADAM_DEFAULTS.lr } : { kind, ...SGD_DEFAULTS, lr: lr ?? SGD_DEFAULTS.lr };
+}
+
+/**
+ * What an optimizer carries from step to step, read back (a saved run): PyTorch's step count and
+ * each state slab in the parameter slab's layout (Adam: exp_avg, exp_avg_sq; SGD: momentum_buffer).
+ */
+export interface OptimizerState {
+  steps: number;
+  slabs: Float32Array[];
 }
 
 export class Optimizer {
@@ -70,6 +80,22 @@ export class Optimizer {
 
   get stepCount(): number {
     return this.steps;
+  }
+
+  /** Reads the state back; call between steps (it waits for the GPU). */
+  async readState(device: GPUDevice): Promise<OptimizerState> {
+    const slabs: Float32Array[] = [];
+    for (const slab of this.state) slabs.push(await readTensor(device, slab.all()));
+    return { steps: this.steps, slabs };
+  }
+
+  /** Puts back a state read from an optimizer of the same kind and layout; the next step is `steps + 1`. */
+  writeState(device: GPUDevice, saved: OptimizerState): void {
+    if (saved.slabs.length !== this.state.length || saved.slabs.some((s, i) => s.length !== this.state[i].length)) {
+      throw new Error(`The saved optimizer state does not fit this optimizer (${saved.slabs.length} slabs for ${this.state.length}).`);
+    }
+    this.state.forEach((slab, i) => writeTensor(device, slab.all(), saved.slabs[i]));
+    this.steps = saved.steps;
   }
 
   /** Per-parameter gradient norms from a read-back copy of `segmentSumsq`. */

@@ -4,6 +4,7 @@ import { LessonsPanel } from './lessons/LessonsPanel';
 import { useKeyboardShortcuts } from './keyboard';
 import { ModelPanel } from './model/ModelPanel';
 import { NoWebGPU } from './NoWebGPU';
+import { RunsPanel } from './runs/RunsPanel';
 import { useStore } from './store';
 import { TrainingPanel } from './training/TrainingPanel';
 import { Views } from './views/Views';
@@ -29,6 +30,7 @@ export function App() {
           <DataPanel />
           <ModelPanel />
           <TrainingPanel />
+          <RunsPanel />
         </aside>
         <main className="views">
           <Views />

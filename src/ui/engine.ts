@@ -4,8 +4,9 @@
 // Nothing here touches WebGPU.
 
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
-import type { DataShape, ForecastMode, FromWorker, RunCommand, RunConfig, ToWorker, WeightsFormat } from '../worker/protocol';
+import type { DataShape, ForecastMode, FromWorker, RunCommand, RunConfig, RunMeta, ToWorker, WeightsFormat } from '../worker/protocol';
 import type { ParamValues } from './data/catalog';
+import { pickStartRun, refOf, runInTab } from './runs/startup';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
 
@@ -16,8 +17,9 @@ export function hasWebGPU(): boolean {
 }
 
 /**
- * Starts the worker and asks for the GPU and the first dataset at once: the worker queues what
- * comes before its device is ready, so nothing asked during start-up is lost.
+ * Starts the worker and asks for the GPU and the saved runs at once: the worker queues what comes
+ * before its device is ready, so nothing asked during start-up is lost. The runs list decides the
+ * first data: a saved run the link names, or the link's dataset (startWithRuns).
  */
 export function connectEngine(onMessage: (message: FromWorker) => void): void {
   if (!hasWebGPU()) {
@@ -30,8 +32,32 @@ export function connectEngine(onMessage: (message: FromWorker) => void): void {
     useStore.getState().setGpu({ state: 'problem', kind: 'internal', message: `The training worker failed: ${event.message}`, detail: '' });
   };
   send({ type: 'init' });
+  starting = true;
+  send({ type: 'list-runs' });
+}
+
+/** The page waits for its first runs list to choose what to load. */
+let starting = false;
+/** The request of the saved run opened at start: if it cannot be opened, the link's data loads instead. */
+let startOpen: number | null = null;
+
+/** Called with every runs list; the first one after start opens a saved run or loads the link's data. */
+export function startWithRuns(runs: RunMeta[]): void {
+  if (!starting) return;
+  starting = false;
   const s = useStore.getState();
-  if (!s.pendingRef) loadRef(s.dataRef);
+  // Something was asked for meanwhile (the hash changed): that wins.
+  if (s.pendingRef) return;
+  const saved = pickStartRun(runs, location.hash, runInTab());
+  if (saved) startOpen = openRun(saved);
+  else loadRef(s.dataRef);
+}
+
+/** A load failed: if it was the saved run opened at start, the link's data loads instead. */
+export function loadFailed(request: number): void {
+  if (request !== startOpen) return;
+  startOpen = null;
+  loadRef(useStore.getState().dataRef);
 }
 
 function send(message: ToWorker, transfer: Transferable[] = []): void {
@@ -110,6 +136,46 @@ export async function loadFile(file: File): Promise<void> {
   } catch (error) {
     if (useStore.getState().dataRequest === request) dataFailed(`${file.name} could not be read.`, String(error));
   }
+}
+
+// ---- saved runs ---------------------------------------------------------------------------
+
+/**
+ * Opens a saved run exactly as saved: its settings, data and trained state (the worker answers
+ * 'run-opened', then the run's configuration and loss histories). Returns the load's request.
+ */
+export function openRun(meta: RunMeta): number {
+  clearTimeout(builtinTimer);
+  clearTimeout(configureTimer);
+  configureTimer = undefined;
+  const s = useStore.getState();
+  const request = s.startLoad(refOf(meta.source));
+  // The generation the opened run is built as: reserved now, taken when the worker says it opened.
+  const generation = Math.max(s.generation, s.sentGeneration) + 1;
+  useStore.setState({ sentGeneration: generation });
+  send({ type: 'open-run', id: meta.id, request, generation });
+  return request;
+}
+
+/** Saves the run now if anything is unsaved (the tab is being hidden or closed). */
+export function saveRunNow(): void {
+  send({ type: 'save-run' });
+}
+
+export function listRuns(): void {
+  send({ type: 'list-runs' });
+}
+
+export function renameRun(id: string, name: string): void {
+  send({ type: 'rename-run', id, name });
+}
+
+export function duplicateRun(id: string): void {
+  send({ type: 'duplicate-run', id });
+}
+
+export function deleteRun(id: string): void {
+  send({ type: 'delete-run', id });
 }
 
 // ---- the run ------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 
 import type { DataChoice, DataSummary, FromWorker } from '../worker/protocol';
 import { isRunReply } from '../worker/protocol';
-import { configureRun } from './engine';
+import { configureRun, loadFailed, startWithRuns } from './engine';
+import { refOf, rememberRunInTab } from './runs/startup';
 import { isFatal } from './state/gpuSlice';
 import { useStore } from './store';
 import { telemetry } from './telemetry';
@@ -57,6 +58,35 @@ export function handleMessage(message: FromWorker): void {
     }
     case 'data-error':
       if (message.request === s.dataRequest) s.dataFailed(message.message, message.detail);
+      loadFailed(message.request);
+      break;
+    case 'run-opened': {
+      // A saved run, opened as asked (unless another load was asked for since): its settings,
+      // data and generation in one change, so nothing rebuilds it (./runSync.ts).
+      if (message.request !== s.dataRequest) break;
+      const { run, source } = message.meta;
+      useStore.setState({
+        models: run.models,
+        training: run.training,
+        seed: run.seed,
+        choice: chooseColumns(message.summary, run.data),
+        dataRef: refOf(source),
+        pendingRef: null,
+        summary: message.summary,
+        loading: null,
+        dataError: null,
+        generation: message.generation,
+        configuring: true,
+      });
+      break;
+    }
+    case 'runs':
+      s.setSavedRuns(message.runs, message.current, message.available);
+      startWithRuns(message.runs);
+      break;
+    case 'save-state':
+      s.setSaveState(message.state, message.step, message.id, message.message);
+      rememberRunInTab(message.id);
       break;
     case 'configured':
       applyConfigured(message);

@@ -11,8 +11,9 @@ function sameExceptSpeed(a: Store['training'], b: Store['training']): boolean {
 
 export function startRunSync(): void {
   useStore.subscribe((s, prev) => {
-    // Built-in data is generated from the seed too: a new seed regenerates it (and then rebuilds).
-    if (s.seed !== prev.seed && s.dataRef.kind === 'builtin' && !s.pendingRef) {
+    // Built-in data is generated from the seed too: a new seed regenerates it (and then rebuilds),
+    // unless the data changed with it (a saved run opened with its own data).
+    if (s.seed !== prev.seed && s.dataRef.kind === 'builtin' && !s.pendingRef && s.dataRef === prev.dataRef) {
       loadBuiltinSoon(s.dataRef.id, s.dataRef.params);
       return;
     }

@@ -7,12 +7,13 @@ import { dataSlice, type DataSlice } from './state/dataSlice';
 import { gpuSlice, type GpuSlice } from './state/gpuSlice';
 import { modelSlice, type ModelSlice } from './state/modelSlice';
 import { runSlice, type RunSlice } from './state/runSlice';
+import { savedSlice, type SavedSlice } from './state/savedSlice';
 import { trainingSlice, type TrainingSlice } from './state/trainingSlice';
 import { viewSlice, type ViewSlice } from './state/viewSlice';
 
 export type { GpuStatus } from './state/gpuSlice';
 
-export type Store = GpuSlice & DataSlice & ModelSlice & TrainingSlice & RunSlice & ViewSlice;
+export type Store = GpuSlice & DataSlice & ModelSlice & TrainingSlice & RunSlice & ViewSlice & SavedSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...gpuSlice(...a),
@@ -21,4 +22,5 @@ export const useStore = create<Store>()((...a) => ({
   ...trainingSlice(...a),
   ...runSlice(...a),
   ...viewSlice(...a),
+  ...savedSlice(...a),
 }));

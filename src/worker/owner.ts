@@ -5,6 +5,7 @@
 // decides the run's life: it keeps playing through a new configuration, pauses on a non-finite
 // step, keeps the last good run when a new one is refused, and brings the run back after a lost
 // device. Datasets parse beside the queue (they do not touch the GPU); the latest one asked for wins.
+// It also saves the run between windows (./saver.ts) and opens saved runs exactly as they were.
 
 import { builtinInfo, isDataError, makeBuiltin, parseFile, type BuiltinId, type Dataset, type DataWarning } from '../data';
 import { applyShape } from '../data/shape';
@@ -12,9 +13,11 @@ import type { Gpu } from '../gpu/device';
 import { GpuError } from '../gpu/errors';
 import { kernelContext } from '../kernels/registry';
 import { summarize } from './summary';
+import type { RunStore } from './persist';
 import type { DataShape, DataSource, DataSummary, FromWorker, RunCommand, ToWorker } from './protocol';
 import { CommandQueue, type Command } from './queue';
 import { RunConfigError } from './runConfig';
+import { QUIET_SAVE_MS, RunSaver, type DataOrigin } from './saver';
 import { gpuSelfTest } from './selftest';
 import { Session } from './session';
 
@@ -22,7 +25,12 @@ export interface OwnerDeps {
   send(message: FromWorker): void;
   /** Acquires a GPU device, reporting later problems (errors, loss) to `onProblem`. */
   acquire(onProblem: (problem: GpuError) => void): Promise<Gpu>;
+  /** Where runs are saved (IndexedDB); without one, nothing is saved. */
+  store?: Promise<RunStore> | null;
 }
+
+/** Commands after which the run holds something a save would keep. */
+const CHANGES_RUN = new Set<Command['type']>(['configure', 'step', 'reset', 'load-weights']);
 
 const NO_GPU = 'No GPU device is available: reconnect the GPU (the button above), then the run is built.';
 
@@ -44,15 +52,24 @@ export class RunOwner {
   private saved: ReturnType<Session['exportState']> | null = null;
   private stopped = false;
   private readonly done: Promise<void>;
+  private readonly saver: RunSaver;
+  /** Where each dataset came from, so a saved run can make it again. */
+  private readonly origins = new WeakMap<Dataset, DataOrigin>();
+  private quietSave: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: OwnerDeps) {
+    this.saver = new RunSaver(deps.store ?? null, deps.send);
     this.done = this.pump();
   }
 
-  /** Queues a command from the page. */
+  /** Queues a command from the page; the runs list is answered beside the queue (it needs no GPU). */
   post(message: ToWorker): void {
-    if (message.type === 'load-data') this.latestRequest = Math.max(this.latestRequest, message.request);
-    this.queue.push(message);
+    if (message.type === 'load-data' || message.type === 'open-run') this.latestRequest = Math.max(this.latestRequest, message.request);
+    if (message.type === 'list-runs') void this.saver.list();
+    else if (message.type === 'rename-run') void this.saver.rename(message.id, message.name);
+    else if (message.type === 'delete-run') void this.saver.remove(message.id);
+    else if (message.type === 'duplicate-run') void this.saver.duplicate(message.id);
+    else this.queue.push(message);
   }
 
   /** Resolves when the queue is empty and the run is not playing (tests wait on this). */
@@ -63,6 +80,7 @@ export class RunOwner {
   /** Stops the queue and destroys the run once its GPU work is done. */
   async close(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.quietSave);
     this.queue.push({ type: 'pause' });
     await this.done;
     await this.session?.retire();
@@ -78,6 +96,7 @@ export class RunOwner {
         const before = this.session;
         try {
           await this.execute(command);
+          if (CHANGES_RUN.has(command.type)) this.runChanged(command.type !== 'step');
         } catch (error) {
           // A command cut short by a lost device says nothing more: the loss is reported once.
           if (!before || this.session === before) this.reportProblem(error);
@@ -92,6 +111,8 @@ export class RunOwner {
         this.busy = true;
         try {
           wait = await session.tick();
+          this.saver.changed(session);
+          if (this.saver.due) await this.save();
         } catch (error) {
           if (this.session === session) {
             session.halt();
@@ -117,6 +138,10 @@ export class RunOwner {
         return this.startLoad(command.source, command.request, command.shape);
       case 'dataset-ready':
         return command.apply();
+      case 'open-run':
+        return this.openRun(command.id, command.request, command.generation);
+      case 'save-run':
+        return this.save();
       case 'debug-lose-device':
         // For tests and the curious: what happens when the driver takes the device away.
         await this.session?.snapshot();
@@ -151,7 +176,8 @@ export class RunOwner {
         session.play();
         return;
       case 'pause':
-        return session.pause();
+        await session.pause();
+        return this.save();
       case 'set-speed':
         session.setSpeed(command.speed);
         return;
@@ -200,6 +226,64 @@ export class RunOwner {
         session.reply({ type: 'text-sample', modelId: command.modelId, text: await session.sampleText(command.modelId, command.prompt, command.length, command.temperature) });
         return;
     }
+  }
+
+  /** The run changed (a step, a new configuration): saved a moment later unless more follows. */
+  private runChanged(configured: boolean): void {
+    const session = this.session;
+    if (!session) return;
+    if (configured) this.saver.configured(session);
+    this.saver.changed(session);
+    clearTimeout(this.quietSave);
+    if (!session.isRunning && this.saver.available) this.quietSave = setTimeout(() => this.queue.push({ type: 'save-run' }), QUIET_SAVE_MS);
+  }
+
+  /** Saves the run in place if anything is unsaved (reads the GPU now, writes in the background). */
+  private async save(): Promise<void> {
+    const session = this.session;
+    const dataset = session?.runDataset;
+    if (session && dataset) await this.saver.save(session, this.origins.get(dataset) ?? null);
+  }
+
+  /**
+   * Opens a saved run: its data made again from its source, its models built with their saved
+   * parameters and optimizer state, the sampler where it was: the next step is the one it would
+   * have taken. The run in place is saved first; if the saved run cannot be opened it stays.
+   */
+  private async openRun(id: string, request: number, generation: number): Promise<void> {
+    const session = this.session;
+    const fail = (message: string) => this.deps.send({ type: 'data-error', request, message, detail: '' });
+    if (!session) return fail(NO_GPU);
+    const saved = await this.saver.load(id);
+    if (!saved) return fail('That saved run is no longer in this browser.');
+    await this.save();
+    await session.pause();
+    const { meta, state } = saved;
+    const source: DataOrigin['source'] =
+      meta.source.kind === 'builtin' ? { kind: 'builtin', id: meta.source.id, params: meta.source.params, seed: meta.source.seed } : { kind: 'file', name: meta.source.name, bytes: state.file ?? new ArrayBuffer(0) };
+    let loaded: Loaded;
+    try {
+      loaded = await loadDataset(source, () => undefined);
+    } catch (error) {
+      return fail(`The saved run's data could not be made again: ${(error as Error)?.message ?? String(error)}`);
+    }
+    const shaped = applyShape(loaded.dataset, meta.shape);
+    const dataset = shaped.dataset;
+    this.raw = Promise.resolve(loaded);
+    this.dataset = dataset;
+    this.origins.set(dataset, { source, shape: meta.shape });
+    this.summary = summarize(dataset, loaded.description, [...loaded.warnings, ...shaped.warnings], shaped.layout);
+    session.setDataset(dataset);
+    this.deps.send({ type: 'run-opened', request, generation, meta, summary: this.summary });
+    const initial = new Map(state.models.map((m) => [m.id, m.params]));
+    try {
+      await session.configure(meta.run, { generation, initial, resume: state });
+    } catch (error) {
+      if (error instanceof GpuError) throw error;
+      this.deps.send({ type: 'config-error', generation, live: session.generation, message: (error as Error)?.message ?? String(error), setting: error instanceof RunConfigError ? error.setting : null });
+      return;
+    }
+    this.saver.opened(meta);
   }
 
   /** A request that was not carried out: what was asked and why, for the page's alert. */
@@ -286,13 +370,14 @@ export class RunOwner {
         return { ...loaded, dataset: shaped.dataset, layout: shaped.layout, warnings: [...loaded.warnings, ...shaped.warnings] };
       })
       .then(
-        ({ dataset, description, warnings, layout }) =>
+        ({ dataset, description, warnings, layout, source: origin }) =>
           this.queue.push({
             type: 'dataset-ready',
             request,
             apply: () => {
               if (request !== this.latestRequest) return;
               this.dataset = dataset;
+              this.origins.set(dataset, { source: origin, shape });
               this.session?.setDataset(dataset);
               this.summary = summarize(dataset, description, warnings, layout);
               this.deps.send({ type: 'data-loaded', request, restored: false, summary: this.summary });
@@ -331,6 +416,8 @@ const ACTION_NAMES: Record<string, string> = {
 };
 
 interface Loaded {
+  /** What was asked for, to make the same dataset again (a saved run). */
+  source: DataOrigin['source'];
   dataset: Dataset;
   description: string;
   warnings: DataWarning[];
@@ -339,8 +426,8 @@ interface Loaded {
 async function loadDataset(source: Exclude<DataSource, { kind: 'same' }>, progress: (fraction: number, rows: number) => void): Promise<Loaded> {
   if (source.kind === 'builtin') {
     const info = builtinInfo(source.id);
-    return { dataset: await makeBuiltin(source.id as BuiltinId, source.params, source.seed), description: info.blurb, warnings: [] };
+    return { source, dataset: await makeBuiltin(source.id as BuiltinId, source.params, source.seed), description: info.blurb, warnings: [] };
   }
   const result = await parseFile(source.name, source.bytes, {}, (p) => progress(p.fraction, p.rows));
-  return { dataset: result.dataset, warnings: result.warnings, description: `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).` };
+  return { source, dataset: result.dataset, warnings: result.warnings, description: `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).` };
 }

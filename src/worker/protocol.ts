@@ -73,6 +73,37 @@ export interface RunConfig {
   seed: number;
 }
 
+// ---- saved runs -------------------------------------------------------------------------
+
+/** Where a saved run's data comes from: a built-in as generated, or a file (its bytes stay in the store). */
+export type SavedSource =
+  | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
+  | { kind: 'file'; name: string; size: number };
+
+/** A saved run as the runs list shows it (src/worker/persist.ts keeps the rest: parameters, optimizer state, histories). */
+export interface RunMeta {
+  id: string;
+  name: string;
+  /** Milliseconds since 1970: first saved, last saved. */
+  created: number;
+  saved: number;
+  source: SavedSource;
+  /** How the table was read when the run was saved. */
+  shape: DataShape;
+  run: RunConfig;
+  /** The models in a few words each ("LSTM 1×16"). */
+  models: string[];
+  /** The first model's optimizer step when saved. */
+  step: number;
+  /** The lowest validation loss of any model, or null. */
+  bestValidation: number | null;
+  /** About how many bytes the run takes in the store. */
+  bytes: number;
+}
+
+/** Whether the run in place is saved: 'failed' says the last save was refused (the run goes on in memory). */
+export type SaveState = 'unsaved' | 'saved' | 'failed';
+
 // ---- what the worker reports ------------------------------------------------------------
 
 export interface DataSummary {
@@ -176,7 +207,23 @@ export type ToWorker =
   | { type: 'bptt-stop' }
   | (RunCommand & { generation: number })
   /** Destroys the GPU device as a driver reset would (tests the recovery path). */
-  | { type: 'debug-lose-device' };
+  | { type: 'debug-lose-device' }
+  /**
+   * Opens a saved run exactly as it was saved (parameters, optimizer state, sampler, histories):
+   * answered by 'run-opened' with `request` and `generation`, or by 'data-error' with `request`.
+   */
+  | { type: 'open-run'; id: string; request: number; generation: number }
+  /** Saves the run in place now if anything is unsaved (the tab is being hidden). */
+  | { type: 'save-run' }
+  /** Answered by 'runs' (also sent after every save, rename and delete). */
+  | { type: 'list-runs' }
+  | { type: 'rename-run'; id: string; name: string }
+  /** A copy of a saved run under a new id ("… (copy)"), to train on while the original stays. */
+  | { type: 'duplicate-run'; id: string }
+  | { type: 'delete-run'; id: string };
+
+/** Requests about the saved runs, answered beside the queue (they need no GPU and wait for no window). */
+export type RunsRequest = Extract<ToWorker, { type: 'list-runs' | 'rename-run' | 'duplicate-run' | 'delete-run' }>;
 
 // ---- replies ----------------------------------------------------------------------------
 
@@ -272,7 +319,16 @@ export type FromWorker =
   /** A model's run as a zip to carry on in PyTorch: its name (`timestep-<dataset>-<model>.zip`) and bytes (transferred). */
   | { type: 'pytorch-export'; generation: number; modelId: string; step: number; fileName: string; bytes: ArrayBuffer }
   /** ∂L/∂h_t of the sample (H values) and ‖∂L/∂h_t‖ over the batch, at the timestep just walked. */
-  | { type: 'bptt'; generation: number; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean };
+  | { type: 'bptt'; generation: number; modelId: string; t: number; T: number; norm: number; dh: Float32Array; done: boolean }
+  /**
+   * A saved run was opened: its settings and data, built as `generation` ('configured' and its
+   * step and validation histories follow as 'steps' and 'validation' replies).
+   */
+  | { type: 'run-opened'; request: number; generation: number; meta: RunMeta; summary: DataSummary }
+  /** The saved runs, newest first; `current`: the one the run in place saves into; `available`: false without IndexedDB. */
+  | { type: 'runs'; runs: RunMeta[]; current: string | null; available: boolean }
+  /** `step`: the step saved last; `message`: why a save failed ('failed'). */
+  | { type: 'save-state'; state: SaveState; id: string | null; step: number; message: string };
 
 /** The two files a model's weights download as: 'json' or 'safetensors'. */
 export type { WeightsFormat };
@@ -290,5 +346,5 @@ export function transferables(message: FromWorker): Transferable[] {
 export type RunReply = Extract<FromWorker, { generation: number }>;
 
 export function isRunReply(message: FromWorker): message is RunReply {
-  return 'generation' in message && message.type !== 'config-error';
+  return 'generation' in message && message.type !== 'config-error' && message.type !== 'run-opened';
 }

@@ -8,12 +8,13 @@
 // Everything else keeps its order, so a command about a run runs before any configuration sent
 // after it; one whose run was superseded meanwhile is refused when its turn comes (./owner.ts).
 
-import type { ToWorker } from './protocol';
+import type { RunsRequest, ToWorker } from './protocol';
 
 /** What the owner queues for itself: a dataset parsed beside the queue, to be put in place in turn. */
 export type Internal = { type: 'dataset-ready'; request: number; apply: () => void };
 
-export type Command = ToWorker | Internal;
+/** Everything the page sends but the saved-runs requests (./owner.ts answers those at once), and the owner's own. */
+export type Command = Exclude<ToWorker, RunsRequest> | Internal;
 
 export class CommandQueue {
   private items: Command[] = [];

@@ -12,6 +12,8 @@ import type { KernelContext } from '../kernels/registry';
 import { probeTrainer } from '../train/probes';
 import { Trainer, type StepStats } from '../train/trainer';
 import type { WeightsFormat } from '../train/weights';
+import { ModelHistory } from './history';
+import type { RunState } from './persist';
 import type { ForecastMode, FromWorker, ModelSlot, RunConfig, RunReply, WeightsContents } from './protocol';
 import { probeReport, type LoadedBatch } from './probeReport';
 import { RunRequests } from './requests';
@@ -25,6 +27,8 @@ export interface ModelRun {
   halted: boolean;
   /** Where the windows the trainer holds now lie in the table (what its probe shows). */
   loaded: LoadedBatch | null;
+  /** The losses sent to the page, kept for a saved run (./history.ts). */
+  history: ModelHistory;
 }
 
 export interface ConfigureOptions {
@@ -34,6 +38,11 @@ export interface ConfigureOptions {
   initial?: Map<string, Record<string, Float32Array>>;
   /** Rebuild every model even where its slot is unchanged (reset, weights loaded). */
   fresh?: boolean;
+  /**
+   * A saved run to carry on exactly (with its parameters in `initial`): each model's optimizer
+   * state and histories, the sampler's position. Its histories are sent instead of a validation.
+   */
+  resume?: Pick<RunState, 'models' | 'random' | 'window'>;
 }
 
 type Params = Record<string, Float32Array>;
@@ -95,6 +104,11 @@ export class Session {
     return this.run;
   }
 
+  /** The dataset the run in place trains on (a newer one may be loaded, waiting for a configuration). */
+  get runDataset(): Dataset | null {
+    return this.sourceDataset;
+  }
+
   get batchSource(): BatchSource | null {
     return this.source;
   }
@@ -110,6 +124,11 @@ export class Session {
 
   get random(): Random {
     return this.rng;
+  }
+
+  /** Training windows since the run was built (validation is due every `validateEvery`). */
+  get windows(): number {
+    return this.window;
   }
 
   /**
@@ -137,7 +156,9 @@ export class Session {
       for (const [i, slot] of run.models.entries()) {
         if (kept.has(slot.id)) continue;
         const trainer = await Trainer.create(this.ctx, configs[i], options.initial?.get(slot.id));
-        built.set(slot.id, { slot, trainer, pending: [], stepMs: [], halted: false, loaded: null });
+        const saved = options.resume?.models.find((m) => m.id === slot.id);
+        built.set(slot.id, { slot, trainer, pending: [], stepMs: [], halted: false, loaded: null, history: saved ? ModelHistory.from(saved.history) : new ModelHistory() });
+        if (saved) trainer.optimizer.writeState(this.ctx.device, saved.optimizer);
       }
     } catch (error) {
       await retireAfterGpu(this.ctx.device, [...built.values()].map((m) => m.trainer));
@@ -155,7 +176,8 @@ export class Session {
     await retireAfterGpu(this.ctx.device, retired.map((m) => m.trainer));
     if (!incremental) {
       this.rng = new Random(run.seed);
-      this.window = 0;
+      this.window = options.resume?.window ?? 0;
+      if (options.resume) this.rng.setState(options.resume.random);
       this.snapshots = new Map(options.initial ?? []);
     } else {
       for (const m of retired) this.snapshots.delete(m.slot.id);
@@ -183,6 +205,14 @@ export class Session {
         validation,
       })),
     });
+    if (options.resume) {
+      // A reopened run: its loss chart as it was when saved.
+      for (const m of this.models) {
+        this.reply({ type: 'steps', modelId: m.slot.id, reports: m.history.stepReports(), msPerStep: 0 });
+        for (const v of m.history.validations()) this.reply({ type: 'validation', modelId: m.slot.id, step: v.step, loss: v.loss });
+      }
+      return;
+    }
     // The untrained models' validation loss: where every validation curve starts.
     await this.validate(this.models.filter((m) => built.has(m.slot.id)));
   }
@@ -324,6 +354,7 @@ export class Session {
     // A model retired meanwhile (removed from the comparison) reports nothing more.
     if (!this.models.includes(m)) return;
     m.pending.push(s);
+    m.history.addStep(s);
     if (s.nonFinite && !m.halted) {
       m.halted = true;
       this.pauseRequested = true;
@@ -353,14 +384,12 @@ export class Session {
   }
 
   private async validate(models: ModelRun[]): Promise<void> {
-    const run = this.run;
-    const source = this.source;
-    if (!run || !source) return;
-    if (!source.validation(run.training.batch)) return;
     for (const m of models) {
       if (m.halted) continue;
       const loss = await this.validationLoss(m);
-      if (loss !== null) this.reply({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
+      if (loss === null) continue;
+      m.history.addValidation(m.trainer.optimizer.stepCount, loss);
+      this.reply({ type: 'validation', modelId: m.slot.id, step: m.trainer.optimizer.stepCount, loss });
     }
   }
 

@@ -5,6 +5,7 @@
 
 import { acquireGpu } from '../gpu/device';
 import { RunOwner } from './owner';
+import { RunStore } from './persist';
 import { transferables, type FromWorker, type ToWorker } from './protocol';
 
 // The worker's global scope, typed narrowly (the DOM and WebWorker libs cannot both be loaded).
@@ -13,6 +14,8 @@ const scope = self as unknown as { postMessage(message: FromWorker, transfer?: T
 const owner = new RunOwner({
   send: (message) => scope.postMessage(message, transferables(message)),
   acquire: (onProblem) => acquireGpu(navigator.gpu, { onProblem }),
+  // Saved runs live in this origin's IndexedDB; a browser without it (or refusing it) saves nothing.
+  store: typeof indexedDB === 'undefined' ? null : RunStore.open(indexedDB),
 });
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => owner.post(event.data);

@@ -14,6 +14,7 @@ import { LossView } from './LossView';
 import { NonFiniteAlert } from './NonFiniteAlert';
 import { ParamNormView } from './ParamNormView';
 import { PredictionView } from './PredictionView';
+import { SaveAlert } from '../runs/SaveAlert';
 import { ScanView } from './ScanView';
 import { StatusLine } from './StatusLine';
 import { TextSampleView } from './TextSampleView';
@@ -27,6 +28,7 @@ export function Views() {
       <ConfigAlert />
       <ActionAlert />
       <NonFiniteAlert />
+      <SaveAlert />
       <div className="view-grid">
         <ComparisonView />
         <LossView />
