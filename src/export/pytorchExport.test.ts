@@ -37,7 +37,7 @@ async function exported(dataset: Dataset, model: ModelSlot, over: Partial<RunCon
   session.setDataset(dataset);
   await session.configure(run([model], { batch: 4, seqLen: 12, ...over }, data));
   for (let k = 0; k < steps; k++) await session.stepOnce();
-  const zip = await session.exportPytorch(model.id, model.kind);
+  const zip = await session.requests.exportPytorch(model.id, model.kind);
   const dir = mkdtempSync(join(tmpdir(), 'timestep-export-'));
   dirs.push(dir);
   writeFileSync(join(dir, zip.fileName), new Uint8Array(zip.bytes));

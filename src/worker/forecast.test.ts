@@ -69,7 +69,7 @@ describe('forecasts on a table', () => {
 
   it('a backtest hides the last rows: its truth is those rows, its context the rows before, its errors its own', async () => {
     const { s, replies } = await session(data, [slot('g', 'gru')], choice(['value'], ['value']));
-    await s.forecast('g', 'backtest', 20);
+    await s.requests.forecast('g', 'backtest', 20);
     const f = replies()[0];
     expect(f.mode).toBe('backtest');
     expect(f.column).toBe('value');
@@ -87,7 +87,7 @@ describe('forecasts on a table', () => {
     const own = await ownPredictions(s, f.startRow);
     expect([...f.fit, f.forecast[0]]).toEqual(own.map((v) => expect.closeTo(v, 3)));
     // At most the rows never trained on (the validation part: 60 of 300) are hidden.
-    await s.forecast('g', 'backtest', 1000);
+    await s.requests.forecast('g', 'backtest', 1000);
     const all = replies()[1];
     expect(all.forecast).toHaveLength(60);
     expect(all.startRow).toBe(n - 60 - T);
@@ -96,7 +96,7 @@ describe('forecasts on a table', () => {
 
   it('a forecast from the end reads the last window and runs on past it', async () => {
     const { s, replies } = await session(data, [slot('l', 'lstm')], choice(['value'], ['value']));
-    await s.forecast('l', 'future', 15);
+    await s.requests.forecast('l', 'future', 15);
     const f = replies()[0];
     expect(f.mode).toBe('future');
     expect(f.startRow).toBe(n - T);
@@ -114,8 +114,8 @@ describe('forecasts on a table', () => {
     expect(slots.map((m) => m.kind)).toEqual(expect.arrayContaining(['mamba', 'mingru', 'minlstm', 'lstm']));
     const { s, replies } = await session(data, slots, choice(['value'], ['value']));
     for (const m of slots) {
-      await s.forecast(m.id, 'future', 5);
-      await s.forecast(m.id, 'backtest', 5);
+      await s.requests.forecast(m.id, 'future', 5);
+      await s.requests.forecast(m.id, 'backtest', 5);
     }
     const got = replies();
     expect(got.map((f) => `${f.modelId} ${f.mode}`)).toEqual(slots.flatMap((m) => [`${m.id} future`, `${m.id} backtest`]));
@@ -130,7 +130,7 @@ describe('forecasts on a table', () => {
     const three = generateBuiltin('sine-mix', { length: 300, channels: 3 }, 2);
     const target = column(three, 'value 3');
     const { s, replies } = await session(three, [slot('r', 'rnn_tanh')], choice(['value 1', 'value 2'], ['value 3']));
-    await s.forecast('r', 'backtest', 10);
+    await s.requests.forecast('r', 'backtest', 10);
     const f = replies()[0];
     expect(f.mode).toBe('one-step');
     expect(f.column).toBe('value 3');
@@ -141,17 +141,17 @@ describe('forecasts on a table', () => {
     // The first hidden row's prediction reads the true inputs of the window before it.
     const own = await ownPredictions(s, f.startRow);
     expect([...f.fit, f.forecast[0]]).toEqual(own.map((v) => expect.closeTo(v, 3)));
-    await expect(s.forecast('r', 'future', 10)).rejects.toThrow(/same columns as inputs and targets/);
+    await expect(s.requests.forecast('r', 'future', 10)).rejects.toThrow(/same columns as inputs and targets/);
     s.destroy();
   });
 
   it('refuses data that is not a table, and a backtest with no rows left unseen', async () => {
     const text = generateBuiltin('adding', { length: 12, count: 64 }, 1);
     const { s } = await session(text, [slot('a', 'gru')], choice([], []));
-    await expect(s.forecast('a', 'future', 5)).rejects.toThrow(/not a table/);
+    await expect(s.requests.forecast('a', 'future', 5)).rejects.toThrow(/not a table/);
     s.destroy();
     const { s: all } = await session(data, [slot('a', 'gru')], { ...choice(['value'], ['value']), validationFraction: 0 });
-    await expect(all.forecast('a', 'backtest', 5)).rejects.toThrow(/no validation part/);
+    await expect(all.requests.forecast('a', 'backtest', 5)).rejects.toThrow(/no validation part/);
     all.destroy();
   });
 });

@@ -184,7 +184,7 @@ export class RunOwner {
       case 'probe':
         return session.setProbe(command.sample, command.layer);
       case 'bptt-stop':
-        session.stopWalk();
+        session.requests.stopWalk();
         return;
     }
     // A command about another run than the one in place was sent before the page moved on.
@@ -207,23 +207,23 @@ export class RunOwner {
       case 'reset':
         return session.reset();
       case 'bptt-step':
-        return session.bpttStep(command.sample);
+        return session.requests.bpttStep(command.sample);
       case 'forecast':
-        return session.forecast(command.modelId, command.mode, command.horizon);
+        return session.requests.forecast(command.modelId, command.mode, command.horizon);
       case 'decode':
-        return session.decode();
+        return session.requests.decode();
       case 'load-weights':
         return session.loadWeights(command.modelId, command.file, command.bytes);
       case 'export-weights': {
-        const contents = await session.exportWeights(command.modelId, command.name, command.format);
+        const contents = await session.requests.exportWeights(command.modelId, command.name, command.format);
         session.reply({ type: 'weights', modelId: command.modelId, ...contents });
         return;
       }
       case 'export-pytorch':
-        session.reply({ type: 'pytorch-export', modelId: command.modelId, ...(await session.exportPytorch(command.modelId, command.name)) });
+        session.reply({ type: 'pytorch-export', modelId: command.modelId, ...(await session.requests.exportPytorch(command.modelId, command.name)) });
         return;
       case 'sample-text':
-        session.reply({ type: 'text-sample', modelId: command.modelId, text: await session.sampleText(command.modelId, command.prompt, command.length, command.temperature) });
+        session.reply({ type: 'text-sample', modelId: command.modelId, text: await session.requests.sampleText(command.modelId, command.prompt, command.length, command.temperature) });
         return;
     }
   }

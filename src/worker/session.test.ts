@@ -134,7 +134,7 @@ describe('training session', () => {
     const combine = gpu.device.features.has('subgroups') ? 'by subgroup shuffles' : 'in workgroup memory';
     expect(configured.models[1].schedule).toMatch(new RegExp(`^parallel scan: 1 chunk of \\d+ threads × \\d+ steps, runs combined ${combine}$`));
     for (let k = 0; k < 2; k++) await session.stepOnce();
-    await session.decode();
+    await session.requests.decode();
     const decoded = messages.flatMap((m) => (m.type === 'decode' ? [m] : []));
     expect(decoded.map((d) => d.modelId)).toEqual(['e', 'm']);
     for (const d of decoded) {
@@ -151,7 +151,7 @@ describe('training session', () => {
       (async () => {
         session.setDataset(generateBuiltin('sine-mix', { length: 1200 }, 1));
         await session.configure(run([slot('l', 'lstm', { hidden: 8 })]));
-        await session.decode();
+        await session.requests.decode();
       })(),
     ).rejects.toThrow(/needs a sequence-to-sequence task/);
     session.destroy();
@@ -169,7 +169,7 @@ describe('weights files through the session', () => {
     const cfg = run([slot('a', 'gru', { hidden: 8 }), slot('b', 'lstm', { hidden: 6 })], { seqLen: 16 });
     await trained.configure(cfg);
     for (let k = 0; k < 3; k++) await trained.stepOnce();
-    const gruFile = await trained.exportWeights('a', 'GRU 8', 'json');
+    const gruFile = await trained.requests.exportWeights('a', 'GRU 8', 'json');
     expect(gruFile.step).toBe(3);
     await trained.snapshot();
     const want = trained.exportState().snapshots.get('a')!;
@@ -182,7 +182,7 @@ describe('weights files through the session', () => {
     await fresh.snapshot();
     const before = fresh.exportState().snapshots;
     // An LSTM's file into the GRU slot: refused, nothing changes (no new configuration, weights as they were).
-    const lstmFile = await trained.exportWeights('b', 'LSTM 6', 'json');
+    const lstmFile = await trained.requests.exportWeights('b', 'LSTM 6', 'json');
     await expect(fresh.loadWeights('a', 'lstm.json', bytesOf(lstmFile))).rejects.toThrow(
       'lstm.json: params["encoder.weight_hh_l0"]: shape [24, 6], this model\'s is [24, 8] (it holds LSTM (hidden 6, 1 layer(s)), this model is GRU (hidden 8, 1 layer(s))).',
     );
@@ -216,11 +216,11 @@ describe('weights files through the session', () => {
     fresh.setDataset(data);
     await fresh.configure({ ...cfg, seed: 9 });
     // Mamba's file into the LSTM: refused, naming a parameter the LSTM lacks; nothing changes.
-    const mamba = await trained.exportWeights('b', 'Mamba 5', 'safetensors');
+    const mamba = await trained.requests.exportWeights('b', 'Mamba 5', 'safetensors');
     await expect(fresh.loadWeights('a', 'mamba.safetensors', bytesOf(mamba))).rejects.toThrow(/^mamba\.safetensors: missing encoder\.weight_ih_l0, .*\(it holds Mamba .*, this model is LSTM \(hidden 7, 2 layer\(s\), bidirectional\)\)\.$/);
     expect(messages.filter((m) => m.type === 'configured')).toHaveLength(1);
     for (const id of ['a', 'b']) {
-      const file = await trained.exportWeights(id, id, 'safetensors');
+      const file = await trained.requests.exportWeights(id, id, 'safetensors');
       expect(file.format).toBe('safetensors');
       await fresh.loadWeights(id, `${id}.safetensors`, bytesOf(file));
     }

@@ -11,10 +11,9 @@ import { retireAfterGpu } from '../gpu/lifetime';
 import type { KernelContext } from '../kernels/registry';
 import { probeTrainer } from '../train/probes';
 import { Trainer, type StepStats } from '../train/trainer';
-import type { WeightsFormat } from '../train/weights';
 import { ModelHistory } from './history';
 import type { RunState } from './persist';
-import type { ForecastMode, FromWorker, ModelSlot, RunConfig, RunReply, WeightsContents } from './protocol';
+import type { FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
 import { probeReport, type LoadedBatch } from './probeReport';
 import { RunRequests } from './requests';
 import { chunkLength, prepareSource, RunConfigError, sameRunSettings, sameSlot, slotSeed, trainerConfig } from './runConfig';
@@ -72,7 +71,8 @@ export class Session {
   /** The dataset the current source was prepared from (a newer one may be loaded meanwhile). */
   private sourceDataset: Dataset | null = null;
   private dataset: Dataset | null = null;
-  private readonly requests: RunRequests;
+  /** Requests on the built run that answer with something to show or save (./requests.ts). */
+  readonly requests: RunRequests;
 
   constructor(
     readonly ctx: KernelContext,
@@ -165,7 +165,7 @@ export class Session {
       throw error;
     }
 
-    this.stopWalk();
+    this.requests.stopWalk();
     const joinedAt = kept.size > 0 ? ([...kept.values()][0].trainer.optimizer.stepCount ?? 0) : null;
     const retired = this.models.filter((m) => !kept.has(m.slot.id));
     this.models = run.models.map((slot) => {
@@ -220,7 +220,7 @@ export class Session {
   /** Starts playing (the owner then calls tick() until it pauses); false when nothing can train. */
   play(): boolean {
     if (this.running || this.models.length === 0 || this.models.every((m) => m.halted)) return false;
-    this.stopWalk();
+    this.requests.stopWalk();
     this.pauseRequested = false;
     this.setRunning(true);
     return true;
@@ -271,7 +271,7 @@ export class Session {
   /** One training step of every model, then a probe, while paused. */
   async stepOnce(): Promise<void> {
     if (this.running || this.models.length === 0) return;
-    this.stopWalk();
+    this.requests.stopWalk();
     await this.trainWindow();
     await this.validate(this.models);
     // The step's readbacks land with the GPU work; wait for them so its report goes out now.
@@ -313,7 +313,7 @@ export class Session {
   /** Stops without touching the GPU (the device is gone); state stays exportable. */
   halt(): void {
     this.running = false;
-    this.stopWalk();
+    this.requests.stopWalk();
   }
 
   async setProbe(sample: number, layer: number): Promise<void> {
@@ -419,28 +419,6 @@ export class Session {
   }
 
   /** Step-through BPTT on the first model: each call walks one timestep further back (./requests.ts). */
-  bpttStep(sample: number): Promise<void> {
-    return this.requests.bpttStep(sample);
-  }
-
-  /** Abandons a walk in progress (the next walk starts again from the last step). */
-  stopWalk(): void {
-    this.requests.stopWalk();
-  }
-
-  forecast(modelId: string, mode: ForecastMode, horizon: number): Promise<void> {
-    return this.requests.forecast(modelId, mode, horizon);
-  }
-
-  exportWeights(modelId: string, name: string, format: WeightsFormat): Promise<WeightsContents & { step: number }> {
-    return this.requests.exportWeights(modelId, name, format);
-  }
-
-  /** A model's run as a zip to carry on in PyTorch (./requests.ts). */
-  exportPytorch(modelId: string, name: string): Promise<{ step: number; fileName: string; bytes: ArrayBuffer }> {
-    return this.requests.exportPytorch(modelId, name);
-  }
-
   /**
    * Loads a weights file (JSON or safetensors) into one model. The run restarts from step 0: that model from the
    * file, the others from their current weights (optimizer state starts afresh for all). A file
@@ -455,14 +433,6 @@ export class Session {
     await this.configure(this.run!, { initial });
   }
 
-  decode(): Promise<void> {
-    return this.requests.decode();
-  }
-
-  sampleText(modelId: string, prompt: string, length: number, temperature: number): Promise<string> {
-    return this.requests.sampleText(modelId, prompt, length, temperature);
-  }
-
   setSpeed(speed: number | 'max'): void {
     if (this.run) this.run = { ...this.run, training: { ...this.run.training, speed } };
   }
@@ -470,7 +440,7 @@ export class Session {
   /** Destroys every model's GPU resources once the work submitted so far has completed. */
   async retire(): Promise<void> {
     this.running = false;
-    this.stopWalk();
+    this.requests.stopWalk();
     const models = this.models;
     this.models = [];
     await retireAfterGpu(this.ctx.device, models.map((m) => m.trainer));
