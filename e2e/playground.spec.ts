@@ -147,9 +147,9 @@ test('an encoder-decoder learns to reverse digits with teacher forcing', async (
   expect(Number(await span.getAttribute('data-val-first'))).toBeCloseTo(Math.log(10), 0);
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-state')).toHaveText('paused');
-  // The predictions: the source steps are ignored ('·' for target and guesses), the 4 target steps scored.
+  // The predictions: the 4 source steps are ignored (folded into one '⋯4⋯' cell), the 4 target steps scored.
   const predictions = page.getByTestId('token-predictions');
-  await expect(predictions.locator('.token-row').first()).toContainText(/^target····\d{4}/);
+  await expect(predictions.locator('.token-row').first()).toContainText(/^target⋯4⋯\d{4}$/);
   await expect(predictions.locator('.token-row').nth(1).locator('.token.right, .token.wrong')).toHaveCount(4);
   // Decoding on its own outputs: both scores, and per shown sequence the target, the teacher-forced
   // guesses and the free-running ones (4 tokens each, each marked right or wrong).
