@@ -11,6 +11,7 @@ import { retireAfterGpu } from '../gpu/lifetime';
 import type { KernelContext } from '../kernels/registry';
 import { probeTrainer } from '../train/probes';
 import { Trainer, type StepStats } from '../train/trainer';
+import { configuredReply } from './configured';
 import { ModelHistory } from './history';
 import type { RunState } from './persist';
 import type { FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
@@ -188,23 +189,7 @@ export class Session {
     this.gen = generation;
     this.pauseRequested = false;
     if (this.running && this.models.every((m) => m.halted)) this.setRunning(false);
-    const validation = source.validation(run.training.batch) !== null;
-    this.reply({
-      type: 'configured',
-      warnings: source.warnings,
-      fitNotes: source.fitNotes,
-      noValidation: source.noValidation,
-      models: this.models.map((m) => ({
-        id: m.slot.id,
-        parameters: m.trainer.layout.fields.reduce((s, f) => s + f.size, 0),
-        schedule: m.trainer.encoder.schedule,
-        names: m.trainer.layout.fields.map((f) => f.name),
-        seqLen: m.trainer.cfg.seqLen,
-        kept: kept.has(m.slot.id),
-        joinedAt: kept.has(m.slot.id) ? null : joinedAt,
-        validation,
-      })),
-    });
+    this.reply(configuredReply(this.models, source, run.training.batch, new Set(kept.keys()), joinedAt));
     if (options.resume) {
       // A reopened run: its loss chart as it was when saved.
       for (const m of this.models) {
