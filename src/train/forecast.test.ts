@@ -2,24 +2,16 @@
 // the context is the whole-window forward pass; each forecast step is what the model predicts
 // after reading the context and the forecast before it; one step ahead reads the true inputs.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
 import { defaultSlot, slotModelConfig, SLOT_KINDS } from '../models/registry';
 import { relErr } from '../reference/compare';
 import { forecast, forecastRefusal, oneStepAhead } from './forecast';
 import { defaultOptimizer } from './optimizers';
 import { Trainer, type TrainerConfig } from './trainer';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { ctx } = useKernelContext();
 
 const I = 2;
 const T = 7;

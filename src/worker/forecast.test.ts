@@ -4,24 +4,16 @@
 // registry answers in one comparison run; targets that are not the inputs get one-step
 // predictions from the true inputs. Tables only.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateBuiltin, type Dataset } from '../data';
-import type { Gpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node';
-import { kernelContext, type KernelContext } from '../kernels/registry';
+import { useKernelContext } from '../kernels/testing';
 import { SLOT_KINDS } from '../models/registry';
 import { forecastErrors } from './forecast';
 import type { DataChoice, ForecastResult, FromWorker, ModelSlot, RunConfig } from './protocol';
 import { Session } from './session';
 import { AUTO_SHAPE } from '../data/shape';
 
-let gpu: Gpu;
-let ctx: KernelContext;
-beforeAll(async () => {
-  gpu = await nodeGpu();
-  ctx = kernelContext(gpu.device);
-});
-afterAll(() => gpu?.device.destroy());
+const { ctx } = useKernelContext();
 
 const T = 12;
 const B = 8;
