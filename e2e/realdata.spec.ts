@@ -92,3 +92,45 @@ test('a county table: the id is an identifier, the rate is predicted', async ({ 
   await expect(page.getByTestId('column-stats')).toContainText('an identifier, not a measurement');
   await expect(page.getByTestId('data-chart')).toHaveAttribute('data-x', 'row');
 });
+
+test('a rising series (CO2): the page warns that levels leave their range, and modelling changes keeps the forecast rising', async ({ page }) => {
+  test.setTimeout(360_000);
+  await page.goto('/');
+  await ready(page);
+  await upload(page, 'co2-concentration.csv');
+  // One series that forecasts itself: CO2 in, CO2 out.
+  await page.getByLabel('CO2 as target', { exact: true }).check();
+  await page.getByLabel('adjusted CO2 as target').uncheck();
+  await page.getByLabel('adjusted CO2 as input').uncheck();
+  await expect(page.getByLabel('CO2 as input', { exact: true })).toBeChecked();
+  await ready(page);
+  const warnings = page.getByTestId('run-warnings');
+  await expect(warnings).toContainText(/CO2: \d+ of the \d+ validation rows lie outside the range it trains on/);
+  await expect(warnings).toContainText('normalise by "changes"');
+  const forecastEnd = async (): Promise<{ last: number; end: number }> => {
+    await page.getByTestId('play').click();
+    await expect.poll(() => stepCount(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(20);
+    await page.getByTestId('play').click();
+    const view = page.getByTestId('view-forecast');
+    await view.scrollIntoViewIfNeeded();
+    await view.getByTestId('forecast-rows').fill('36');
+    await view.getByTestId('forecast').click();
+    const line = view.getByTestId('forecast-scores');
+    await expect(line).toContainText(/36 rows past the end of the data/, { timeout: 60_000 });
+    const m = /CO2 ([\d.]+) at the end, ([\d.]+) by/.exec(await line.innerText());
+    expect(m, await line.innerText()).not.toBeNull();
+    return { last: Number(m![1]), end: Number(m![2]) };
+  };
+  // Levels, z-scored: three years on, the forecast has fallen back below the last value.
+  const levels = await forecastEnd();
+  expect(levels.end).toBeLessThan(levels.last);
+  // Changes: the warning goes, and the forecast three years on lies above the last value.
+  await page.getByLabel('Normalise').selectOption('changes');
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('norm=changes');
+  await expect(warnings).toHaveCount(0);
+  await ready(page);
+  expect(await stepCount(page)).toBe(0);
+  const changes = await forecastEnd();
+  expect(changes.last).toBe(levels.last);
+  expect(changes.end).toBeGreaterThan(changes.last);
+});

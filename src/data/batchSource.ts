@@ -3,10 +3,10 @@
 
 import { applyFix } from './fixes';
 import { makeBatch } from './batches';
-import { denormalize } from './normalize';
+import { changesToLevels, denormalize } from './normalize';
 import { fitWindow } from './fitWindow';
 import { prepare, type Prepared, type SampleSet, type WindowSet } from './prep';
-import { scaleWarnings } from './scaleCheck';
+import { scaleWarnings, trendWarnings } from './scaleCheck';
 import type { Batch, BatchSource, DataChoice, TableSeries } from './source';
 import type { Dataset } from './types';
 
@@ -67,11 +67,21 @@ export function makeBatchSource(loaded: Dataset, choice: DataChoice, seqLen: num
     vocab: ds.kind === 'tokens' ? ds.vocab : undefined,
     forecastable: sameColumns && !classes,
     targetNames: prepared.targetNames,
-    warnings: [...prepared.warnings.map((w) => w.message), ...(ds.kind === 'table' ? scaleWarnings(ds, [...prepared.inputNames, ...prepared.targetNames], choice.normalize) : [])],
+    warnings: [
+      ...prepared.warnings.map((w) => w.message),
+      ...(ds.kind === 'table' ? scaleWarnings(ds, [...prepared.inputNames, ...prepared.targetNames], choice.normalize) : []),
+      ...(ds.kind === 'table' && prepared.val ? trendWarnings(ds, prepared.targetNames, prepared.trainRows ?? ds.rowCount, choice.normalize) : []),
+    ],
     fitNotes: fit?.notes ?? [],
     noValidation: fit?.noValidation ?? (prepared.val && prepared.val.count > 0 ? null : noValidationReason(prepared)),
-    denormalize: (j, values) => Float32Array.from(norm && norm.kind !== 'none' ? denormalize(norm, prepared.targetNames[j], values) : values),
-    table: train.kind === 'windows' ? tableSeries(train, prepared.trainRows ?? train.data.length / train.cols) : undefined,
+    denormalize(j, values, at) {
+      if (!norm || norm.kind === 'none') return Float32Array.from(values);
+      const column = prepared.targetNames[j];
+      if (norm.kind !== 'changes') return Float32Array.from(denormalize(norm, column, values));
+      if (!at) throw new Error('This run models changes: say which table row the predictions start at, to add them to the true levels.');
+      return Float32Array.from(changesToLevels(norm, column, values, at.firstRow, at.how));
+    },
+    table: train.kind === 'windows' ? tableSeries(train, prepared.trainRows ?? train.data.length / train.cols, norm?.kind === 'changes' ? 1 : 0) : undefined,
     ...samplers(prepared, toBatch, true),
   };
 }
@@ -82,13 +92,14 @@ function noValidationReason(prepared: Prepared): string {
 }
 
 /** The whole table behind a set of windows: any rows, read as the windows read them. */
-function tableSeries(set: WindowSet, trainRows: number): TableSeries {
+function tableSeries(set: WindowSet, trainRows: number, firstRow: number): TableSeries {
   const rows = set.data.length / set.cols;
   return {
     rows,
+    firstRow,
     validationStart: trainRows,
     window(startRow, length) {
-      if (!(Number.isInteger(startRow) && Number.isInteger(length) && startRow >= 0 && length >= 1 && startRow + length <= rows)) {
+      if (!(Number.isInteger(startRow) && Number.isInteger(length) && startRow >= firstRow && length >= 1 && startRow + length <= rows)) {
         throw new RangeError(`rows ${startRow}..${startRow + length - 1} are not all in the table's ${rows} rows`);
       }
       // One window starting at startRow whose targets are its own rows (no offset).

@@ -54,5 +54,5 @@ export type {
   TokenDataset,
 } from './types';
 
-export { chunk, type Batch as SourceBatch, type BatchSource, type DataChoice } from './source';
+export { chunk, type Batch as SourceBatch, type BatchSource, type DataChoice, type LevelsAt } from './source';
 export { defaultChoice, makeBatchSource } from './batchSource';

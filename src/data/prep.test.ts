@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { makeBatch, type Batch } from './batches';
-import { denormalize, fitNormalizer, normalize } from './normalize';
+import { changesToLevels, denormalize, differences, fitChanges, fitNormalizer, normalize } from './normalize';
 import { prepare, prepareSequences, prepareTable, prepareTokens, windowStarts, type SampleSet, type WindowSet } from './prep';
 import { columnStats } from './stats';
 import { addingProblem, copyTask } from './generators';
@@ -64,6 +64,64 @@ describe('normalisation', () => {
     const none = fitNormalizer('none', [{ name: 'c', values: [5, 6] }], 2);
     expect([none.offset[0], none.scale[0]]).toEqual([0, 1]);
     expect(() => denormalize(norm, 'y', [1])).toThrow('normaliser has no column y');
+  });
+});
+
+describe('modelling changes', () => {
+  // A trend with a season and a jump, at an odd length: levels leave the training range, changes do not.
+  const n = 37;
+  const levels = range(n, (i) => 300 + 0.7 * i + 3 * Math.sin(i / 2) + (i > 30 ? 12 : 0));
+
+  it('fits the mean and std of the changes within the training rows, never reading row 0 or the validation part', () => {
+    const p = prepareTable(tableOf('trend.csv', { x: levels }), { inputs: ['x'], seqLen: 4, trainFraction: 0.75, normalization: 'changes' });
+    const norm = p.normalizer!;
+    const trainEnd = 28; // round(37 × 0.75)
+    const d = range(trainEnd - 1, (i) => levels[i + 1] - levels[i]);
+    const mean = d.reduce((a, b) => a + b) / d.length;
+    const std = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
+    expect(norm.kind).toBe('changes');
+    expect(norm.offset[0]).toBeCloseTo(mean, 12);
+    expect(norm.scale[0]).toBeCloseTo(std, 12);
+    const set = p.train as WindowSet;
+    for (let r = 1; r < n; r++) expect(set.data[r]).toBeCloseTo((levels[r] - levels[r - 1] - mean) / std, 5);
+    // Row 0 has no change: no window, training or validation, starts there or reads it.
+    expect(set.starts[0]).toBe(1);
+    expect(Math.min(...(p.val as WindowSet).starts)).toBeGreaterThanOrEqual(1);
+    // The validation jump does not move the fit; a training row does.
+    const jumped = prepareTable(tableOf('trend.csv', { x: levels.map((v, i) => (i > 30 ? v + 1e6 : v)) }), { inputs: ['x'], seqLen: 4, trainFraction: 0.75, normalization: 'changes' });
+    expect([jumped.normalizer!.offset[0], jumped.normalizer!.scale[0]]).toEqual([norm.offset[0], norm.scale[0]]);
+    const moved = prepareTable(tableOf('trend.csv', { x: levels.map((v, i) => (i === 27 ? v + 5 : v)) }), { inputs: ['x'], seqLen: 4, trainFraction: 0.75, normalization: 'changes' });
+    expect(moved.normalizer!.offset[0]).not.toBeCloseTo(norm.offset[0], 6);
+  });
+
+  it('adds changes back to levels exactly: each from the true row before, or chained from the first', () => {
+    const norm = fitChanges([{ name: 'x', values: levels }], 28);
+    const d = differences(levels);
+    expect(Number.isNaN(d[0])).toBe(true);
+    const z = normalize(norm, 'x', d.subarray(1));
+    // True changes give back the true levels both ways.
+    expect(Array.from(changesToLevels(norm, 'x', z, 1, 'each'))).toEqual(levels.slice(1).map((v) => expect.closeTo(v, 9)));
+    expect(Array.from(changesToLevels(norm, 'x', z.subarray(9), 10, 'chained'))).toEqual(levels.slice(10).map((v) => expect.closeTo(v, 9)));
+    // Wrong changes: 'each' errs by each change's error alone, 'chained' accumulates them.
+    const off = Float64Array.from(z.subarray(19), (v) => v + 0.5);
+    const each = changesToLevels(norm, 'x', off, 20, 'each');
+    const chained = changesToLevels(norm, 'x', off, 20, 'chained');
+    off.forEach((_, t) => {
+      expect(each[t] - levels[20 + t]).toBeCloseTo(0.5 * norm.scale[0], 9);
+      expect(chained[t] - levels[20 + t]).toBeCloseTo(0.5 * norm.scale[0] * (t + 1), 9);
+    });
+    // A forecast past the end chains from the last level.
+    expect(changesToLevels(norm, 'x', [0, 0], n, 'chained')[1]).toBeCloseTo(levels[n - 1] + 2 * norm.offset[0], 9);
+    expect(() => changesToLevels(norm, 'x', [0], 0, 'each')).toThrow(/true level before/);
+    expect(() => changesToLevels(norm, 'x', [0, 0], n, 'each')).toThrow(/true level before/);
+    expect(() => changesToLevels(fitNormalizer('zscore', [{ name: 'x', values: levels }], 9), 'x', [0], 1, 'each')).toThrow(/not changes/);
+  });
+
+  it('says the first row is left out when too few rows remain for a window', () => {
+    expect(() => prepareTable(tableOf('short.csv', { x: [1, 2, 3, 4] }), { inputs: ['x'], seqLen: 3, trainFraction: 1, normalization: 'changes' })).toThrow(
+      /too few rows for sequence length 3.*the file has only 4 rows \(modelling changes, the first row has none and is left out\)/,
+    );
+    expect(() => prepareTable(tableOf('short.csv', { x: [1, 2, 3, 4] }), { inputs: ['x'], seqLen: 3, trainFraction: 1 })).not.toThrow();
   });
 });
 

@@ -2,7 +2,7 @@
 // only (./normalize.ts), and windows of (sequence length, stride); ./batches.ts makes batches of them.
 
 import { DataError, type DataWarning } from './errors';
-import { fitNormalizer, type Normalization, type Normalizer } from './normalize';
+import { differences, fitChanges, fitNormalizer, type Normalization, type Normalizer } from './normalize';
 import type { Dataset, SequenceDataset, TableDataset, TargetKind, Task, TokenDataset } from './types';
 
 // ---------------------------------------------------------------- split and windows
@@ -163,14 +163,18 @@ export function prepareTable(ds: TableDataset, spec: TableSpec): Prepared {
   const span = Math.max(seqLen, targetOffset + targetLen);
   const n = ds.rowCount;
   const trainEnd = splitIndex(n, trainFraction);
+  const kind = spec.normalization ?? 'zscore';
+  // Changes: row 0 has no change before it, so no window reads it.
+  const firstRow = kind === 'changes' ? 1 : 0;
 
-  const trainStarts = windowStarts(0, trainEnd, span, stride);
+  const trainStarts = windowStarts(firstRow, trainEnd, span, stride);
   if (trainStarts.length === 0) {
     const ahead = span - seqLen;
     const detail =
       task === 'seq2seq' ? ` (${seqLen} in + ${ahead} out)` : ahead > 0 ? ` (${seqLen} + ${ahead} ahead)` : '';
     const have =
-      trainFraction < 1 ? `the training split has only ${trainEnd} of the ${n} rows` : `the file has only ${n} rows`;
+      (trainFraction < 1 ? `the training split has only ${trainEnd} of the ${n} rows` : `the file has only ${n} rows`) +
+      (firstRow > 0 ? ' (modelling changes, the first row has none and is left out)' : '');
     throw new DataError(
       'too-few-rows',
       file,
@@ -180,7 +184,7 @@ export function prepareTable(ds: TableDataset, spec: TableSpec): Prepared {
   const warnings: DataWarning[] = [];
   let valStarts: Int32Array | null = null;
   if (trainEnd < n) {
-    valStarts = windowStarts(Math.max(0, trainEnd - targetOffset), n, span, stride);
+    valStarts = windowStarts(Math.max(firstRow, trainEnd - targetOffset), n, span, stride);
     if (valStarts.length === 0) {
       valStarts = null;
       warnings.push({
@@ -192,15 +196,14 @@ export function prepareTable(ds: TableDataset, spec: TableSpec): Prepared {
     }
   }
 
-  const kind = spec.normalization ?? 'zscore';
-  const normalizer = fitNormalizer(kind, columns, trainEnd);
+  const normalizer = kind === 'changes' ? fitChanges(columns, trainEnd) : fitNormalizer(kind, columns, trainEnd);
   const cols = columns.length;
   const data = new Float32Array(n * cols);
   for (let j = 0; j < cols; j++) {
-    const v = columns[j].values;
+    const v = kind === 'changes' ? differences(columns[j].values) : columns[j].values;
     const o = normalizer.offset[j];
     const s = normalizer.scale[j];
-    for (let i = 0; i < n; i++) data[i * cols + j] = (v[i] - o) / s;
+    for (let i = firstRow; i < n; i++) data[i * cols + j] = (v[i] - o) / s;
   }
   const inputCols = Int32Array.from(spec.inputs, (name) => used.indexOf(name));
   const targetCols = Int32Array.from(targets, (name) => used.indexOf(name));

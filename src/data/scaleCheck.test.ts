@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scaleWarnings } from './scaleCheck';
+import { scaleWarnings, trendWarnings } from './scaleCheck';
+import { splitIndex } from './prep';
 import { realTable, tableFrom } from './tablesForTests';
 
 describe('scaleWarnings', () => {
@@ -33,5 +34,33 @@ describe('scaleWarnings', () => {
     ]);
     const co2 = await realTable('co2-concentration.csv');
     expect(scaleWarnings(co2, ['CO2', 'adjusted CO2'], 'none')).toEqual([]);
+  });
+});
+
+describe('trendWarnings', () => {
+  it('warns when most validation rows of a rising series (CO2) lie above what it trains on, with the numbers and the fix', async () => {
+    const co2 = await realTable('co2-concentration.csv');
+    const rows = splitIndex(co2.rowCount, 0.8);
+    const v = Array.from(co2.columns.find((c) => c.name === 'CO2')!.values);
+    const train = v.slice(0, rows);
+    const val = v.slice(rows);
+    const above = val.filter((x) => x > Math.max(...train)).length;
+    expect(above * 2).toBeGreaterThan(val.length);
+    const [w, ...rest] = trendWarnings(co2, ['CO2'], rows, 'zscore');
+    expect(rest).toEqual([]);
+    expect(w).toContain(`CO2: ${above} of the ${val.length} validation rows lie outside the range it trains on (${Number(Math.min(...train).toPrecision(4))} to ${Number(Math.max(...train).toPrecision(4))}; it reaches ${Number(Math.max(...val).toPrecision(4))})`);
+    expect(w).toContain('normalise by "changes"');
+    expect(trendWarnings(co2, ['CO2'], rows, 'none')).toEqual([w]);
+    expect(trendWarnings(co2, ['CO2'], rows, 'changes')).toEqual([]);
+    // No validation part: nothing to compare.
+    expect(trendWarnings(co2, ['CO2'], co2.rowCount, 'zscore')).toEqual([]);
+  });
+
+  it('says nothing for a series whose validation stays within its range, or half out at most', async () => {
+    const lines = ['t,wave,half'];
+    for (let i = 0; i < 40; i++) lines.push(`${i},${Math.sin(i)},${i < 30 ? i % 10 : i < 35 ? 20 : 1}`);
+    const ds = await tableFrom('w.csv', lines.join('\n'));
+    expect(trendWarnings(ds, ['wave', 'half'], 30, 'zscore')).toEqual([]);
+    expect(trendWarnings(ds, ['half'], 29, 'minmax')).toHaveLength(0);
   });
 });

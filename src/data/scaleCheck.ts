@@ -47,3 +47,49 @@ export function scaleWarnings(ds: TableDataset, columns: string[], normalize: No
   }
   return out;
 }
+
+/** Shown with 4 significant digits: 412.3, 0.001234, 1.2e6. */
+function short(v: number): string {
+  return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? sci(v) : String(Number(v.toPrecision(4)));
+}
+
+/**
+ * A warning per target column when most of its validation rows [trainRows, rows) lie outside the
+ * range of its training rows: a model of z-scored (or raw, or min-max) levels has never seen such
+ * values and rarely predicts past them, so a rising series is forecast flat or falling. Modelling
+ * changes fixes that. Nothing for 'changes', or when there is no validation part.
+ */
+export function trendWarnings(ds: TableDataset, targets: string[], trainRows: number, normalize: Normalization): string[] {
+  if (normalize === 'changes') return [];
+  const out: string[] = [];
+  for (const name of new Set(targets)) {
+    const c = ds.columns.find((x) => x.name === name);
+    if (!c || trainRows < 2 || trainRows >= ds.rowCount) continue;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < trainRows; i++) {
+      const v = c.values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    let outside = 0;
+    let counted = 0;
+    let extreme = NaN;
+    for (let i = trainRows; i < ds.rowCount; i++) {
+      const v = c.values[i];
+      if (v !== v) continue;
+      counted++;
+      if (v > max || v < min) {
+        outside++;
+        if (!(Math.abs(v - (min + max) / 2) <= Math.abs(extreme - (min + max) / 2))) extreme = v;
+      }
+    }
+    if (counted > 0 && outside * 2 > counted) {
+      out.push(
+        `${name}: ${outside} of the ${counted} validation rows lie outside the range it trains on (${short(min)} to ${short(max)}; ` +
+          `it reaches ${short(extreme)}). A model of levels rarely predicts past what it saw: normalise by "changes" to model each step's change.`,
+      );
+    }
+  }
+  return out;
+}

@@ -3,6 +3,7 @@
 // that make one (./batchSource.ts builds it).
 
 import type { FitNote } from './fitWindow';
+import type { Normalization } from './normalize';
 
 /**
  * How a loaded table is read before anything else (./shape.ts): which column is time, and for a
@@ -22,7 +23,7 @@ export interface DataShape {
 export interface DataChoice extends DataShape {
   inputColumns: string[];
   targetColumns: string[];
-  normalize: 'zscore' | 'minmax' | 'none';
+  normalize: Normalization;
   validationFraction: number;
   missing: 'drop' | 'ffill' | 'none';
 }
@@ -42,9 +43,17 @@ export interface Batch {
  * and a backtest read (random windows do not say where they lie). The model reading row r
  * predicts the target columns of row r + 1.
  */
+/** Where a column of predictions lies in the table, and how changes add up to levels (see BatchSource.denormalize). */
+export interface LevelsAt {
+  firstRow: number;
+  how: 'each' | 'chained';
+}
+
 export interface TableSeries {
   /** Rows of the table the run trains on (after missing values were dropped or filled). */
   rows: number;
+  /** The first row a window may read: 1 when the run models changes (row 0 has none), else 0. */
+  firstRow: number;
   /** The first row no training window reaches: rows [validationStart, rows) were never trained on. */
   validationStart: number;
   /**
@@ -71,8 +80,13 @@ export interface BatchSource {
   vocab?: string[];
   /** Targets are the input columns (a forecaster can feed its predictions back in). */
   forecastable: boolean;
-  /** Target column j back in the data's own units (normalisation inverted for display). */
-  denormalize(j: number, values: ArrayLike<number>): Float32Array;
+  /**
+   * Target column j back in the data's own units (normalisation inverted for display). `at`: the
+   * table row of values[0]; needed when the run models changes, whose predictions become levels
+   * from the true level of the row before each ('each', one step ahead) or before the first
+   * ('chained', a forecast).
+   */
+  denormalize(j: number, values: ArrayLike<number>, at?: LevelsAt): Float32Array;
   /** Names of the target columns. */
   targetNames: string[];
   /** Present for tables only (tokens and ready-made sequences have no one series to continue). */
@@ -109,7 +123,7 @@ export type SampleExport = (
       trainStarts: Int32Array;
       valStarts: Int32Array | null;
       /** The table's columns, and how each was normalised: normalised = (value - offset) / scale, fitted on rows [0, fitRows). */
-      normalization: { kind: 'none' | 'zscore' | 'minmax'; columns: string[]; offset: number[]; scale: number[]; fitRows: number };
+      normalization: { kind: Normalization; columns: string[]; offset: number[]; scale: number[]; fitRows: number };
     }
   | {
       /** Window s: inputs one-hot ids[start_s + t], targets ids[start_s + t + 1], t < seqLen. */

@@ -12,6 +12,7 @@ import { forecastErrors } from './forecast';
 import type { DataChoice, ForecastResult, FromWorker, ModelSlot, RunConfig } from './protocol';
 import { Session } from './session';
 import { AUTO_SHAPE } from '../data/shape';
+import { realTable } from '../data/tablesForTests';
 
 const { ctx } = useKernelContext();
 
@@ -146,4 +147,57 @@ describe('forecasts on a table', () => {
     await expect(all.requests.forecast('a', 'backtest', 5)).rejects.toThrow(/no validation part/);
     all.destroy();
   });
+});
+
+describe('a trending series, modelled as changes (CO2)', () => {
+  const co2 = async () => realTable('co2-concentration.csv');
+  const changes = (c: DataChoice): DataChoice => ({ ...c, normalize: 'changes' });
+
+  it('reads back levels: the context is the true levels, the fit each step one change from the true row before', async () => {
+    const data = await co2();
+    const v = column(data, 'CO2');
+    const n = v.length;
+    const { s, replies } = await session(data, [slot('g', 'gru')], changes(choice(['CO2'], ['CO2'])));
+    await s.requests.forecast('g', 'backtest', 24);
+    const f = replies()[0];
+    expect(f.startRow).toBe(n - 24 - T);
+    expect(Array.from(f.truth!)).toEqual(close(v.slice(n - 24)));
+    expect(Array.from(f.context)).toEqual(close(v.slice(n - 24 - T, n - 24)));
+    // The model's own predictions on that window are changes; each fit value adds one to the true level before it.
+    const source = s.batchSource!;
+    const { x } = source.table!.window(f.startRow, T);
+    const xs = new Float32Array(B * T);
+    for (let b = 0; b < B; b++) xs.set(x, b * T);
+    const { pred } = await s.modelRuns[0].trainer.evaluate(xs, new Float32Array(B * T));
+    const norm = { mean: 0, std: 0 };
+    const d = v.slice(1, Math.round(n * 0.8)).map((y, i) => y - v[i]);
+    norm.mean = d.reduce((a, b) => a + b) / d.length;
+    norm.std = Math.sqrt(d.reduce((a, b) => a + (b - norm.mean) ** 2, 0) / d.length);
+    const change = (t: number) => pred[t * B] * norm.std + norm.mean;
+    expect(Array.from(f.fit)).toEqual(Array.from({ length: T - 1 }, (_, t) => expect.closeTo(v[f.startRow + t] + change(t), 2)));
+    // The forecast chains: its first step adds to the last true level, each next to the one before.
+    expect(f.forecast[0]).toBeCloseTo(v[n - 25] + change(T - 1), 2);
+    s.destroy();
+  });
+
+  it('keeps rising past the levels it trained on, where a model of z-scored levels does not', async () => {
+    const data = await co2();
+    const v = column(data, 'CO2');
+    const lastYear = v.slice(-12).reduce((a, b) => a + b) / 12;
+    const result: Record<string, number[]> = {};
+    for (const c of [changes(choice(['CO2'], ['CO2'])), choice(['CO2'], ['CO2'])]) {
+      const { s, replies } = await session(data, [slot('l', 'lstm')], c);
+      for (let k = 0; k < 60; k++) await s.stepOnce();
+      await s.requests.forecast('l', 'future', 36);
+      result[c.normalize] = Array.from(replies()[0].forecast);
+      s.destroy();
+    }
+    const yearMean = (f: number[], y: number) => f.slice(12 * y, 12 * y + 12).reduce((a, b) => a + b) / 12;
+    // Changes: each forecast year above the year before, and above the last true year.
+    expect(yearMean(result.changes, 0)).toBeGreaterThan(lastYear);
+    expect(yearMean(result.changes, 1)).toBeGreaterThan(yearMean(result.changes, 0));
+    expect(yearMean(result.changes, 2)).toBeGreaterThan(yearMean(result.changes, 1));
+    // Levels: the forecast falls back below the last true year (the finding that started this).
+    expect(yearMean(result.zscore, 2)).toBeLessThan(lastYear);
+  }, 300_000);
 });

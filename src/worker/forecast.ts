@@ -3,7 +3,7 @@
 // them from the window just before, and scores the forecast against them. The model runs through
 // src/train/forecast.ts; everything that comes back is in the data's own units.
 
-import type { BatchSource } from '../data';
+import type { BatchSource, LevelsAt } from '../data';
 import { forecast, oneStepAhead } from '../train/forecast';
 import type { Trainer } from '../train/trainer';
 import type { KernelContext } from '../kernels/registry';
@@ -45,7 +45,9 @@ export async function tableForecast(ctx: KernelContext, trainer: Trainer, source
   if (!table) throw new Error(NOT_A_TABLE);
   const T = source.seqLen;
   const O = source.outputSize;
-  const data = (values: Float32Array) => source.denormalize(0, firstColumn(values, O));
+  // Values of rows firstRow.. in the data's units: predictions one step ahead ('each', from the
+  // true row before) or a forecast built on itself ('chained'); this matters when the run models changes.
+  const data = (values: Float32Array, firstRow: number, how: LevelsAt['how'] = 'each') => source.denormalize(0, firstColumn(values, O), { firstRow, how });
   const common = { step: trainer.optimizer.stepCount, column: source.targetNames[0] };
 
   if (mode === 'future') {
@@ -54,15 +56,15 @@ export async function tableForecast(ctx: KernelContext, trainer: Trainer, source
     const h = Math.max(1, Math.min(Math.round(horizon), MAX_FUTURE_WINDOWS * T));
     const { x, targets } = table.window(startRow, T);
     const out = await forecast(ctx, trainer, x, h);
-    return { ...common, mode, startRow, context: data(targets), fit: data(out.fit.subarray(0, (T - 1) * O)), forecast: data(out.forecast), truth: null, mae: null, rmse: null };
+    return { ...common, mode, startRow, context: data(targets, startRow), fit: data(out.fit.subarray(0, (T - 1) * O), startRow + 1), forecast: data(out.forecast, table.rows, 'chained'), truth: null, mae: null, rmse: null };
   }
 
   const unseen = table.rows - table.validationStart;
   if (unseen < 1) throw new Error('A backtest hides rows the model never trained on: this run has no validation part. Set a validation fraction above 0.');
-  const N = Math.max(1, Math.min(Math.round(horizon), unseen, table.rows - T));
+  const N = Math.max(1, Math.min(Math.round(horizon), unseen, table.rows - T - table.firstRow));
   const startRow = table.rows - N - T;
-  const truth = data(table.window(table.rows - N, N).targets);
-  const context = data(table.window(startRow, T).targets);
+  const truth = data(table.window(table.rows - N, N).targets, table.rows - N);
+  const context = data(table.window(startRow, T).targets, startRow);
   let fit: Float32Array;
   let predicted: Float32Array;
   if (source.forecastable) {
@@ -75,6 +77,6 @@ export async function tableForecast(ctx: KernelContext, trainer: Trainer, source
     fit = pred.subarray(0, (T - 1) * O);
     predicted = pred.subarray((T - 1) * O);
   }
-  const f = data(predicted);
-  return { ...common, mode: source.forecastable ? 'backtest' : 'one-step', startRow, context, fit: data(fit), forecast: f, truth, ...forecastErrors(f, truth) };
+  const f = data(predicted, startRow + T, source.forecastable ? 'chained' : 'each');
+  return { ...common, mode: source.forecastable ? 'backtest' : 'one-step', startRow, context, fit: data(fit, startRow + 1), forecast: f, truth, ...forecastErrors(f, truth) };
 }

@@ -12,12 +12,12 @@ export interface LoadedBatch {
   offset: number;
 }
 
-/** (rows, width) values with column j back in the data's units, for every j. */
-function denormalizeColumns(source: BatchSource, values: Float32Array, width: number): Float32Array {
+/** (rows, width) values of table rows firstRow.. with column j back in the data's units, for every j (changes: each from the true level before it). */
+function denormalizeColumns(source: BatchSource, values: Float32Array, width: number, firstRow: number): Float32Array {
   const out = new Float32Array(values.length);
   const rows = values.length / width;
   for (let j = 0; j < width; j++) {
-    const column = source.denormalize(j, Float32Array.from({ length: rows }, (_, t) => values[t * width + j]));
+    const column = source.denormalize(j, Float32Array.from({ length: rows }, (_, t) => values[t * width + j]), { firstRow, how: 'each' });
     for (let t = 0; t < rows; t++) out[t * width + j] = column[t];
   }
   return out;
@@ -31,8 +31,8 @@ export function probeReport(modelId: string, probe: ProbeData, source: BatchSour
   return {
     ...probe,
     modelId,
-    prediction: denormalizeColumns(source, probe.prediction, probe.outputs),
-    target: denormalizeColumns(source, probe.target, probe.outputs),
+    prediction: denormalizeColumns(source, probe.prediction, probe.outputs, firstRow),
+    target: denormalizeColumns(source, probe.target, probe.outputs, firstRow),
     firstRow,
   };
 }

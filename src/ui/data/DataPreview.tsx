@@ -83,6 +83,7 @@ export function DataPreview() {
             options={[
               { value: 'zscore', label: 'z-score' },
               { value: 'minmax', label: 'min–max' },
+              { value: 'changes', label: 'changes (z-scored; for trends)' },
               { value: 'none', label: 'none' },
             ]}
             onChange={(normalize) => setChoice({ normalize })}

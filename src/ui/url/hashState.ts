@@ -137,7 +137,7 @@ export function decodeHash(hash: string): HashState {
       keys: p.get('key') !== null ? columns('keys') : [],
       inputColumns: columns('in'),
       targetColumns: columns('out'),
-      normalize: oneOf(p.get('norm'), ['zscore', 'minmax', 'none'] as const, DEFAULT_CHOICE.normalize),
+      normalize: oneOf(p.get('norm'), ['zscore', 'minmax', 'changes', 'none'] as const, DEFAULT_CHOICE.normalize),
       validationFraction: real(p.get('vf'), 0, 0.9, DEFAULT_CHOICE.validationFraction),
       missing: oneOf(p.get('miss'), ['drop', 'ffill', 'none'] as const, DEFAULT_CHOICE.missing),
     },

@@ -55,6 +55,8 @@ describe('the forecast chart', () => {
 
   it('says what ran and how far off it was', () => {
     expect(scoreLine(backtest, (row) => `row ${row + 1}`)).toBe('backtest of the last 2 rows, from row 14 (step 40): MAE 0.15, RMSE 0.158 temp');
-    expect(scoreLine(future, (row) => `row ${row + 1}`)).toBe('3 rows past the end of the data, from row 16 (step 40)');
+    expect(scoreLine(future, (row) => `row ${row + 1}`)).toBe(
+      '3 rows past the end of the data, from row 16 (step 40): temp 5 at the end, 8 by row 18',
+    );
   });
 });

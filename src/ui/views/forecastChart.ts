@@ -70,7 +70,11 @@ export function formatValue(v: number | null): string {
 export function scoreLine(f: ForecastResult, label: (row: number) => string): string {
   const N = f.forecast.length;
   const from = label(f.startRow + f.context.length);
-  if (f.mode === 'future') return `${N} rows past the end of the data, from ${from} (step ${f.step})`;
+  if (f.mode === 'future') {
+    const last = f.context[f.context.length - 1];
+    const end = label(f.startRow + f.context.length + N - 1);
+    return `${N} rows past the end of the data, from ${from} (step ${f.step}): ${f.column} ${formatValue(last)} at the end, ${formatValue(f.forecast[N - 1])} by ${end}`;
+  }
   const what = f.mode === 'backtest' ? `backtest of the last ${N} rows` : `one step ahead over the last ${N} rows, reading their true inputs`;
   return `${what}, from ${from} (step ${f.step}): MAE ${formatValue(f.mae)}, RMSE ${formatValue(f.rmse)} ${f.column}`;
 }
