@@ -16,10 +16,22 @@ test('stepping through BPTT fills in ‖∂L/∂h_t‖ from the last step backwa
   await expect(walk).toContainText(/t = 31 of 32/);
   await view.getByTestId('bptt-step').click();
   await expect(walk).toContainText(/t = 30 of 32: ‖∂L\/∂ht‖ = \d\.\d\de[-+]\d+ \(×\d+\.\d\d from t\+1\)/);
+  // The log axis is labelled in decades and holds still from click to click (it only ever widens).
+  const chart = walk.locator('.bptt-chart');
+  const decades = await chart.getAttribute('data-decades');
+  expect(decades).toMatch(/^-?\d+ -?\d+$/);
+  const [lo, hi] = decades!.split(' ').map(Number);
+  expect(hi - lo).toBeGreaterThanOrEqual(6);
+  await expect(walk.getByTestId('bptt-tick').first()).toHaveText(hi === 0 ? '1' : hi === 1 ? '10' : `1e${hi}`);
+  await expect(walk).toContainText('‖∂L/∂ht‖, log scale');
   await view.getByTestId('bptt-step').click();
-  await expect(walk).toContainText(/t = 29 of 32/);
+  await expect(walk).toContainText(/t = 29 of 32: .*; ×\d\.\d\d per step on average since t = 31/);
   await expect(walk.locator('rect')).toHaveCount(3);
+  expect(await chart.getAttribute('data-decades')).toBe(decades);
+  // Each bar says its value and its factor from the step after it.
+  await expect(walk.locator('rect').nth(1).locator('title')).toHaveText(/^t = 30: \d\.\d\de[-+]\d+, ×[\d.e+-]+ from t = 31$/);
   await expect(walk.locator('.unit-row span')).toHaveCount(32);
+  await expect(walk.getByTestId('bptt-units-label')).toContainText('by hidden unit');
   await page.screenshot({ path: 'test-results/bptt.png', fullPage: true });
   expect(errors).toEqual([]);
 });

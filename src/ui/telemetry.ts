@@ -5,6 +5,7 @@
 import type { ForecastResult, FromWorker, ProbeReport, StepStats } from '../worker/protocol';
 import { onNextFrame } from './telemetry/frame';
 import { Ring } from './telemetry/ring';
+import { widenDecades, type Decades } from './views/logScale';
 
 /** Steps kept per model: plenty for the loss curve of a long run, a few MB at most. */
 const STEP_CAPACITY = 20_000;
@@ -26,6 +27,8 @@ export interface BpttWalk {
   /** ∂L/∂h_t of the probed sample at that timestep. */
   dh: Float32Array;
   done: boolean;
+  /** The log axis of the walk's bars: set by its first norm, only ever widened (views/logScale.ts). */
+  decades: Decades | null;
 }
 
 export class ModelTelemetry {
@@ -94,8 +97,9 @@ export class ModelTelemetry {
   }
 
   addBpttStep(t: number, T: number, norm: number, dh: Float32Array, done: boolean): void {
-    if (!this.bptt || this.bptt.T !== T || t === T - 1) this.bptt = { T, t, norms: new Float32Array(T).fill(NaN), dh, done };
+    if (!this.bptt || this.bptt.T !== T || t === T - 1) this.bptt = { T, t, norms: new Float32Array(T).fill(NaN), dh, done, decades: null };
     this.bptt.norms[t] = norm;
+    this.bptt.decades = widenDecades(this.bptt.decades, [norm]);
     this.bptt.t = t;
     this.bptt.dh = dh;
     this.bptt.done = done;
