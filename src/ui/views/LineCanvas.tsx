@@ -32,6 +32,16 @@ export interface LineCanvasProps {
   yFormat?: (v: number) => string;
   legend?: boolean;
   testId?: string;
+  /** Steps to point out (the best validation step): a dotted vertical line, a dot at y, a label. */
+  marks?: LineMark[];
+}
+
+export interface LineMark {
+  x: number;
+  /** A point on the line to ring (on the chart's own scale). */
+  y?: number;
+  color: string;
+  label: string;
 }
 
 const PAD = { left: 56, right: 12, top: 8, bottom: 22 };
@@ -173,6 +183,28 @@ function draw(canvas: HTMLCanvasElement, width: number, p: LineCanvasProps): voi
     }
     ctx.stroke();
   }
+  ctx.globalAlpha = 1;
+  ctx.setLineDash([2, 3]);
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  for (const m of p.marks ?? []) {
+    if (!(m.x >= x0 && m.x <= x1)) continue;
+    const x = X(m.x);
+    ctx.strokeStyle = m.color;
+    ctx.fillStyle = m.color;
+    ctx.beginPath();
+    ctx.moveTo(x, PAD.top);
+    ctx.lineTo(x, PAD.top + h);
+    ctx.stroke();
+    if (m.y !== undefined && Number.isFinite(m.y) && (!log || m.y > 0)) {
+      ctx.beginPath();
+      ctx.arc(x, Y(m.y), 3.5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.fillText(m.label, Math.min(x + 4, PAD.left + w - ctx.measureText(m.label).width), PAD.top + 2);
+  }
+  ctx.setLineDash([]);
   ctx.restore();
 }
 
@@ -201,7 +233,7 @@ export function LineCanvas(props: LineCanvasProps) {
   });
   const named = props.series.filter((s) => !s.hideInLegend);
   return (
-    <div className="line-canvas" data-testid={props.testId}>
+    <div className="line-canvas" data-testid={props.testId} data-marks={props.marks?.length ? props.marks.map((m) => m.x).join(' ') : undefined}>
       <canvas ref={ref} style={{ width: '100%', height: props.height, display: 'block' }} />
       {props.legend !== false && named.length > 0 && (
         <ul className="legend">

@@ -1,13 +1,16 @@
 // Training and validation loss per model, each in its model's colour (training solid, validation
 // dashed: ./lossSeries.ts), with every model's first and latest losses in the legend. Long runs
-// are drawn as bucket means (≤ 200 points), redrawn at most four times a second, on canvas.
+// are drawn as bucket means (≤ 200 points), redrawn at most four times a second, on canvas. A model
+// whose validation loss rises while its training loss falls gets a notice and its best validation
+// step marked (./overfitting.ts).
 
 import { useMemo } from 'react';
 import { useStore } from '../store';
 import { telemetry, type ModelTelemetry } from '../telemetry';
 import { bucketMean, buckets } from '../telemetry/ring';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
-import { LegendSwatch, LineCanvas } from './LineCanvas';
+import { LegendSwatch, LineCanvas, type LineMark } from './LineCanvas';
+import { detectOverfitting, overfittingNotice } from './overfitting';
 import { lossLegend, lossSeries, VALIDATION_DASH, type LossCurves, type LossPoint } from './lossSeries';
 import { useRunModels } from './runModels';
 import { ViewPanel } from './ViewPanel';
@@ -44,6 +47,18 @@ export function LossView() {
     // version: the rings changed in place
     [models, configured, log, version],
   );
+  // Each model that is memorising: a notice under the chart, its best validation step marked on it.
+  const overfits = useMemo(
+    () =>
+      models.flatMap((m) => {
+        const t = telemetry.models.get(m.id);
+        const o = t ? detectOverfitting(t.steps, t.loss, t.valSteps, t.valLoss) : null;
+        return o ? [{ id: m.id, color: m.color, o, text: overfittingNotice(m.label, o) }] : [];
+      }),
+    // version: the rings changed in place
+    [models, version],
+  );
+  const marks: LineMark[] = overfits.map((f) => ({ x: f.o.best.step, y: f.o.best.loss, color: f.color, label: `best validation, step ${f.o.best.step}` }));
   const empty = curves.every((c) => c.train.length === 0) ? 'No steps yet: press ▶ Play (space) or Step (→).' : null;
   // First and latest raw losses of each model (the curves themselves are bucket means).
   const legend = lossLegend(curves, (id) => {
@@ -61,7 +76,12 @@ export function LossView() {
         </label>
       }
     >
-      <LineCanvas height={220} logY={log} series={lossSeries(curves)} legend={false} yFormat={(v) => (log ? v.toExponential(0) : v.toPrecision(3))} />
+      <LineCanvas height={220} logY={log} series={lossSeries(curves)} legend={false} marks={marks} yFormat={(v) => (log ? v.toExponential(0) : v.toPrecision(3))} />
+      {overfits.map((f) => (
+        <p key={f.id} className="hint warn small" data-testid={`overfitting-${f.id}`} data-best-step={f.o.best.step}>
+          {f.text}
+        </p>
+      ))}
       <ul className="loss-legend small">
         {legend.map((e) => (
           <li key={e.id} data-testid={`loss-span-${e.id}`} data-first={e.train?.from} data-last={e.train?.to} data-val-first={e.val !== 'none' ? e.val?.from : undefined} data-val-last={e.val !== 'none' ? e.val?.to : undefined}>
