@@ -138,3 +138,24 @@ test('a loop or a scan: the LSTM runs its steps in turn, minLSTM and Mamba as a 
   // The comparison table times every model per step.
   for (const id of ['a', 'b', 'c']) await expect(page.getByTestId(`comparison-${id}`).locator('td').nth(1)).toHaveText(/^\d+(\.\d+)?$/);
 });
+
+test('bidirectional: reading right to left too, the LSTM learns the symbol two steps ahead; left to right it can only guess', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/#lesson=bidirectional&dp=length:12,count:400&m=lstm.1.16.16.2.0.z.f1~lstm.1.16.16.2.1.z.f1&lr=0.02&b=16&ve=5');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('Bidirectional context');
+  await expect(page.getByTestId('dataset-lookahead')).toBeChecked();
+  await expect(page.getByTestId('model-bidirectional-a')).not.toBeChecked();
+  await expect(page.getByTestId('model-bidirectional-b')).toBeChecked();
+  await page.getByTestId('play').click();
+  await expect.poll(() => stepCount(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(30);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
+  const valLast = async (id: string) => Number(await page.getByTestId(`loss-span-${id}`).getAttribute('data-val-last'));
+  const uni = await valLast('a');
+  const bi = await valLast('b');
+  console.log(`validation loss after ${await stepCount(page)} steps: left to right ${uni.toFixed(3)}, bidirectional ${bi.toFixed(3)} (guessing: ln 4 = ${Math.log(4).toFixed(3)})`);
+  // Left to right: guessing, ln 4. Both ways: well under it.
+  expect(uni).toBeGreaterThan(Math.log(4) - 0.1);
+  expect(bi).toBeLessThan(Math.log(4) - 0.3);
+});

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateBuiltin, listBuiltins, makeBuiltin, resolveParams, type BuiltinId } from './builtin';
-import { addingProblem, copyTask, digitsTask, melodies, sineMix } from './generators';
+import { addingProblem, copyTask, digitsTask, lookAheadTask, melodies, sineMix } from './generators';
 import { TUNES, midiOf, parseNotes } from './melodies';
 import { prepare, type PrepareSpec } from './prep';
 import type { Dataset } from './types';
@@ -25,7 +25,7 @@ function digest(ds: Dataset): string {
 describe('built-in datasets', () => {
   it('lists each with an id, a title, a one-line blurb and parameters with defaults', () => {
     const list = listBuiltins();
-    expect(list.map((b) => b.id)).toEqual(['sine-mix', 'adding', 'copy', 'digits', 'melodies', 'seattle-weather', 'austen']);
+    expect(list.map((b) => b.id)).toEqual(['sine-mix', 'adding', 'copy', 'lookahead', 'digits', 'melodies', 'seattle-weather', 'austen']);
     for (const b of list) {
       expect(b.title.length).toBeGreaterThan(3);
       expect(b.blurb.length).toBeGreaterThan(30);
@@ -40,7 +40,7 @@ describe('built-in datasets', () => {
     );
   });
 
-  const generated: BuiltinId[] = ['sine-mix', 'adding', 'copy', 'digits', 'melodies'];
+  const generated: BuiltinId[] = ['sine-mix', 'adding', 'copy', 'lookahead', 'digits', 'melodies'];
   it.each(generated)('%s is deterministic by seed, and the seed matters', (id) => {
     const a = generateBuiltin(id, {}, 42);
     expect(digest(generateBuiltin(id, {}, 42))).toBe(digest(a));
@@ -98,6 +98,32 @@ describe('built-in datasets', () => {
     }
     expect(mean).toBeGreaterThan(0.85);
     expect(mean).toBeLessThan(1.15);
+  });
+
+  it('look ahead: the target of each step is the symbol `ahead` steps later; the last steps are not scored', () => {
+    for (const [L, A, S] of [[7, 2, 3], [5, 4, 2], [33, 1, 26]]) {
+      const ds = lookAheadTask(L, A, S, 13, 3);
+      expect([ds.seqLen, ds.inputSize, ds.targetLen, ds.count]).toEqual([L, S, L, 13]);
+      if (ds.target.kind !== 'class') throw new Error('class target expected');
+      expect(ds.target.classNames[S - 1]).toBe(String.fromCharCode(64 + S));
+      const seen = new Set<number>();
+      for (let i = 0; i < ds.count; i++) {
+        const symbol = (t: number) => {
+          const row = Array.from(ds.inputs.subarray((i * L + t) * S, (i * L + t + 1) * S));
+          expect(row.reduce((a, b) => a + b)).toBe(1);
+          return row.indexOf(1);
+        };
+        for (let t = 0; t < L; t++) {
+          seen.add(symbol(t));
+          if (t + A < L) {
+            expect(ds.mask![i * L + t]).toBe(1);
+            expect(ds.target.ids[i * L + t]).toBe(symbol(t + A));
+          } else expect(ds.mask![i * L + t]).toBe(0);
+        }
+      }
+      if (S < 26) expect(seen.size).toBe(S);
+    }
+    expect(() => lookAheadTask(4, 4, 3, 10, 1)).toThrow('Look ahead: 4 steps ahead leaves nothing to predict in a string of 4');
   });
 
   it('copy task: symbols, delay, go signal, then the same symbols as masked targets', () => {

@@ -3,7 +3,7 @@
 // public/data/README.md for sources). This file is the catalogue and the one way to make any of them.
 
 import { DataError } from './errors';
-import { addingProblem, copyTask, digitsTask, melodies, sineMix } from './generators';
+import { addingProblem, copyTask, digitsTask, lookAheadTask, melodies, sineMix } from './generators';
 import { parseFile } from './parse';
 import type { Dataset, Task } from './types';
 
@@ -11,6 +11,7 @@ export type BuiltinId =
   | 'sine-mix'
   | 'adding'
   | 'copy'
+  | 'lookahead'
   | 'digits'
   | 'melodies'
   | 'seattle-weather'
@@ -96,6 +97,21 @@ const BUILTINS: BuiltinInfo[] = [
       { key: 'count', label: 'Sequences', kind: 'int', default: 4000, min: 10, max: 100000, help: 'Number of sequences.' },
     ],
     suggested: { task: 'many-to-many', seqLen: 36 },
+  },
+  {
+    id: 'lookahead',
+    title: 'Look ahead',
+    blurb:
+      'At each step, name the symbol a few steps later: a model reading left to right can only guess; a bidirectional one has read it.',
+    kind: 'sequences',
+    source: 'generated',
+    params: [
+      { key: 'length', label: 'String length', kind: 'int', default: 16, min: 2, max: 1000, help: 'Symbols per string.' },
+      { key: 'ahead', label: 'Steps ahead', kind: 'int', default: 2, min: 1, max: 999, help: 'How far ahead the target lies (the last steps of a string have none and are not scored).' },
+      { key: 'symbols', label: 'Alphabet size', kind: 'int', default: 4, min: 2, max: 26, help: 'Distinct symbols (A, B, C, ...).' },
+      { key: 'count', label: 'Sequences', kind: 'int', default: 4000, min: 10, max: 100000, help: 'Number of strings.' },
+    ],
+    suggested: { task: 'many-to-many', seqLen: 16 },
   },
   {
     id: 'digits',
@@ -218,6 +234,8 @@ export function generateBuiltin(id: BuiltinId, params: BuiltinParams = {}, seed 
       return addingProblem(n('length'), n('count'), seed);
     case 'copy':
       return copyTask(n('length'), n('delay'), n('symbols'), n('count'), seed);
+    case 'lookahead':
+      return lookAheadTask(n('length'), n('ahead'), n('symbols'), n('count'), seed);
     case 'digits':
       return digitsTask(p.mode as 'reverse' | 'sort', n('length'), n('count'), seed);
     case 'melodies':

@@ -142,6 +142,46 @@ export function copyTask(length: number, delay: number, symbols: number, count: 
   };
 }
 
+/**
+ * Look ahead: a string of random symbols (one-hot), and at each step the target is the symbol
+ * `ahead` steps later. A model that reads left to right has not seen it yet and can only guess
+ * (cross-entropy ln(symbols)); one that also reads right to left has. The last `ahead` steps have
+ * nothing to look ahead to: the loss ignores them (mask 0).
+ */
+export function lookAheadTask(length: number, ahead: number, symbols: number, count: number, seed: number): SequenceDataset {
+  checkSize('Look ahead', count, length, symbols);
+  if (ahead >= length) throw new DataError('bad-option', 'Look ahead', `Look ahead: ${ahead} steps ahead leaves nothing to predict in a string of ${length}; make it shorter than the string.`);
+  const rng = new Random(seed);
+  const inputs = new Float32Array(count * length * symbols);
+  const ids = new Int32Array(count * length);
+  const mask = new Float32Array(count * length);
+  const letters = Array.from({ length: symbols }, (_, s) => String.fromCharCode(65 + s));
+  for (let i = 0; i < count; i++) {
+    const base = i * length;
+    const row = Array.from({ length }, () => rng.int(symbols));
+    for (let t = 0; t < length; t++) {
+      inputs[(base + t) * symbols + row[t]] = 1;
+      if (t + ahead < length) {
+        ids[base + t] = row[t + ahead];
+        mask[base + t] = 1;
+      }
+    }
+  }
+  return {
+    kind: 'sequences',
+    name: 'Look ahead',
+    task: 'many-to-many',
+    count,
+    seqLen: length,
+    inputSize: symbols,
+    inputs,
+    inputNames: letters,
+    targetLen: length,
+    target: { kind: 'class', ids, classNames: letters },
+    mask,
+  };
+}
+
 /** Digit strings (one-hot over 0-9) to their reverse or their sorted order (class ids 0-9). */
 export function digitsTask(mode: 'reverse' | 'sort', length: number, count: number, seed: number): SequenceDataset {
   checkSize('Reverse or sort digits', count, length, 10);

@@ -77,10 +77,10 @@ export function SelectField<T extends string>(props: {
   );
 }
 
-export function CheckField(props: { label: string; checked: boolean; onChange(checked: boolean): void; hint?: string; disabled?: boolean }) {
+export function CheckField(props: { label: string; checked: boolean; onChange(checked: boolean): void; hint?: string; disabled?: boolean; testId?: string }) {
   return (
     <label className="check" title={props.hint}>
-      <input type="checkbox" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.target.checked)} />
+      <input type="checkbox" data-testid={props.testId} checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.target.checked)} />
       {props.label}
     </label>
   );

@@ -98,6 +98,22 @@ export const LESSONS: readonly Lesson[] = [
       "After a few hundred steps, press Decode on its own in Teacher forcing vs its own outputs: now each model reads the digit it chose itself, so one early mistake feeds the next step a wrong input it never saw in training (exposure bias), and its score falls below the teacher-forced one, most for the model whose guesses were least sure.",
   },
   {
+    id: 'bidirectional',
+    title: 'Bidirectional context',
+    question: 'What can a model that also reads right to left know that one reading left to right cannot?',
+    setup: {
+      dataset: { id: 'lookahead', params: { length: 16, ahead: 2, symbols: 4, count: 4000 } },
+      models: [slot('a', 'lstm', { hidden: 32, forgetBias: 1 }), slot('b', 'lstm', { hidden: 32, forgetBias: 1, bidirectional: true })],
+      training: { ...DEFAULT_TRAINING, seqLen: 16, lr: 0.01, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-loss', 'view-predictions'],
+    text:
+      'Look ahead asks, at every step, for the symbol two steps later. The left-to-right LSTM has not read it yet, so the best it can do is guess: a cross-entropy of ln 4 ≈ 1.39 and one answer in four right, however long it trains. ' +
+      'The bidirectional LSTM runs a second pass from the end of the string back to its start and joins both passes at each step, so at step t it has read step t+2, and its loss falls towards 0. ' +
+      'The price: every output of a bidirectional model has seen the steps after it, so it cannot forecast or generate (the Forecast view refuses it); it suits tagging and filling in, where the whole sequence is there.',
+  },
+  {
     id: 'scan',
     title: 'A loop or a scan: LSTM, minLSTM and Mamba',
     question: 'What does dropping h from the gates buy, and what does it cost?',

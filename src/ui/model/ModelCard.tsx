@@ -62,6 +62,7 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
           {family.supports.learnedInitialState && (
             <SelectField
               label="Initial state"
+              testId={`model-initialState-${slot.id}`}
               value={slot.initialState}
               options={[
                 { value: 'zeros', label: 'zeros' },
@@ -70,7 +71,7 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
               onChange={(initialState) => set({ initialState })}
             />
           )}
-          {family.supports.bidirectional && <CheckField label="Bidirectional" checked={slot.bidirectional} onChange={(bidirectional) => set({ bidirectional })} />}
+          {family.supports.bidirectional && <CheckField label="Bidirectional" testId={`model-bidirectional-${slot.id}`} checked={slot.bidirectional} onChange={(bidirectional) => set({ bidirectional })} />}
         </div>
       )}
       <SettingError scope="model" modelId={slot.id} />
