@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSlot, slotModelConfig } from './registry';
 import { initRecurrentParameters, type RecurrentShapeConfig } from './recurrentParams';
+import { initSeq2Seq } from './families/seq2seq';
+import { Random } from '../data/random';
 
 const H = 7;
 const base = (cell: RecurrentShapeConfig['cell']): RecurrentShapeConfig => ({ cell, inputSize: 3, hiddenSize: H, numLayers: 2, bidirectional: true });
@@ -59,5 +61,32 @@ describe('the slot carries each option to its own kind', () => {
     expect(slotModelConfig(slot('rnn_tanh'), 2)).not.toHaveProperty('forgetBias');
     expect(slotModelConfig(slot('gru'), 2)).not.toHaveProperty('forgetBias');
     expect(slotModelConfig(defaultSlot('a', 'lstm'), 2)).not.toHaveProperty('forgetBias');
+  });
+});
+
+describe('the encoder-decoder takes the same options', () => {
+  it("starts both stacks' forget blocks at +1 (the teacher-forcing lesson's LSTM), from the same draws", () => {
+    const context = { seq2seq: { sourceLength: 4 } };
+    const cfg = slotModelConfig({ ...defaultSlot('a', 'lstm'), hidden: H, forgetBias: 1 }, 5, context);
+    expect(cfg).toMatchObject({ kind: 'seq2seq', forgetBias: 1 });
+    const plainCfg = slotModelConfig({ ...defaultSlot('a', 'lstm'), hidden: H }, 5, context);
+    expect(plainCfg).not.toHaveProperty('forgetBias');
+    if (cfg.kind !== 'seq2seq' || plainCfg.kind !== 'seq2seq') throw new Error('seq2seq config expected');
+    const keras = initSeq2Seq(cfg, new Random(9));
+    const plain = initSeq2Seq(plainCfg, new Random(9));
+    expect(Object.keys(keras).filter((k) => k.startsWith('dec.')).length).toBeGreaterThan(0);
+    for (const name of Object.keys(plain)) {
+      plain[name].forEach((v, j) => {
+        const forget = /^(enc|dec)\.bias_ih/.test(name) && j >= H && j < 2 * H;
+        expect(keras[name][j] - v, `${name}[${j}]`).toBeCloseTo(forget ? 1 : 0, 6);
+      });
+    }
+    // And a tanh RNN's W_hh scale, in both stacks.
+    const rnn = slotModelConfig({ ...defaultSlot('a', 'rnn_tanh'), hidden: H, recurrentScale: 3 }, 5, context);
+    const rnnPlain = slotModelConfig({ ...defaultSlot('a', 'rnn_tanh'), hidden: H }, 5, context);
+    if (rnn.kind !== 'seq2seq' || rnnPlain.kind !== 'seq2seq') throw new Error('seq2seq config expected');
+    const scaled = initSeq2Seq(rnn, new Random(9));
+    const unscaled = initSeq2Seq(rnnPlain, new Random(9));
+    for (const name of ['enc.weight_hh_l0', 'dec.weight_hh_l0']) unscaled[name].forEach((v, j) => expect(scaled[name][j]).toBeCloseTo(v * 3, 5));
   });
 });

@@ -50,14 +50,15 @@ export const recurrentFamily: ModelFamily<RecurrentModelConfig | Seq2SeqModelCon
   urlCodec: taggedSlotCodec(INIT_FIELDS),
   slotConfig(slot, inputSize, context) {
     const cell = slot.kind as CellKind;
-    if (context?.seq2seq) {
-      return { kind: 'seq2seq', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: context.seq2seq.sourceLength };
-    }
     // Each initialisation field applies to its own kind only: a slot switched from LSTM to GRU keeps the value, unused.
     const init = {
       ...(cell === 'lstm' && slot.forgetBias ? { forgetBias: slot.forgetBias } : {}),
       ...(cell === 'rnn_tanh' && slot.recurrentScale !== undefined && slot.recurrentScale !== 1 ? { recurrentScale: slot.recurrentScale } : {}),
     };
+    if (context?.seq2seq) {
+      // Both stacks start as the card says (the encoder and the decoder alike).
+      return { kind: 'seq2seq', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: context.seq2seq.sourceLength, ...init };
+    }
     return { kind: 'recurrent', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, bidirectional: slot.bidirectional, initialState: slot.initialState, ...init };
   },
   slotLabel: (slot) => sizedLabel(LABELS[slot.kind as CellKind] ?? slot.kind, String(slot.hidden), slot),

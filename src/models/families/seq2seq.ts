@@ -27,6 +27,9 @@ export interface Seq2SeqConfig {
   sourceLength: number;
   /** Both recurrences' GPU schedule; by default chosen from the hidden size and the device (chooseSchedule). */
   schedule?: RecurrentSchedule;
+  /** Classic cells: both stacks' initialisation, as RecurrentConfig's (the LSTM's forget bias, the tanh RNN's W_hh scale). */
+  forgetBias?: number;
+  recurrentScale?: number;
 }
 
 export const ENCODER_RNN = 'enc.';
@@ -46,7 +49,8 @@ export function seq2seqParts(cfg: Seq2SeqConfig): { encoder: StackPart; decoder:
     const base = { ...common, cell, candidate: 'g' as const };
     return { encoder: { min: true, cfg: { ...base, initialState: cfg.initialState } }, decoder: { min: true, cfg: { ...base, initialState: 'zeros' } } };
   }
-  const base = { ...common, cell, bidirectional: false, schedule: cfg.schedule };
+  const init = { ...(cfg.forgetBias ? { forgetBias: cfg.forgetBias } : {}), ...(cfg.recurrentScale !== undefined ? { recurrentScale: cfg.recurrentScale } : {}) };
+  const base = { ...common, cell, bidirectional: false, schedule: cfg.schedule, ...init };
   return { encoder: { min: false, cfg: { ...base, initialState: cfg.initialState } }, decoder: { min: false, cfg: { ...base, initialState: 'zeros' } } };
 }
 
