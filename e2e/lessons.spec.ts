@@ -159,3 +159,20 @@ test('bidirectional: reading right to left too, the LSTM learns the symbol two s
   expect(uni).toBeGreaterThan(Math.log(4) - 0.1);
   expect(bi).toBeLessThan(Math.log(4) - 0.3);
 });
+
+test('where the state starts: a learned h0 takes the validation loss down faster than zeros on Settling', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/#lesson=h0&dp=count:400&ve=5');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('Where the state starts');
+  await expect(page.getByTestId('dataset-settling')).toBeChecked();
+  await expect(page.getByTestId('model-initialState-a')).toHaveValue('zeros');
+  await expect(page.getByTestId('model-initialState-b')).toHaveValue('learned');
+  // Exactly 25 steps (validated every 5): later on the zero-state model catches up, as the lesson says.
+  await steps(page, 25, ['a', 'b']);
+  const valLast = async (id: string) => Number(await page.getByTestId(`loss-span-${id}`).getAttribute('data-val-last'));
+  const zeros = await valLast('a');
+  const learned = await valLast('b');
+  console.log(`validation MSE after ${await stepCount(page)} steps: zeros ${zeros.toFixed(4)}, learned h0 ${learned.toFixed(4)}`);
+  expect(learned).toBeLessThan(zeros / 1.5);
+});

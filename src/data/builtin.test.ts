@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateBuiltin, listBuiltins, makeBuiltin, resolveParams, type BuiltinId } from './builtin';
-import { addingProblem, copyTask, digitsTask, lookAheadTask, melodies, sineMix } from './generators';
+import { addingProblem, copyTask, digitsTask, lookAheadTask, melodies, settlingTask, sineMix } from './generators';
 import { TUNES, midiOf, parseNotes } from './melodies';
 import { prepare, type PrepareSpec } from './prep';
 import type { Dataset } from './types';
@@ -25,7 +25,7 @@ function digest(ds: Dataset): string {
 describe('built-in datasets', () => {
   it('lists each with an id, a title, a one-line blurb and parameters with defaults', () => {
     const list = listBuiltins();
-    expect(list.map((b) => b.id)).toEqual(['sine-mix', 'adding', 'copy', 'lookahead', 'digits', 'melodies', 'seattle-weather', 'austen']);
+    expect(list.map((b) => b.id)).toEqual(['sine-mix', 'adding', 'copy', 'lookahead', 'settling', 'digits', 'melodies', 'seattle-weather', 'austen']);
     for (const b of list) {
       expect(b.title.length).toBeGreaterThan(3);
       expect(b.blurb.length).toBeGreaterThan(30);
@@ -40,7 +40,7 @@ describe('built-in datasets', () => {
     );
   });
 
-  const generated: BuiltinId[] = ['sine-mix', 'adding', 'copy', 'lookahead', 'digits', 'melodies'];
+  const generated: BuiltinId[] = ['sine-mix', 'adding', 'copy', 'lookahead', 'settling', 'digits', 'melodies'];
   it.each(generated)('%s is deterministic by seed, and the seed matters', (id) => {
     const a = generateBuiltin(id, {}, 42);
     expect(digest(generateBuiltin(id, {}, 42))).toBe(digest(a));
@@ -124,6 +124,23 @@ describe('built-in datasets', () => {
       if (S < 26) expect(seen.size).toBe(S);
     }
     expect(() => lookAheadTask(4, 4, 3, 10, 1)).toThrow('Look ahead: 4 steps ahead leaves nothing to predict in a string of 4');
+  });
+
+  it('settling: each level is decay times the last plus the push, from the same start for every sequence', () => {
+    for (const [L, start, decay] of [[1, 3, 0.8], [7, -2.5, 0.5], [5, 0, 1]]) {
+      const ds = settlingTask(L, start, decay, 9, 4);
+      if (ds.target.kind !== 'real') throw new Error('real target expected');
+      expect([ds.seqLen, ds.inputSize, ds.targetLen, ds.target.size, ds.mask]).toEqual([L, 1, L, 1, null]);
+      for (let i = 0; i < ds.count; i++) {
+        let y = start;
+        for (let t = 0; t < L; t++) {
+          const x = ds.inputs[i * L + t];
+          expect(Math.abs(x)).toBeLessThanOrEqual(0.5);
+          y = decay * y + x;
+          expect(ds.target.values[i * L + t]).toBeCloseTo(y, 5);
+        }
+      }
+    }
   });
 
   it('copy task: symbols, delay, go signal, then the same symbols as masked targets', () => {

@@ -3,7 +3,7 @@
 // public/data/README.md for sources). This file is the catalogue and the one way to make any of them.
 
 import { DataError } from './errors';
-import { addingProblem, copyTask, digitsTask, lookAheadTask, melodies, sineMix } from './generators';
+import { addingProblem, copyTask, digitsTask, lookAheadTask, melodies, settlingTask, sineMix } from './generators';
 import { parseFile } from './parse';
 import type { Dataset, Task } from './types';
 
@@ -12,6 +12,7 @@ export type BuiltinId =
   | 'adding'
   | 'copy'
   | 'lookahead'
+  | 'settling'
   | 'digits'
   | 'melodies'
   | 'seattle-weather'
@@ -112,6 +113,21 @@ const BUILTINS: BuiltinInfo[] = [
       { key: 'count', label: 'Sequences', kind: 'int', default: 4000, min: 10, max: 100000, help: 'Number of strings.' },
     ],
     suggested: { task: 'many-to-many', seqLen: 16 },
+  },
+  {
+    id: 'settling',
+    title: 'Settling from a start',
+    blurb:
+      'Every sequence starts from the same hidden level and settles towards 0 while random pushes move it: a model must know where it starts before reading anything.',
+    kind: 'sequences',
+    source: 'generated',
+    params: [
+      { key: 'length', label: 'Steps', kind: 'int', default: 6, min: 1, max: 1000, help: 'Steps per sequence.' },
+      { key: 'start', label: 'Start', kind: 'number', default: 3, min: -10, max: 10, step: 0.5, help: 'The level before the first step, the same for every sequence.' },
+      { key: 'decay', label: 'Decay', kind: 'number', default: 0.8, min: 0, max: 1, step: 0.05, help: 'How much of the level is left after each step.' },
+      { key: 'count', label: 'Sequences', kind: 'int', default: 4000, min: 10, max: 100000, help: 'Number of sequences.' },
+    ],
+    suggested: { task: 'many-to-many', seqLen: 6 },
   },
   {
     id: 'digits',
@@ -236,6 +252,8 @@ export function generateBuiltin(id: BuiltinId, params: BuiltinParams = {}, seed 
       return copyTask(n('length'), n('delay'), n('symbols'), n('count'), seed);
     case 'lookahead':
       return lookAheadTask(n('length'), n('ahead'), n('symbols'), n('count'), seed);
+    case 'settling':
+      return settlingTask(n('length'), n('start'), n('decay'), n('count'), seed);
     case 'digits':
       return digitsTask(p.mode as 'reverse' | 'sort', n('length'), n('count'), seed);
     case 'melodies':

@@ -182,6 +182,41 @@ export function lookAheadTask(length: number, ahead: number, symbols: number, co
   };
 }
 
+/**
+ * Settling: y_t = decay·y_{t−1} + x_t with x_t uniform in [−½, ½) (the input) and y_{−1} = start for
+ * every sequence (the target at every step). The start is in no input: a model whose state begins
+ * at zero must build it out of its weights in its first step, one with a learned initial state can
+ * hold it there from the beginning.
+ */
+export function settlingTask(length: number, start: number, decay: number, count: number, seed: number): SequenceDataset {
+  checkSize('Settling', count, length, 1);
+  const rng = new Random(seed);
+  const inputs = new Float32Array(count * length);
+  const values = new Float32Array(count * length);
+  for (let i = 0; i < count; i++) {
+    let y = start;
+    for (let t = 0; t < length; t++) {
+      const x = rng.uniform(-0.5, 0.5);
+      y = decay * y + x;
+      inputs[i * length + t] = x;
+      values[i * length + t] = y;
+    }
+  }
+  return {
+    kind: 'sequences',
+    name: 'Settling',
+    task: 'many-to-many',
+    count,
+    seqLen: length,
+    inputSize: 1,
+    inputs,
+    inputNames: ['push'],
+    targetLen: length,
+    target: { kind: 'real', size: 1, values, names: ['level'] },
+    mask: null,
+  };
+}
+
 /** Digit strings (one-hot over 0-9) to their reverse or their sorted order (class ids 0-9). */
 export function digitsTask(mode: 'reverse' | 'sort', length: number, count: number, seed: number): SequenceDataset {
   checkSize('Reverse or sort digits', count, length, 10);

@@ -114,6 +114,22 @@ export const LESSONS: readonly Lesson[] = [
       'The price: every output of a bidirectional model has seen the steps after it, so it cannot forecast or generate (the Forecast view refuses it); it suits tagging and filling in, where the whole sequence is there.',
   },
   {
+    id: 'h0',
+    title: 'Where the state starts',
+    question: 'What does learning the initial state h0 buy over starting from zeros?',
+    setup: {
+      dataset: { id: 'settling', params: { length: 6, start: 3, decay: 0.8, count: 4000 } },
+      models: [slot('a', 'rnn_tanh', { hidden: 16 }), slot('b', 'rnn_tanh', { hidden: 16, initialState: 'learned' })],
+      training: { ...DEFAULT_TRAINING, seqLen: 6, lr: 0.01, batch: 16, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-loss', 'view-predictions'],
+    text:
+      'Every sequence of Settling starts from the level 3, and no input says so: each step the level keeps 0.8 of itself and takes a random push. ' +
+      "Model a starts its state at zero, so in its first step it must make 2.4 out of its biases alone while it reads the push; model b learns h0, one vector per layer shared by every sequence, and can simply start there. " +
+      "Early on b's validation loss falls several times faster; given long enough, a learns to build the start from its biases too, so a learned h0 buys an easier start, and matters most when sequences are short and their first steps are a large part of the loss.",
+  },
+  {
     id: 'scan',
     title: 'A loop or a scan: LSTM, minLSTM and Mamba',
     question: 'What does dropping h from the gates buy, and what does it cost?',
