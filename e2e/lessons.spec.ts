@@ -176,3 +176,26 @@ test('where the state starts: a learned h0 takes the validation loss down faster
   console.log(`validation MSE after ${await stepCount(page)} steps: zeros ${zeros.toFixed(4)}, learned h0 ${learned.toFixed(4)}`);
   expect(learned).toBeLessThan(zeros / 1.5);
 });
+
+test('forecasting, judged: a backtest scores each model against the truth and beside repeating the last value, which the trained LSTM beats', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/#lesson=forecasting&b=8');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('Forecasting, judged');
+  await expect(page.getByTestId('view-forecast')).toHaveClass(/lesson-focus/);
+  await page.getByTestId('play').click();
+  await expect.poll(() => stepCount(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(40);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
+  const view = page.getByTestId('view-forecast');
+  await view.scrollIntoViewIfNeeded();
+  await view.getByTestId('backtest').click();
+  const scores = view.getByTestId('forecast-scores').locator('li');
+  await expect(scores).toHaveCount(2, { timeout: 60_000 });
+  const lstm = await scores.first().innerText();
+  const m = /backtest of the last 32 rows.*MAE ([\d.]+), RMSE [\d.]+ value; repeating the last value: MAE ([\d.]+)/.exec(lstm);
+  expect(m, lstm).not.toBeNull();
+  console.log(`LSTM backtest MAE ${m![1]} against ${m![2]} for repeating the last value`);
+  expect(Number(m![1])).toBeLessThan(Number(m![2]));
+  await expect(page.getByTestId('comparison-table').locator('[data-leader]')).toHaveCount(1);
+});

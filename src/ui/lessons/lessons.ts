@@ -130,6 +130,21 @@ export const LESSONS: readonly Lesson[] = [
       "Early on b's validation loss falls several times faster; given long enough, a learns to build the start from its biases too, so a learned h0 buys an easier start, and matters most when sequences are short and their first steps are a large part of the loss.",
   },
   {
+    id: 'forecasting',
+    title: 'Forecasting, judged',
+    question: 'Is a forecast any good? Against what?',
+    setup: {
+      dataset: { id: 'sine-mix', params: { length: 3000, components: 3, noise: 0.1, channels: 1 } },
+      models: [slot('a', 'lstm', { hidden: 32, forgetBias: 1 }), slot('b', 'gru', { hidden: 32 })],
+      training: { ...DEFAULT_TRAINING, seqLen: 32, lr: 0.01, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-forecast', 'view-comparison'],
+    text:
+      'Train for a minute, then press Backtest in Forecast: each model reads the 32 rows before the last N, rows it never trained on, then runs on alone, each prediction fed back in as its next input, so its errors compound; the truth is drawn beside it. ' +
+      'Its MAE and RMSE are in the data’s units, beside those of repeating the last value, the naive forecast any model must beat; the noise (0.1) sets a floor of about 0.08 one step ahead, and a free-running forecast drifts above it the further it runs. The comparison table marks the model with the lowest backtest MAE.',
+  },
+  {
     id: 'scan',
     title: 'A loop or a scan: LSTM, minLSTM and Mamba',
     question: 'What does dropping h from the gates buy, and what does it cost?',

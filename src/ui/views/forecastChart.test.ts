@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ForecastResult } from '../../worker/protocol';
-import { forecastSeries, scoreLine } from './forecastChart';
+import { forecastSeries, naiveErrors, scoreLine } from './forecastChart';
 
 const f32 = (v: number[]) => Float32Array.from(v);
 
@@ -54,9 +54,24 @@ describe('the forecast chart', () => {
   });
 
   it('says what ran and how far off it was', () => {
-    expect(scoreLine(backtest, (row) => `row ${row + 1}`)).toBe('backtest of the last 2 rows, from row 14 (step 40): MAE 0.15, RMSE 0.158 temp');
+    // Repeating the last value read (3): errors 1 and 2.
+    expect(scoreLine(backtest, (row) => `row ${row + 1}`)).toBe('backtest of the last 2 rows, from row 14 (step 40): MAE 0.15, RMSE 0.158 temp; repeating the last value: MAE 1.5, RMSE 1.58');
     expect(scoreLine(future, (row) => `row ${row + 1}`)).toBe(
       '3 rows past the end of the data, from row 16 (step 40): temp 5 at the end, 8 by row 18',
     );
+  });
+});
+
+describe('the naive forecast a model must beat', () => {
+  it('repeats the last value read over a backtest, and the row before each hidden row one step ahead', () => {
+    const truth = [4, 7, 5, 9];
+    const b: ForecastResult = { ...backtest, context: f32([1, 2, 6]), truth: f32(truth), forecast: f32([0, 0, 0, 0]) };
+    const errs = truth.map((v) => v - 6);
+    expect(naiveErrors(b)!.mae).toBeCloseTo(errs.reduce((a, e) => a + Math.abs(e), 0) / 4, 6);
+    expect(naiveErrors(b)!.rmse).toBeCloseTo(Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / 4), 6);
+    const one: ForecastResult = { ...b, mode: 'one-step' };
+    const prev = [6, 4, 7, 5];
+    expect(naiveErrors(one)!.mae).toBeCloseTo(truth.reduce((a, v, k) => a + Math.abs(v - prev[k]), 0) / 4, 6);
+    expect(naiveErrors(future)).toBeNull();
   });
 });

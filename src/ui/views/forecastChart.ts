@@ -66,7 +66,27 @@ export function formatValue(v: number | null): string {
   return v === null || !Number.isFinite(v) ? '–' : String(+v.toPrecision(3));
 }
 
-/** One model's forecast in words: what ran from where, and for a backtest its errors. */
+/**
+ * The errors of the naive forecast a model must beat, on a backtest's hidden rows: repeating the
+ * last value read ('backtest': the last context value for every row; 'one-step': each hidden row
+ * predicted by the true row before it). Null for a forecast past the end (no truth).
+ */
+export function naiveErrors(f: ForecastResult): { mae: number; rmse: number } | null {
+  const truth = f.truth;
+  if (!truth || truth.length === 0 || f.context.length === 0) return null;
+  const last = f.context[f.context.length - 1];
+  let abs = 0;
+  let sq = 0;
+  for (let k = 0; k < truth.length; k++) {
+    const guess = f.mode === 'one-step' && k > 0 ? truth[k - 1] : last;
+    const e = truth[k] - guess;
+    abs += Math.abs(e);
+    sq += e * e;
+  }
+  return { mae: abs / truth.length, rmse: Math.sqrt(sq / truth.length) };
+}
+
+/** One model's forecast in words: what ran from where, and for a backtest its errors beside the naive forecast's. */
 export function scoreLine(f: ForecastResult, label: (row: number) => string): string {
   const N = f.forecast.length;
   const from = label(f.startRow + f.context.length);
@@ -76,5 +96,7 @@ export function scoreLine(f: ForecastResult, label: (row: number) => string): st
     return `${N} rows past the end of the data, from ${from} (step ${f.step}): ${f.column} ${formatValue(last)} at the end, ${formatValue(f.forecast[N - 1])} by ${end}`;
   }
   const what = f.mode === 'backtest' ? `backtest of the last ${N} rows` : `one step ahead over the last ${N} rows, reading their true inputs`;
-  return `${what}, from ${from} (step ${f.step}): MAE ${formatValue(f.mae)}, RMSE ${formatValue(f.rmse)} ${f.column}`;
+  const naive = naiveErrors(f);
+  const against = naive ? `; repeating the last value: MAE ${formatValue(naive.mae)}, RMSE ${formatValue(naive.rmse)}` : '';
+  return `${what}, from ${from} (step ${f.step}): MAE ${formatValue(f.mae)}, RMSE ${formatValue(f.rmse)} ${f.column}${against}`;
 }
