@@ -199,3 +199,22 @@ test('forecasting, judged: a backtest scores each model against the truth and be
   expect(Number(m![1])).toBeLessThan(Number(m![2]));
   await expect(page.getByTestId('comparison-table').locator('[data-leader]')).toHaveCount(1);
 });
+
+test('one answer or one per step: with a target at every step, the gradient reaches far back; answered once at the end, it fades', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/#lesson=answers&dp=length:30,count:300,answer:end&b=8');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('One answer, or one per step');
+  await steps(page, 2, ['a', 'b']);
+  const once = await farRatio(page, 'a');
+  await page.getByLabel('Answer', { exact: true }).selectOption('every');
+  await expect.poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toContain('answer:every');
+  // The data changed: the run starts again from step 0.
+  await expect.poll(() => stepCount(page)).toBe(0);
+  await ready(page);
+  await steps(page, 2, ['a', 'b']);
+  const every = await farRatio(page, 'a');
+  console.log(`tanh RNN far/last ratio: answered at the end ${once.toExponential(2)}, at every step ${every.toExponential(2)}`);
+  expect(once).toBeGreaterThan(0);
+  expect(every).toBeGreaterThan(once * 100);
+});

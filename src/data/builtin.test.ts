@@ -143,6 +143,23 @@ describe('built-in datasets', () => {
     }
   });
 
+  it('adding problem, answered at every step: the sum of the values marked so far, from the same draws', () => {
+    const L = 11;
+    const end = addingProblem(L, 40, 5);
+    const every = addingProblem(L, 40, 5, 'every');
+    expect(every.inputs).toEqual(end.inputs);
+    expect([every.task, every.targetLen, end.task, end.targetLen]).toEqual(['many-to-many', L, 'many-to-one', 1]);
+    if (every.target.kind !== 'real' || end.target.kind !== 'real') throw new Error('real targets expected');
+    for (let i = 0; i < 40; i++) {
+      let sum = 0;
+      for (let t = 0; t < L; t++) {
+        if (every.inputs[(i * L + t) * 2 + 1] === 1) sum += every.inputs[(i * L + t) * 2];
+        expect(every.target.values[i * L + t]).toBeCloseTo(sum, 6);
+      }
+      expect(end.target.values[i]).toBeCloseTo(sum, 6);
+    }
+  });
+
   it('copy task: symbols, delay, go signal, then the same symbols as masked targets', () => {
     const K = 4;
     const D = 3;

@@ -81,6 +81,17 @@ const BUILTINS: BuiltinInfo[] = [
     params: [
       { key: 'length', label: 'Sequence length', kind: 'int', default: 50, min: 2, max: 2000, help: 'Steps per sequence; longer is harder.' },
       { key: 'count', label: 'Sequences', kind: 'int', default: 5000, min: 10, max: 100000, help: 'Number of sequences.' },
+      {
+        key: 'answer',
+        label: 'Answer',
+        kind: 'choice',
+        default: 'end',
+        options: [
+          { value: 'end', label: 'once, at the end (many-to-one)' },
+          { value: 'every', label: 'at every step: the sum so far (many-to-many)' },
+        ],
+        help: 'Where the targets are: one per sequence after its last step, or one per step.',
+      },
     ],
     suggested: { task: 'many-to-one', seqLen: 50 },
   },
@@ -247,7 +258,7 @@ export function generateBuiltin(id: BuiltinId, params: BuiltinParams = {}, seed 
     case 'sine-mix':
       return sineMix(n('length'), n('components'), n('noise'), n('channels'), seed);
     case 'adding':
-      return addingProblem(n('length'), n('count'), seed);
+      return addingProblem(n('length'), n('count'), seed, p.answer as 'end' | 'every');
     case 'copy':
       return copyTask(n('length'), n('delay'), n('symbols'), n('count'), seed);
     case 'lookahead':

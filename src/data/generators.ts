@@ -59,13 +59,16 @@ export function sineMix(length: number, components: number, noise: number, chann
 /**
  * The adding problem (Hochreiter & Schmidhuber 1997, in the form of Le et al. 2015): channel 0 holds
  * uniform values in [0, 1), channel 1 marks one step in the first half and one in the second; the
- * target is the sum of the two marked values.
+ * target is the sum of the two marked values. answer 'end': one target per sequence, after its last
+ * step (many-to-one); 'every': a target at every step, the sum of the values marked so far
+ * (many-to-many), from the same draws.
  */
-export function addingProblem(length: number, count: number, seed: number): SequenceDataset {
+export function addingProblem(length: number, count: number, seed: number, answer: 'end' | 'every' = 'end'): SequenceDataset {
   checkSize('Adding problem', count, length, 2);
   const rng = new Random(seed);
   const inputs = new Float32Array(count * length * 2);
-  const values = new Float32Array(count);
+  const every = answer === 'every';
+  const values = new Float32Array(every ? count * length : count);
   const half = Math.floor(length / 2);
   for (let i = 0; i < count; i++) {
     const a = rng.int(Math.max(1, half));
@@ -79,19 +82,20 @@ export function addingProblem(length: number, count: number, seed: number): Sequ
         inputs[o + 1] = 1;
         sum += v;
       }
+      if (every) values[i * length + t] = sum;
     }
-    values[i] = sum;
+    if (!every) values[i] = sum;
   }
   return {
     kind: 'sequences',
     name: 'Adding problem',
-    task: 'many-to-one',
+    task: every ? 'many-to-many' : 'many-to-one',
     count,
     seqLen: length,
     inputSize: 2,
     inputs,
     inputNames: ['value', 'marker'],
-    targetLen: 1,
+    targetLen: every ? length : 1,
     target: { kind: 'real', size: 1, values, names: ['sum'] },
     mask: null,
   };

@@ -44,7 +44,7 @@ describe('lessons', () => {
     const h = decodeHash(expandLessonHash('#lesson=vanishing&b=8&dp=length:30&s=7').hash);
     expect(h.training.batch).toBe(8);
     expect(h.seed).toBe(7);
-    expect(h.dataset.params).toEqual({ ...lesson.setup.dataset.params, length: 30 });
+    expect(h.dataset.params).toMatchObject({ ...lesson.setup.dataset.params, length: 30 });
     expect(h.models).toEqual(lesson.setup.models);
   });
 

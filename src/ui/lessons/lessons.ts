@@ -98,6 +98,21 @@ export const LESSONS: readonly Lesson[] = [
       "After a few hundred steps, press Decode on its own in Teacher forcing vs its own outputs: now each model reads the digit it chose itself, so one early mistake feeds the next step a wrong input it never saw in training (exposure bias), and its score falls below the teacher-forced one, most for the model whose guesses were least sure.",
   },
   {
+    id: 'answers',
+    title: 'One answer, or one per step',
+    question: 'Why does a model learn more easily when every step has a target?',
+    setup: {
+      dataset: { id: 'adding', params: { length: 50, count: 5000, answer: 'end' } },
+      models: [slot('a', 'rnn_tanh', { hidden: 32 }), slot('b', 'lstm', { hidden: 32, forgetBias: 1 })],
+      training: { ...DEFAULT_TRAINING, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-gradtime', 'view-loss'],
+    text:
+      'Answered once at the end (many-to-one), the adding problem sends all of its gradient in at the last step, and the tanh RNN’s fades long before it reaches the marked values. ' +
+      'Now set Answer to "at every step": the target at each step is the sum marked so far (many-to-many), so every step gets gradient from a target right beside it, and in Gradient through time the curves no longer fall away going back; the marked values are one step from a target instead of fifty.',
+  },
+  {
     id: 'bidirectional',
     title: 'Bidirectional context',
     question: 'What can a model that also reads right to left know that one reading left to right cannot?',
