@@ -132,10 +132,23 @@ export async function loadFile(file: File): Promise<void> {
   const request = startLoad({ kind: 'file', name: file.name, size: file.size });
   try {
     const bytes = await file.arrayBuffer();
+    // A MIDI file is kept (they are small) so another of its tracks can be read without asking again.
+    lastMidi = /\.(mid|midi|smf)$/i.test(file.name) ? { name: file.name, bytes: bytes.slice(0) } : null;
     send({ type: 'load-data', source: { kind: 'file', name: file.name, bytes }, request, shape: currentShape() }, [bytes]);
   } catch (error) {
     if (useStore.getState().dataRequest === request) dataFailed(`${file.name} could not be read.`, String(error));
   }
+}
+
+let lastMidi: { name: string; bytes: ArrayBuffer } | null = null;
+
+/** Reads the MIDI file loaded last again, taking the melody from another of its tracks. */
+export function chooseMidiTrack(track: number): void {
+  if (!lastMidi) return;
+  const { startLoad } = useStore.getState();
+  const request = startLoad({ kind: 'file', name: lastMidi.name, size: lastMidi.bytes.byteLength });
+  const bytes = lastMidi.bytes.slice(0);
+  send({ type: 'load-data', source: { kind: 'file', name: lastMidi.name, bytes, midiTrack: track }, request, shape: currentShape() }, [bytes]);
 }
 
 // ---- saved runs ---------------------------------------------------------------------------

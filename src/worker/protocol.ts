@@ -59,7 +59,8 @@ export interface TrainingSettings {
 
 export type DataSource =
   | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
-  | { kind: 'file'; name: string; bytes: ArrayBuffer }
+  /** `midiTrack`: for a MIDI file, the track to take the melody from (default: the fullest non-drum one). */
+  | { kind: 'file'; name: string; bytes: ArrayBuffer; midiTrack?: number }
   /** The file or built-in loaded last (or on its way), read again with another shape. */
   | { kind: 'same' };
 
@@ -134,8 +135,25 @@ export interface DataSummary {
     defaultInputs: string[];
     defaultTarget: string | null;
   };
+  /** For melodies (built-in or MIDI): the token stream as notes, for the piano roll and the player. */
+  music?: MusicSummary;
   /** The x value of each point of `series` (a row number from 1, or a time in ms when `time` is set). */
   seriesX?: Float64Array;
+}
+
+/**
+ * Melodies as the page draws and plays them: `notes[id]` is what token id plays (pitch -1: a
+ * rest, or with 0 beats the end of a tune), `ids` the stream (up to MUSIC_IDS tokens), and for a
+ * MIDI upload its tracks, tempo and metre.
+ */
+export interface MusicSummary {
+  notes: Array<{ pitch: number; beats: number }>;
+  ids: Uint16Array;
+  /** Tokens in the whole stream (ids may hold fewer). */
+  length: number;
+  /** Where validation starts in the stream (the run's default split). */
+  validationStart: number;
+  midi: import('../data/midi/parse').MusicInfo | null;
 }
 
 /** One optimizer step's numbers, as the trainer reads them back (src/train/trainer.ts). */
