@@ -4,11 +4,12 @@
 // Nothing here touches WebGPU.
 
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
-import type { DataShape, ForecastMode, FromWorker, RunCommand, RunConfig, RunMeta, ToWorker, WeightsFormat } from '../worker/protocol';
+import type { DataShape, ForecastMode, FromWorker, GeneratePrimer, RunCommand, RunConfig, RunMeta, ToWorker, WeightsFormat } from '../worker/protocol';
 import type { ParamValues } from './data/catalog';
 import { pickStartRun, refOf, runInTab } from './runs/startup';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
+import { startedGeneration } from './state/runSlice';
 
 let worker: Worker | null = null;
 
@@ -311,6 +312,12 @@ export function requestDecode(): void {
   request({ type: 'decode' });
 }
 
-export function sampleText(modelId: string, prompt: string, length: number, temperature: number): void {
-  request({ type: 'sample-text', modelId, prompt, length, temperature });
+/** Text or melodies from a model (answered with progress, then 'generated'); cancelGeneration stops it. */
+export function generate(modelId: string, primer: GeneratePrimer, length: number, temperature: number): void {
+  useStore.getState().setGeneration(modelId, startedGeneration(length));
+  request({ type: 'generate', modelId, primer, length, temperature });
+}
+
+export function cancelGeneration(): void {
+  send({ type: 'generate-cancel' });
 }

@@ -191,7 +191,12 @@ export type SettingRef =
 export type RunCommand =
   | { type: 'step' }
   | { type: 'reset' }
-  | { type: 'sample-text'; modelId: string; prompt: string; length: number; temperature: number }
+  /**
+   * Text or melodies from a token model: the primer read, then `length` tokens sampled at the
+   * temperature (0: greedy). Answered by 'generate-progress' now and then and one 'generated';
+   * stopped by 'generate-cancel' or any change of the run (src/worker/generation.ts).
+   */
+  | { type: 'generate'; modelId: string; primer: GeneratePrimer; length: number; temperature: number }
   /** Step-through BPTT on the first model: each 'bptt-step' goes one timestep further back. */
   | { type: 'bptt-step'; sample: number }
   /**
@@ -213,8 +218,13 @@ export type RunCommand =
    */
   | { type: 'load-weights'; modelId: string; file: string; bytes: ArrayBuffer };
 
+/** What a generation reads first: the first `tokens` of the validation data, given token ids, or text (characters outside the vocabulary skipped). */
+export type GeneratePrimer = { kind: 'validation'; tokens: number } | { kind: 'ids'; ids: number[] } | { kind: 'text'; text: string };
+
 export type ToWorker =
   | { type: 'init' }
+  /** Stops generations in progress and queued (answered by their 'generated', marked cancelled). */
+  | { type: 'generate-cancel' }
   /** `request` numbers the page's loads: only the latest one's dataset is kept. */
   | { type: 'load-data'; source: DataSource; request: number; shape: DataShape }
   | { type: 'configure'; run: RunConfig; generation: number }
@@ -324,7 +334,10 @@ export type FromWorker =
   | { type: 'probe'; generation: number; probe: ProbeReport }
   /** A model's step had a NaN or infinite gradient: it was not applied, the model stops, and the worker pauses the run. */
   | { type: 'non-finite'; generation: number; modelId: string; step: number; params: string[] }
-  | { type: 'text-sample'; generation: number; modelId: string; text: string }
+  /** Tokens made so far by a generation (all of them), `made` of `total`. */
+  | { type: 'generate-progress'; generation: number; modelId: string; made: number; total: number; ids: Int32Array }
+  /** A finished (or cancelled) generation: the primer's ids, where it starts in the data (-1: not from it), the tokens made. */
+  | { type: 'generated'; generation: number; modelId: string; step: number; temperature: number; primer: Int32Array; primerStart: number; ids: Int32Array; cancelled: boolean }
   | ({ type: 'forecast'; generation: number; modelId: string } & ForecastResult)
   /**
    * Free-running decoding of the validation batch: the first `samples` sequences' targets and
