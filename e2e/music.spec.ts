@@ -79,3 +79,27 @@ test('a MIDI upload: train an LSTM, generate, see, hear and download the continu
   for (let i = 1; i < notes.length; i++) expect(notes[i].ticks).toBeGreaterThanOrEqual(notes[i - 1].ticks + notes[i - 1].durationTicks);
   expect(notes.every((n) => n.midi >= 40 && n.midi <= 90)).toBe(true);
 });
+
+test('text: sampling shows its progress and Stop cancels it, keeping what was written', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/');
+  await ready(page);
+  const text = readFileSync('public/data/pride-and-prejudice.txt', 'utf8').slice(0, 4000);
+  await page.getByTestId('file-input').setInputFiles({ name: 'austen.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await expect(page.getByTestId('view-text')).toBeVisible({ timeout: 60_000 });
+  await ready(page);
+  await page.getByTestId('view-text').locator('input[type=number]').fill('2000');
+  await page.getByTestId('sample-button').click();
+  // Progress while it writes, then Stop: what was written stays, marked stopped.
+  await expect(page.getByTestId('sample-progress-a')).toContainText(/writing \d+ of 2000/, { timeout: 60_000 });
+  await page.getByTestId('sample-stop').click();
+  await expect(page.getByTestId('sample-button')).toBeVisible();
+  await expect(page.getByTestId('view-text')).toContainText(/stopped after \d+/);
+  const written = await page.getByTestId('text-sample-a').innerText();
+  expect(written.length).toBeGreaterThan('The '.length);
+  expect(written.length).toBeLessThan(2000 + 4);
+  // A short one runs to its end.
+  await page.getByTestId('view-text').locator('input[type=number]').fill('30');
+  await page.getByTestId('sample-button').click();
+  await expect.poll(async () => (await page.getByTestId('text-sample-a').innerText()).length).toBe('The '.length + 30);
+});
