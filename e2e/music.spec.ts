@@ -103,3 +103,12 @@ test('text: sampling shows its progress and Stop cancels it, keeping what was wr
   await page.getByTestId('sample-button').click();
   await expect.poll(async () => (await page.getByTestId('text-sample-a').innerText()).length).toBe('The '.length + 30);
 });
+
+test('the Irish dance tunes built-in loads as melodies and its piano roll draws', async ({ page }) => {
+  await page.goto('/');
+  await ready(page);
+  await page.getByTestId('dataset-irish-tunes').check();
+  await expect(page.getByTestId('view-music')).toContainText(/The data: its first 64 beats \(\d{5} notes in all\)/, { timeout: 60_000 });
+  expect((await pixelStats(page, page.getByTestId('roll-data'), [0x5f, 0xa8, 0xd3])).colored).toBeGreaterThan(500);
+  await expect(page.getByTestId('midi-track')).toHaveCount(0);
+});
