@@ -264,7 +264,7 @@ export class RunOwner {
     await session.pause();
     const { meta, state } = saved;
     const source: DataOrigin['source'] =
-      meta.source.kind === 'builtin' ? { kind: 'builtin', id: meta.source.id, params: meta.source.params, seed: meta.source.seed } : { kind: 'file', name: meta.source.name, bytes: state.file ?? new ArrayBuffer(0) };
+      meta.source.kind === 'builtin' ? { kind: 'builtin', id: meta.source.id, params: meta.source.params, seed: meta.source.seed } : { kind: 'file', name: meta.source.name, bytes: state.file ?? new ArrayBuffer(0), midiTrack: meta.source.midiTrack };
     let loaded: Loaded;
     try {
       loaded = await loadDataset(source, () => undefined);

@@ -79,7 +79,8 @@ export interface RunConfig {
 /** Where a saved run's data comes from: a built-in as generated, or a file (its bytes stay in the store). */
 export type SavedSource =
   | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
-  | { kind: 'file'; name: string; size: number };
+  /** `midiTrack`: the MIDI track the melody was taken from, when not the default. */
+  | { kind: 'file'; name: string; size: number; midiTrack?: number };
 
 /** A saved run as the runs list shows it (src/worker/persist.ts keeps the rest: parameters, optimizer state, histories). */
 export interface RunMeta {

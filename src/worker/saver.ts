@@ -202,7 +202,8 @@ function newId(now: number): string {
 
 function savedSource(origin: DataOrigin): SavedSource {
   const s = origin.source;
-  return s.kind === 'builtin' ? { kind: 'builtin', id: s.id, params: s.params, seed: s.seed } : { kind: 'file', name: s.name, size: s.bytes.byteLength };
+  if (s.kind === 'builtin') return { kind: 'builtin', id: s.id, params: s.params, seed: s.seed };
+  return s.midiTrack === undefined ? { kind: 'file', name: s.name, size: s.bytes.byteLength } : { kind: 'file', name: s.name, size: s.bytes.byteLength, midiTrack: s.midiTrack };
 }
 
 /** "sine-mix · LSTM 1×16 · 2 Dec, 14:05" */
