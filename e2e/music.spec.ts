@@ -78,6 +78,15 @@ test('a MIDI upload: train an LSTM, generate, see, hear and download the continu
   expect(notes.length).toBe(scheduled);
   for (let i = 1; i < notes.length; i++) expect(notes[i].ticks).toBeGreaterThanOrEqual(notes[i - 1].ticks + notes[i - 1].durationTicks);
   expect(notes.every((n) => n.midi >= 40 && n.midi <= 90)).toBe(true);
+
+  // A primer of chosen bars: bars 2–3 of Ode to Joy are eight quarter notes (G G F E D C C D).
+  await page.getByTestId('primer-from').selectOption('bars');
+  await page.getByTestId('primer-bar-to').fill('3');
+  await page.getByTestId('primer-bar-from').fill('2');
+  await expect(page.getByTestId('view-music')).toContainText('(8 notes)');
+  await page.getByTestId('generate-length').fill('12');
+  await page.getByTestId('generate-button').click();
+  await expect(page.getByTestId('generate-done-a')).toContainText('8 primer notes (grey), 12 generated', { timeout: 60_000 });
 });
 
 test('text: sampling shows its progress and Stop cancels it, keeping what was written', async ({ page }) => {

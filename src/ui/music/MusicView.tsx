@@ -1,9 +1,11 @@
 // Melodies (the built-in songbooks or a MIDI upload): the data as a piano roll, a MIDI file's
 // tracks to choose from, and for every model a continuation of a primer (the start of the
-// validation data) generated in the worker with progress and Stop, drawn after the primer,
-// played on a small synth (nothing sounds without a click) and downloaded as a MIDI file.
+// validation data, or bars the person picks) generated in the worker with progress and Stop,
+// drawn after the primer, played on a small synth (nothing sounds without a click) and
+// downloaded as a MIDI file.
 
 import { useEffect, useMemo, useState } from 'react';
+import { tokensInBars } from '../../data/midi/bars';
 import { melodyToMidi, timedNotes, type TimedNote } from '../../data/midi/write';
 import { cancelGeneration, chooseMidiTrack, generate } from '../engine';
 import { saveDownload } from '../model/weightsFile';
@@ -23,6 +25,8 @@ export function MusicView() {
   const generations = useStore((s) => s.generations);
   const models = useRunModels();
   const [primerTokens, setPrimerTokens] = useState(16);
+  const [primerFrom, setPrimerFrom] = useState<'validation' | 'bars'>('validation');
+  const [bars, setBars] = useState<[number, number]>([1, 4]);
   const [length, setLength] = useState(64);
   const [bpm, setBpm] = useState<number | null>(null);
   const [, setPlaying] = useState(0);
@@ -36,7 +40,10 @@ export function MusicView() {
   const busy = models.some((m) => generations[m.id]?.busy);
   const playing = currentPlayback()?.tag ?? null;
   const toggle = (tag: string, notes: readonly TimedNote[]) => (playing === tag ? stop() : void play(tag, notes, tempo));
-  const ask = () => models.forEach((m) => generate(m.id, { kind: 'validation', tokens: primerTokens }, length, temperature));
+  const barIds = primerFrom === 'bars' ? tokensInBars(music.ids, music.notes, beatsPerBar, bars[0], bars[1]) : [];
+  const primer = primerFrom === 'bars' ? ({ kind: 'ids', ids: barIds } as const) : ({ kind: 'validation', tokens: primerTokens } as const);
+  const ask = () => models.forEach((m) => generate(m.id, primer, length, temperature));
+  const bar = (v: string) => Math.max(1, Math.min(999, Math.floor(Number(v)) || 1));
 
   return (
     <ViewPanel title="Melodies" testId="view-music" wide>
@@ -65,8 +72,22 @@ export function MusicView() {
 
       <div className="sample-controls">
         <label className="small">
-          primer <input type="number" className="tiny" min={1} max={256} value={primerTokens} onChange={(e) => setPrimerTokens(Math.max(1, Math.min(256, Number(e.target.value) || 1)))} data-testid="primer-tokens" /> notes of the validation data
+          primer{' '}
+          <select value={primerFrom} onChange={(e) => setPrimerFrom(e.target.value as 'validation' | 'bars')} data-testid="primer-from">
+            <option value="validation">the validation data's first</option>
+            <option value="bars">bars of the data</option>
+          </select>
         </label>
+        {primerFrom === 'validation' ? (
+          <label className="small">
+            <input type="number" className="tiny" min={1} max={256} value={primerTokens} onChange={(e) => setPrimerTokens(Math.max(1, Math.min(256, Number(e.target.value) || 1)))} data-testid="primer-tokens" /> notes
+          </label>
+        ) : (
+          <label className="small">
+            <input type="number" className="tiny" min={1} value={bars[0]} onChange={(e) => setBars([bar(e.target.value), Math.max(bars[1], bar(e.target.value))])} data-testid="primer-bar-from" /> to{' '}
+            <input type="number" className="tiny" min={1} value={bars[1]} onChange={(e) => setBars([Math.min(bars[0], bar(e.target.value)), bar(e.target.value)])} data-testid="primer-bar-to" /> ({barIds.length} notes)
+          </label>
+        )}
         <label className="small">
           continue for <input type="number" className="tiny" min={1} max={1000} value={length} onChange={(e) => setLength(Math.max(1, Math.min(1000, Number(e.target.value) || 1)))} data-testid="generate-length" /> notes
         </label>
@@ -79,7 +100,7 @@ export function MusicView() {
             Stop
           </button>
         ) : (
-          <button type="button" onClick={ask} disabled={models.length === 0} data-testid="generate-button">
+          <button type="button" onClick={ask} disabled={models.length === 0 || (primerFrom === 'bars' && barIds.length === 0)} data-testid="generate-button">
             Generate
           </button>
         )}
