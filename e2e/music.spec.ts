@@ -121,3 +121,27 @@ test('the Irish dance tunes built-in loads as melodies and its piano roll draws'
   expect((await pixelStats(page, page.getByTestId('roll-data'), [0x5f, 0xa8, 0xd3])).colored).toBeGreaterThan(500);
   await expect(page.getByTestId('midi-track')).toHaveCount(0);
 });
+
+test('a MIDI file read as note-on/off events: every note, chords too; a model continues the events', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/');
+  await ready(page);
+  await page.getByTestId('file-input').setInputFiles({ name: 'ode-to-joy.mid', mimeType: 'audio/midi', buffer: readFileSync('test-data/midi/ode-to-joy.mid') });
+  await expect(page.getByTestId('data-preview')).toContainText('the melody of "Melody"');
+  await page.getByTestId('midi-encoding').selectOption('events');
+  await expect(page.getByTestId('data-preview')).toContainText('every note of "Melody" (channel 1) as note-on, note-off and wait events');
+  await expect(page.getByTestId('data-preview')).toContainText('on:E4');
+  expect((await pixelStats(page, page.getByTestId('roll-data'), [0x5f, 0xa8, 0xd3])).colored).toBeGreaterThan(500);
+  // The drum track read as events is there to choose (its notes are chords of kick and snare).
+  await page.getByTestId('midi-track').selectOption('1');
+  await expect(page.getByTestId('data-preview')).toContainText('every note of "Drums" (channel 10)');
+  await page.getByTestId('midi-track').selectOption('0');
+  await expect(page.getByTestId('data-preview')).toContainText('every note of "Melody"');
+  await ready(page);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBeGreaterThanOrEqual(3);
+  await page.getByTestId('generate-length').fill('20');
+  await page.getByTestId('generate-button').click();
+  await expect(page.getByTestId('generate-done-a')).toContainText('16 primer events (grey), 20 generated', { timeout: 60_000 });
+  expect((await pixelStats(page, page.getByTestId('roll-a'), [0x8a, 0x93, 0xa6])).colored, "the primer's notes").toBeGreaterThan(100);
+});

@@ -10,6 +10,7 @@ import { pickStartRun, refOf, runInTab } from './runs/startup';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
 import { startedGeneration } from './state/runSlice';
+import type { MidiEncoding } from '../data/midi/parse';
 
 let worker: Worker | null = null;
 
@@ -141,15 +142,16 @@ export async function loadFile(file: File): Promise<void> {
   }
 }
 
-let lastMidi: { name: string; bytes: ArrayBuffer } | null = null;
+let lastMidi: { name: string; bytes: ArrayBuffer; track?: number; encoding?: MidiEncoding } | null = null;
 
-/** Reads the MIDI file loaded last again, taking the melody from another of its tracks. */
-export function chooseMidiTrack(track: number): void {
+/** Reads the MIDI file loaded last again: another of its tracks, or every note as events instead of the melody. */
+export function chooseMidi(patch: { track?: number; encoding?: MidiEncoding }): void {
   if (!lastMidi) return;
+  lastMidi = { ...lastMidi, ...patch };
   const { startLoad } = useStore.getState();
   const request = startLoad({ kind: 'file', name: lastMidi.name, size: lastMidi.bytes.byteLength });
   const bytes = lastMidi.bytes.slice(0);
-  send({ type: 'load-data', source: { kind: 'file', name: lastMidi.name, bytes, midiTrack: track }, request, shape: currentShape() }, [bytes]);
+  send({ type: 'load-data', source: { kind: 'file', name: lastMidi.name, bytes, midiTrack: lastMidi.track, midiEncoding: lastMidi.encoding }, request, shape: currentShape() }, [bytes]);
 }
 
 // ---- saved runs ---------------------------------------------------------------------------

@@ -264,7 +264,7 @@ export class RunOwner {
     await session.pause();
     const { meta, state } = saved;
     const source: DataOrigin['source'] =
-      meta.source.kind === 'builtin' ? { kind: 'builtin', id: meta.source.id, params: meta.source.params, seed: meta.source.seed } : { kind: 'file', name: meta.source.name, bytes: state.file ?? new ArrayBuffer(0), midiTrack: meta.source.midiTrack };
+      meta.source.kind === 'builtin' ? { kind: 'builtin', id: meta.source.id, params: meta.source.params, seed: meta.source.seed } : { kind: 'file', name: meta.source.name, bytes: state.file ?? new ArrayBuffer(0), midiTrack: meta.source.midiTrack, midiEncoding: meta.source.midiEncoding };
     let loaded: Loaded;
     try {
       loaded = await loadDataset(source, () => undefined);
@@ -432,12 +432,13 @@ async function loadDataset(source: Exclude<DataSource, { kind: 'same' }>, progre
     const info = builtinInfo(source.id);
     return { source, dataset: await makeBuiltin(source.id as BuiltinId, source.params, source.seed), description: info.blurb, warnings: [] };
   }
-  const result = await parseFile(source.name, source.bytes, { midi: { track: source.midiTrack } }, (p) => progress(p.fraction, p.rows));
+  const result = await parseFile(source.name, source.bytes, { midi: { track: source.midiTrack, encoding: source.midiEncoding } }, (p) => progress(p.fraction, p.rows));
   const music = result.detected.music;
   if (music) {
     const track = music.tracks[music.track];
     const changes = music.tempoChanges ? ` (${music.tempoChanges} tempo change${music.tempoChanges === 1 ? '' : 's'})` : '';
-    const description = `Uploaded ${source.name} (MIDI type ${music.format}, ${music.tracks.length} track${music.tracks.length === 1 ? '' : 's'}, ${music.bpm} bpm${changes}, ${music.timeSignature.join('/')}): the melody of "${track.name}" (channel ${track.channel}), the highest note of each chord, on a grid of 1/${music.stepsPerBeat * 4} notes.`;
+    const what = music.encoding === 'events' ? `every note of "${track.name}" (channel ${track.channel}) as note-on, note-off and wait events` : `the melody of "${track.name}" (channel ${track.channel}), the highest note of each chord`;
+    const description = `Uploaded ${source.name} (MIDI type ${music.format}, ${music.tracks.length} track${music.tracks.length === 1 ? '' : 's'}, ${music.bpm} bpm${changes}, ${music.timeSignature.join('/')}): ${what}, on a grid of 1/${music.stepsPerBeat * 4} notes.`;
     return { source, dataset: result.dataset, warnings: result.warnings, description };
   }
   return { source, dataset: result.dataset, warnings: result.warnings, description: `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).` };

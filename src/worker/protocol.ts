@@ -59,8 +59,11 @@ export interface TrainingSettings {
 
 export type DataSource =
   | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
-  /** `midiTrack`: for a MIDI file, the track to take the melody from (default: the fullest non-drum one). */
-  | { kind: 'file'; name: string; bytes: ArrayBuffer; midiTrack?: number }
+  /**
+   * For a MIDI file: `midiTrack`, the track to read (default: the fullest non-drum one);
+   * `midiEncoding`, its highest line as pitch:length tokens (default) or every note as events.
+   */
+  | { kind: 'file'; name: string; bytes: ArrayBuffer; midiTrack?: number; midiEncoding?: import('../data/midi/parse').MidiEncoding }
   /** The file or built-in loaded last (or on its way), read again with another shape. */
   | { kind: 'same' };
 
@@ -79,8 +82,8 @@ export interface RunConfig {
 /** Where a saved run's data comes from: a built-in as generated, or a file (its bytes stay in the store). */
 export type SavedSource =
   | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
-  /** `midiTrack`: the MIDI track the melody was taken from, when not the default. */
-  | { kind: 'file'; name: string; size: number; midiTrack?: number };
+  /** `midiTrack`, `midiEncoding`: how a MIDI file was read, when not the default. */
+  | { kind: 'file'; name: string; size: number; midiTrack?: number; midiEncoding?: import('../data/midi/parse').MidiEncoding };
 
 /** A saved run as the runs list shows it (src/worker/persist.ts keeps the rest: parameters, optimizer state, histories). */
 export interface RunMeta {
@@ -148,6 +151,10 @@ export interface DataSummary {
  * MIDI upload its tracks, tempo and metre.
  */
 export interface MusicSummary {
+  /** 'melody': notes[id] says what each token plays; 'events': tokens are on/off/wait events (notes is empty). */
+  encoding: import('../data/midi/parse').MidiEncoding;
+  /** Grid steps per beat (events count their waits in steps). */
+  stepsPerBeat: number;
   notes: Array<{ pitch: number; beats: number }>;
   ids: Uint16Array;
   /** Tokens in the whole stream (ids may hold fewer). */

@@ -203,7 +203,10 @@ function newId(now: number): string {
 function savedSource(origin: DataOrigin): SavedSource {
   const s = origin.source;
   if (s.kind === 'builtin') return { kind: 'builtin', id: s.id, params: s.params, seed: s.seed };
-  return s.midiTrack === undefined ? { kind: 'file', name: s.name, size: s.bytes.byteLength } : { kind: 'file', name: s.name, size: s.bytes.byteLength, midiTrack: s.midiTrack };
+  const saved: SavedSource = { kind: 'file', name: s.name, size: s.bytes.byteLength };
+  if (s.midiTrack !== undefined) saved.midiTrack = s.midiTrack;
+  if (s.midiEncoding !== undefined) saved.midiEncoding = s.midiEncoding;
+  return saved;
 }
 
 /** "sine-mix · LSTM 1×16 · 2 Dec, 14:05" */

@@ -9,6 +9,7 @@ import { DataError } from '../errors';
 import { noteDataset } from '../noteTokens';
 import type { TokenDataset } from '../types';
 import { checkChunks } from './chunks';
+import { extractEvents } from './events';
 import { extractMelody } from './melody';
 
 export interface MidiTrackInfo {
@@ -37,13 +38,19 @@ export interface MusicInfo {
   timeSignatureChanges: number;
   /** Grid steps per quarter note (4: sixteenths). */
   stepsPerBeat: number;
+  /** 'melody': pitch:length tokens of the highest line; 'events': every note as on/off/wait events (./events.ts). */
+  encoding: MidiEncoding;
 }
+
+export type MidiEncoding = 'melody' | 'events';
 
 export interface MidiOptions {
   /** The track to take the melody from (default: the non-drum track with the most notes). */
   track?: number;
   /** Grid steps per quarter note (default 4, sixteenths). */
   stepsPerBeat?: number;
+  /** Default 'melody'. */
+  encoding?: MidiEncoding;
 }
 
 export function isMidiName(name: string): boolean {
@@ -83,7 +90,7 @@ export function parseMidiFile(file: string, bytes: Uint8Array, opts: MidiOptions
     chosen = asked;
   }
   const stepsPerBeat = opts.stepsPerBeat ?? 4;
-  const melody = extractMelody(midi.tracks[chosen.index].notes, header.ppq, header.ppq / stepsPerBeat);
+  const encoding = opts.encoding ?? 'melody';
   const tempos = midi.header.tempos;
   const meters = midi.header.timeSignatures;
   const music: MusicInfo = {
@@ -96,7 +103,20 @@ export function parseMidiFile(file: string, bytes: Uint8Array, opts: MidiOptions
     timeSignature: meters.length ? [meters[0].timeSignature[0], meters[0].timeSignature[1]] : [4, 4],
     timeSignatureChanges: Math.max(0, meters.length - 1),
     stepsPerBeat,
+    encoding,
   };
-  const dataset = noteDataset(file, [{ title: chosen.name, notes: melody }]);
+  const notes = midi.tracks[chosen.index].notes;
+  if (encoding === 'events') return { dataset: { ...eventDataset(file, extractEvents(notes, header.ppq / stepsPerBeat)), music }, music };
+  const dataset = noteDataset(file, [{ title: chosen.name, notes: extractMelody(notes, header.ppq, header.ppq / stepsPerBeat) }]);
   return { dataset: { ...dataset, music }, music };
+}
+
+/** Event tokens as a dataset: the vocabulary sorted (offs, ons, waits), no notes per token. */
+function eventDataset(file: string, tokens: string[]): TokenDataset {
+  const vocab = [...new Set(tokens)].sort();
+  const index = new Map(vocab.map((v, i) => [v, i]));
+  const ids = Uint16Array.from(tokens, (t) => index.get(t)!);
+  const counts = new Int32Array(vocab.length);
+  for (const id of ids) counts[id]++;
+  return { kind: 'tokens', name: file, unit: 'note', vocab, ids, counts, preview: tokens.slice(0, 200).join(' ') };
 }

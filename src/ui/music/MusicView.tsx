@@ -7,7 +7,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { tokensInBars } from '../../data/midi/bars';
 import { melodyToMidi, timedNotes, type TimedNote } from '../../data/midi/write';
-import { cancelGeneration, chooseMidiTrack, generate } from '../engine';
+import { eventsToNotes } from '../../data/midi/events';
+import { cancelGeneration, chooseMidi, generate } from '../engine';
 import { saveDownload } from '../model/weightsFile';
 import { useStore } from '../store';
 import { useRunModels } from '../views/runModels';
@@ -32,25 +33,40 @@ export function MusicView() {
   const [, setPlaying] = useState(0);
   useEffect(() => onPlayback(() => setPlaying((n) => n + 1)), []);
   useEffect(() => () => stop(), []);
-  const data = useMemo(() => (music ? timedNotes(music.ids.subarray(0, 1000), music.notes).notes.filter((n) => n.start < DATA_BEATS) : []), [music]);
+  const vocab = useStore((s) => s.summary?.vocab);
+  // Tokens to notes: pitch:length tokens through their notes, events through their vocabulary.
+  const toTimed = (ids: ArrayLike<number>, offset = 0) =>
+    music?.encoding === 'events' ? eventsToNotes(Array.from(ids, (i) => vocab?.[i] ?? ''), music.stepsPerBeat, offset) : timedNotes(ids, music?.notes ?? [], offset);
+  const data = useMemo(() => (music ? toTimed(music.ids.subarray(0, 2000)).notes.filter((n) => n.start < DATA_BEATS) : []), [music, vocab]);
   if (!music) return null;
+  const events = music.encoding === 'events';
   const tempo = bpm ?? Math.round(music.midi?.bpm ?? 100);
   const [num, den] = music.midi?.timeSignature ?? [4, 4];
   const beatsPerBar = (num * 4) / den;
   const busy = models.some((m) => generations[m.id]?.busy);
   const playing = currentPlayback()?.tag ?? null;
   const toggle = (tag: string, notes: readonly TimedNote[]) => (playing === tag ? stop() : void play(tag, notes, tempo));
-  const barIds = primerFrom === 'bars' ? tokensInBars(music.ids, music.notes, beatsPerBar, bars[0], bars[1]) : [];
-  const primer = primerFrom === 'bars' ? ({ kind: 'ids', ids: barIds } as const) : ({ kind: 'validation', tokens: primerTokens } as const);
+  const byBars = primerFrom === 'bars' && !events;
+  const barIds = byBars ? tokensInBars(music.ids, music.notes, beatsPerBar, bars[0], bars[1]) : [];
+  const primer = byBars ? ({ kind: 'ids', ids: barIds } as const) : ({ kind: 'validation', tokens: primerTokens } as const);
   const ask = () => models.forEach((m) => generate(m.id, primer, length, temperature));
   const bar = (v: string) => Math.max(1, Math.min(999, Math.floor(Number(v)) || 1));
 
   return (
     <ViewPanel title="Melodies" testId="view-music" wide>
+      {music.midi && (
+        <label className="small">
+          read{' '}
+          <select value={music.midi.encoding} onChange={(e) => chooseMidi({ encoding: e.target.value as 'melody' | 'events' })} data-testid="midi-encoding">
+            <option value="melody">the melody (highest note), as pitch:length notes</option>
+            <option value="events">every note (chords too), as note-on/off and wait events</option>
+          </select>
+        </label>
+      )}
       {music.midi && music.midi.tracks.length > 1 && (
         <label className="small">
-          melody from{' '}
-          <select value={music.midi.track} onChange={(e) => chooseMidiTrack(Number(e.target.value))} data-testid="midi-track">
+          {' '}from{' '}
+          <select value={music.midi.track} onChange={(e) => chooseMidi({ track: Number(e.target.value) })} data-testid="midi-track">
             {music.midi.tracks.map((t) => (
               <option key={t.index} value={t.index} disabled={t.notes === 0}>
                 {t.name} · channel {t.channel} · {t.instrument} · {t.notes} notes{t.drum ? ' (drums)' : ''}
@@ -73,14 +89,14 @@ export function MusicView() {
       <div className="sample-controls">
         <label className="small">
           primer{' '}
-          <select value={primerFrom} onChange={(e) => setPrimerFrom(e.target.value as 'validation' | 'bars')} data-testid="primer-from">
+          <select value={byBars ? 'bars' : 'validation'} onChange={(e) => setPrimerFrom(e.target.value as 'validation' | 'bars')} data-testid="primer-from">
             <option value="validation">the validation data's first</option>
-            <option value="bars">bars of the data</option>
+            {!events && <option value="bars">bars of the data</option>}
           </select>
         </label>
-        {primerFrom === 'validation' ? (
+        {!byBars ? (
           <label className="small">
-            <input type="number" className="tiny" min={1} max={256} value={primerTokens} onChange={(e) => setPrimerTokens(Math.max(1, Math.min(256, Number(e.target.value) || 1)))} data-testid="primer-tokens" /> notes
+            <input type="number" className="tiny" min={1} max={256} value={primerTokens} onChange={(e) => setPrimerTokens(Math.max(1, Math.min(256, Number(e.target.value) || 1)))} data-testid="primer-tokens" /> {events ? 'events' : 'notes'}
           </label>
         ) : (
           <label className="small">
@@ -100,7 +116,7 @@ export function MusicView() {
             Stop
           </button>
         ) : (
-          <button type="button" onClick={ask} disabled={models.length === 0 || (primerFrom === 'bars' && barIds.length === 0)} data-testid="generate-button">
+          <button type="button" onClick={ask} disabled={models.length === 0 || (byBars && barIds.length === 0)} data-testid="generate-button">
             Generate
           </button>
         )}
@@ -108,9 +124,9 @@ export function MusicView() {
       {models.map((m) => {
         const g = generations[m.id];
         if (!g) return null;
-        const primer = timedNotes(g.primer, music.notes);
-        const cont = timedNotes(g.ids, music.notes, primer.end).notes;
-        const all = [...primer.notes, ...cont];
+        const lead = toTimed(g.primer);
+        const cont = toTimed(g.ids, lead.end).notes;
+        const all = [...lead.notes, ...cont];
         const tag = `model-${m.id}`;
         const download = () => saveDownload(new Blob([melodyToMidi(all, tempo, `${m.label} continuation`) as BlobPart], { type: 'audio/midi' }), `timestep-${m.id}-continuation.mid`);
         return (
@@ -121,11 +137,11 @@ export function MusicView() {
                 <span className="muted" data-testid={`generate-progress-${m.id}`}> · writing {g.made} of {g.total}</span>
               ) : (
                 <span className="muted" data-testid={`generate-done-${m.id}`}>
-                  {' '}· step {g.step}: {g.primer.length} primer notes (grey), {g.ids.length} generated{g.cancelled ? ' (stopped)' : ''}
+                  {' '}· step {g.step}: {g.primer.length} primer {events ? 'events' : 'notes'} (grey), {g.ids.length} generated{g.cancelled ? ' (stopped)' : ''}
                 </span>
               )}
             </p>
-            <PianoRoll layers={[{ notes: primer.notes, color: PRIMER_COLOR, label: 'primer' }, { notes: cont, color: m.color, label: 'continuation' }]} tag={tag} beatsPerBar={beatsPerBar} testId={`roll-${m.id}`} />
+            <PianoRoll layers={[{ notes: lead.notes, color: PRIMER_COLOR, label: 'primer' }, { notes: cont, color: m.color, label: 'continuation' }]} tag={tag} beatsPerBar={beatsPerBar} testId={`roll-${m.id}`} />
             {!g.busy && (
               <div className="sample-controls">
                 <button type="button" onClick={() => toggle(tag, all)} data-testid={`play-${m.id}`}>
