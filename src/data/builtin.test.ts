@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { generateBuiltin, listBuiltins, makeBuiltin, resolveParams, type BuiltinId } from './builtin';
 import { addingProblem, copyTask, digitsTask, lookAheadTask, melodies, settlingTask, sineMix } from './generators';
 import { TUNES, midiOf, parseNotes } from './melodies';
-import { prepare, type PrepareSpec } from './prep';
+import { prepare, splitIndex, type PrepareSpec } from './prep';
 import type { Dataset } from './types';
 
 const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -25,7 +25,7 @@ function digest(ds: Dataset): string {
 describe('built-in datasets', () => {
   it('lists each with an id, a title, a one-line blurb and parameters with defaults', () => {
     const list = listBuiltins();
-    expect(list.map((b) => b.id)).toEqual(['sine-mix', 'adding', 'copy', 'lookahead', 'settling', 'digits', 'melodies', 'seattle-weather', 'austen']);
+    expect(list.map((b) => b.id)).toEqual(['sine-mix', 'adding', 'copy', 'lookahead', 'settling', 'digits', 'melodies', 'seattle-weather', 'austen', 'irish-tunes']);
     for (const b of list) {
       expect(b.title.length).toBeGreaterThan(3);
       expect(b.blurb.length).toBeGreaterThan(30);
@@ -239,6 +239,31 @@ describe('built-in datasets', () => {
     expect(text.vocab.length).toBeLessThan(90);
     expect(text.preview.startsWith('PRIDE AND PREJUDICE')).toBe(true);
     expect(() => generateBuiltin('austen')).toThrow('austen: this built-in is read from a file; use makeBuiltin.');
+  });
+
+  it('irish-tunes: ~300 real tunes as note tokens; by seed shuffled, and validation tunes are not training tunes', async () => {
+    const a = await makeBuiltin('irish-tunes', {}, 1, { fetchBytes });
+    const b = await makeBuiltin('irish-tunes', {}, 2, { fetchBytes });
+    if (a.kind !== 'tokens' || b.kind !== 'tokens') throw new Error('tokens expected');
+    expect(a.unit).toBe('note');
+    expect(a.segments!.length).toBe(299);
+    expect(a.ids.length).toBeGreaterThan(50_000);
+    expect(a.vocab.length).toBeLessThan(200);
+    expect(a.notes!.every((n) => (n.pitch === -1 || (n.pitch >= 40 && n.pitch <= 100)) && n.beats >= 0)).toBe(true);
+    // The same tunes in another order.
+    expect(b.ids.length).toBe(a.ids.length);
+    expect(a.segments!.map((s) => s.title)).not.toEqual(b.segments!.map((s) => s.title));
+    expect(new Set(a.segments!.map((s) => s.title))).toEqual(new Set(b.segments!.map((s) => s.title)));
+    // The run's split (validation = the last tenth of the stream): at most the one tune it cuts is on both sides.
+    const split = splitIndex(a.ids.length, 0.9);
+    const both = a.segments!.filter((s) => s.start < split && s.start + s.length > split);
+    expect(both.length).toBeLessThanOrEqual(1);
+    const validationTunes = a.segments!.filter((s) => s.start >= split);
+    expect(validationTunes.length).toBeGreaterThan(20);
+    // A malformed file is refused with the line.
+    const { irishTunes } = await import('./irishTunes');
+    expect(() => irishTunes('t.txt', 'One\tE4:0.5 X9:1\n', 1)).toThrow('t.txt: line 1: "X9:1" is not a note such as "E4:0.5".');
+    expect(() => irishTunes('t.txt', 'One\tE4:0.5\nTwo E4:1\n', 1)).toThrow('t.txt: line 2 has no tab');
   });
 
   it('refuses sizes that would not fit in memory', () => {

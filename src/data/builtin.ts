@@ -3,6 +3,7 @@
 // public/data/README.md for sources). This file is the catalogue and the one way to make any of them.
 
 import { DataError } from './errors';
+import { irishTunes } from './irishTunes';
 import { addingProblem, copyTask, digitsTask, lookAheadTask, melodies, settlingTask, sineMix } from './generators';
 import { parseFile } from './parse';
 import type { Dataset, Task } from './types';
@@ -16,7 +17,8 @@ export type BuiltinId =
   | 'digits'
   | 'melodies'
   | 'seattle-weather'
-  | 'austen';
+  | 'austen'
+  | 'irish-tunes';
 
 export interface BuiltinParam {
   key: string;
@@ -210,6 +212,18 @@ const BUILTINS: BuiltinInfo[] = [
     params: [],
     suggested: { task: 'many-to-many', seqLen: 100, stride: 50 },
   },
+  {
+    id: 'irish-tunes',
+    title: 'Irish dance tunes',
+    blurb:
+      'Next-note prediction on 299 traditional reels, jigs, polkas and hornpipes (55,000 notes): validated on tunes the model never trained on, so memorising shows.',
+    kind: 'tokens',
+    source: 'file',
+    file: 'data/irish-tunes.txt',
+    credit: "Breathnach's Ceol Rince na hÉireann, transcribed by Bill Black, MIDI by the Polifonia project (CC BY 4.0 / Unlicense)",
+    params: [],
+    suggested: { task: 'many-to-many', seqLen: 64, stride: 16 },
+  },
 ];
 
 export function listBuiltins(): BuiltinInfo[] {
@@ -298,6 +312,8 @@ export async function makeBuiltin(
   if (info.source === 'generated') return generateBuiltin(id, params, seed);
   const bytes = await (opts.fetchBytes ?? fetchPublicFile)(info.file!);
   const name = info.file!.split('/').pop()!;
+  // Melodies as note tokens, not characters.
+  if (id === 'irish-tunes') return irishTunes(name, new TextDecoder().decode(bytes), seed);
   const { dataset } = await parseFile(name, bytes);
   return dataset;
 }

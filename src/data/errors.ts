@@ -21,7 +21,8 @@ export type DataErrorCode =
   | 'vocab-too-large' // a text with too many distinct characters
   | 'too-few-rows' // not enough rows (or characters) for the sequence length
   | 'missing-values' // missing values left in columns chosen for training
-  | 'bad-option'; // an option out of range, or a column that does not exist
+  | 'bad-option' // an option out of range, or a column that does not exist
+  | 'midi'; // a MIDI file that is not one, is cut off, corrupt, or holds no melody
 
 /** Where in the file a problem is; all optional. `line` is 1-based. */
 export interface DataErrorPlace {

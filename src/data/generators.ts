@@ -3,7 +3,8 @@
 
 import { DataError } from './errors';
 import { PREVIEW_ROWS } from './limits';
-import { TUNES, nameOf, parseNotes } from './melodies';
+import { TUNES, parseNotes } from './melodies';
+import { noteDataset } from './noteTokens';
 import { Random } from './random';
 import { columnStats } from './stats';
 import type { NoteToken, SequenceDataset, TableDataset, TokenDataset } from './types';
@@ -271,32 +272,5 @@ export function melodies(transpose: 'original' | 'all', seed: number): TokenData
     const j = rng.int(i + 1);
     [pieces[i], pieces[j]] = [pieces[j], pieces[i]];
   }
-  const key = (n: NoteToken) => (n.pitch === -1 && n.beats === 0 ? '|' : `${nameOf(n.pitch)}:${n.beats}`);
-  const END: NoteToken = { pitch: -1, beats: 0 };
-  const distinct = new Map<string, NoteToken>([['|', END]]);
-  for (const p of pieces) for (const n of p.notes) distinct.set(key(n), n);
-  const sorted = [...distinct.values()].sort((a, b) => a.pitch - b.pitch || a.beats - b.beats);
-  const vocab = sorted.map(key);
-  const idOf = new Map(vocab.map((v, i) => [v, i]));
-  const stream: number[] = [];
-  const segments: { title: string; start: number; length: number }[] = [];
-  for (const p of pieces) {
-    segments.push({ title: p.title, start: stream.length, length: p.notes.length + 1 });
-    for (const n of p.notes) stream.push(idOf.get(key(n))!);
-    stream.push(idOf.get('|')!);
-  }
-  const ids = Uint16Array.from(stream);
-  const counts = new Int32Array(vocab.length);
-  for (const id of ids) counts[id]++;
-  return {
-    kind: 'tokens',
-    name: 'Folk melodies',
-    unit: 'note',
-    vocab,
-    ids,
-    counts,
-    notes: sorted,
-    segments,
-    preview: vocab.length ? Array.from(ids.subarray(0, 200), (i) => vocab[i]).join(' ') : '',
-  };
+  return noteDataset('Folk melodies', pieces);
 }

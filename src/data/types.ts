@@ -68,6 +68,8 @@ export interface TokenDataset {
   notes?: NoteToken[];
   /** For melodies: where each tune starts in `ids` and how long it is. */
   segments?: { title: string; start: number; length: number }[];
+  /** For a MIDI upload: its tracks, the one taken, tempo and metre (./midi/parse.ts). */
+  music?: import('./midi/parse').MusicInfo;
   preview: string;
 }
 

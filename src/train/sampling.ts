@@ -1,51 +1,17 @@
 // Running a trained model one step at a time: a copy with batch 1 and one step per call, its
-// state carried from step to step. Character-level models sample each next character from
-// softmax(logits / temperature). Forecasts (every family, Mamba included) are ./forecast.ts;
-// greedy decoding of a sequence-to-sequence window is at the end.
+// state carried from step to step; drawing a token from softmax(logits / temperature).
+// Generating text and melodies is ./generate.ts; forecasts (every family, Mamba included)
+// ./forecast.ts; greedy decoding of a sequence-to-sequence window is at the end.
 
 import type { KernelContext } from '../kernels/registry';
 import { engineOf } from '../models/registry';
-import { Random } from '../data/random';
 import { Trainer } from './trainer';
-
-export async function sampleText(
-  ctx: KernelContext,
-  trained: Trainer,
-  vocab: readonly string[],
-  opts: { prompt: string; length: number; temperature: number; seed: number },
-): Promise<string> {
-  const V = vocab.length;
-  if (trained.cfg.inputSize !== V || trained.cfg.loss !== 'cross_entropy') throw new Error('Sampling needs a character-level model (one-hot inputs, cross-entropy).');
-  const stepper = await makeStepper(ctx, trained);
-  try {
-    const rng = new Random(opts.seed);
-    const index = new Map(vocab.map((c, i) => [c, i]));
-    const oneHot = (id: number) => {
-      const x = new Float32Array(V);
-      x[id] = 1;
-      return x;
-    };
-    // Prime the state with the prompt (characters outside the vocabulary are skipped).
-    const prompt = [...opts.prompt].map((c) => index.get(c)).filter((i): i is number => i !== undefined);
-    let next = prompt.length ? prompt[prompt.length - 1] : rng.int(V);
-    for (const id of prompt.slice(0, -1)) await stepper.infer(oneHot(id));
-    let out = '';
-    for (let k = 0; k < opts.length; k++) {
-      const logits = await stepper.infer(oneHot(next));
-      next = sampleLogits(logits, Math.max(opts.temperature, 1e-3), rng);
-      out += vocab[next];
-    }
-    return out;
-  } finally {
-    stepper.destroy();
-  }
-}
 
 /**
  * A copy of `trained` that takes one step per `infer` call and carries its state. It starts from
  * zeros (a learned h0 is not applied here). Models without a carried state (Mamba) cannot step.
  */
-async function makeStepper(ctx: KernelContext, trained: Trainer): Promise<Trainer> {
+export async function makeStepper(ctx: KernelContext, trained: Trainer): Promise<Trainer> {
   const cfg = trained.cfg.model;
   if (cfg.kind === 'seq2seq' || engineOf(cfg).stateShape(cfg) === null) throw new Error('Stepping one step at a time needs a model that carries its state (RNN, LSTM, GRU, minGRU or minLSTM).');
   const model = { ...cfg, initialState: 'zeros' as const };

@@ -4,11 +4,13 @@
 // Nothing here touches WebGPU.
 
 import { MAX_FILE_BYTES, MAX_FILE_LABEL, formatBytes } from '../data/limits';
-import type { DataShape, ForecastMode, FromWorker, RunCommand, RunConfig, RunMeta, ToWorker, WeightsFormat } from '../worker/protocol';
+import type { DataShape, ForecastMode, FromWorker, GeneratePrimer, RunCommand, RunConfig, RunMeta, ToWorker, WeightsFormat } from '../worker/protocol';
 import type { ParamValues } from './data/catalog';
 import { pickStartRun, refOf, runInTab } from './runs/startup';
 import type { DataRef } from './state/dataSlice';
 import { useStore } from './store';
+import { startedGeneration } from './state/runSlice';
+import type { MidiEncoding } from '../data/midi/parse';
 
 let worker: Worker | null = null;
 
@@ -132,10 +134,24 @@ export async function loadFile(file: File): Promise<void> {
   const request = startLoad({ kind: 'file', name: file.name, size: file.size });
   try {
     const bytes = await file.arrayBuffer();
+    // A MIDI file is kept (they are small) so another of its tracks can be read without asking again.
+    lastMidi = /\.(mid|midi|smf)$/i.test(file.name) ? { name: file.name, bytes: bytes.slice(0) } : null;
     send({ type: 'load-data', source: { kind: 'file', name: file.name, bytes }, request, shape: currentShape() }, [bytes]);
   } catch (error) {
     if (useStore.getState().dataRequest === request) dataFailed(`${file.name} could not be read.`, String(error));
   }
+}
+
+let lastMidi: { name: string; bytes: ArrayBuffer; track?: number; encoding?: MidiEncoding } | null = null;
+
+/** Reads the MIDI file loaded last again: another of its tracks, or every note as events instead of the melody. */
+export function chooseMidi(patch: { track?: number; encoding?: MidiEncoding }): void {
+  if (!lastMidi) return;
+  lastMidi = { ...lastMidi, ...patch };
+  const { startLoad } = useStore.getState();
+  const request = startLoad({ kind: 'file', name: lastMidi.name, size: lastMidi.bytes.byteLength });
+  const bytes = lastMidi.bytes.slice(0);
+  send({ type: 'load-data', source: { kind: 'file', name: lastMidi.name, bytes, midiTrack: lastMidi.track, midiEncoding: lastMidi.encoding }, request, shape: currentShape() }, [bytes]);
 }
 
 // ---- saved runs ---------------------------------------------------------------------------
@@ -298,6 +314,12 @@ export function requestDecode(): void {
   request({ type: 'decode' });
 }
 
-export function sampleText(modelId: string, prompt: string, length: number, temperature: number): void {
-  request({ type: 'sample-text', modelId, prompt, length, temperature });
+/** Text or melodies from a model (answered with progress, then 'generated'); cancelGeneration stops it. */
+export function generate(modelId: string, primer: GeneratePrimer, length: number, temperature: number): void {
+  useStore.getState().setGeneration(modelId, startedGeneration(length));
+  request({ type: 'generate', modelId, primer, length, temperature });
+}
+
+export function cancelGeneration(): void {
+  send({ type: 'generate-cancel' });
 }

@@ -99,6 +99,7 @@ export function handleMessage(message: FromWorker): void {
       break;
     case 'action-error':
       s.setActionError({ action: message.action, message: message.message });
+      if (message.action === 'generate') s.stopGenerations();
       break;
     case 'weights':
       saveWeights(message.modelId, message.step, message);
@@ -126,9 +127,14 @@ export function handleMessage(message: FromWorker): void {
       s.setNonFinite({ modelId: message.modelId, step: message.step, params: message.params });
       s.halt(message.modelId);
       break;
-    case 'text-sample':
-      s.setTextSample(message.modelId, message.text);
+    case 'generate-progress':
+      s.setGeneration(message.modelId, { busy: true, made: message.made, total: message.total, ids: message.ids });
       break;
+    case 'generated': {
+      const { type: _type, generation: _generation, modelId, temperature: _t, ...done } = message;
+      s.setGeneration(modelId, { ...done, busy: false, made: done.ids.length });
+      break;
+    }
     case 'bptt':
       telemetry.model(message.modelId).addBpttStep(message.t, message.T, message.norm, message.dh, message.done);
       telemetry.changed();

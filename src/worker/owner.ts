@@ -15,6 +15,7 @@ import { kernelContext } from '../kernels/registry';
 import { summarize } from './summary';
 import type { RunStore } from './persist';
 import type { DataShape, DataSource, DataSummary, FromWorker, RunCommand, ToWorker } from './protocol';
+import { Generations } from './generation';
 import { CommandQueue, type Command } from './queue';
 import { RunConfigError } from './runConfig';
 import { QUIET_SAVE_MS, RunSaver, type DataOrigin } from './saver';
@@ -36,6 +37,7 @@ const NO_GPU = 'No GPU device is available: reconnect the GPU (the button above)
 
 export class RunOwner {
   private readonly queue = new CommandQueue();
+  private readonly generations = new Generations();
   private gpu: Gpu | null = null;
   private session: Session | null = null;
   private dataset: Dataset | null = null;
@@ -65,7 +67,10 @@ export class RunOwner {
   /** Queues a command from the page; the runs list is answered beside the queue (it needs no GPU). */
   post(message: ToWorker): void {
     if (message.type === 'load-data' || message.type === 'open-run') this.latestRequest = Math.max(this.latestRequest, message.request);
-    if (message.type === 'list-runs') void this.saver.list();
+    // A cancel, or anything that changes the run, stops a generation between two tokens.
+    if (message.type === 'generate-cancel' || message.type === 'configure' || message.type === 'load-data' || message.type === 'reset' || message.type === 'open-run') this.generations.cancel();
+    if (message.type === 'generate-cancel') this.queue.drop((c) => c.type === 'generate');
+    else if (message.type === 'list-runs') void this.saver.list();
     else if (message.type === 'rename-run') void this.saver.rename(message.id, message.name);
     else if (message.type === 'delete-run') void this.saver.remove(message.id);
     else if (message.type === 'duplicate-run') void this.saver.duplicate(message.id);
@@ -222,9 +227,8 @@ export class RunOwner {
       case 'export-pytorch':
         session.reply({ type: 'pytorch-export', modelId: command.modelId, ...(await session.requests.exportPytorch(command.modelId, command.name)) });
         return;
-      case 'sample-text':
-        session.reply({ type: 'text-sample', modelId: command.modelId, text: await session.requests.sampleText(command.modelId, command.prompt, command.length, command.temperature) });
-        return;
+      case 'generate':
+        return this.generations.run(session, command);
     }
   }
 
@@ -260,7 +264,7 @@ export class RunOwner {
     await session.pause();
     const { meta, state } = saved;
     const source: DataOrigin['source'] =
-      meta.source.kind === 'builtin' ? { kind: 'builtin', id: meta.source.id, params: meta.source.params, seed: meta.source.seed } : { kind: 'file', name: meta.source.name, bytes: state.file ?? new ArrayBuffer(0) };
+      meta.source.kind === 'builtin' ? { kind: 'builtin', id: meta.source.id, params: meta.source.params, seed: meta.source.seed } : { kind: 'file', name: meta.source.name, bytes: state.file ?? new ArrayBuffer(0), midiTrack: meta.source.midiTrack, midiEncoding: meta.source.midiEncoding };
     let loaded: Loaded;
     try {
       loaded = await loadDataset(source, () => undefined);
@@ -412,7 +416,7 @@ const ACTION_NAMES: Record<string, string> = {
   decode: 'decode',
   'export-weights': 'download the weights',
   'export-pytorch': 'export to PyTorch',
-  'sample-text': 'sample text',
+  generate: 'generate',
 };
 
 interface Loaded {
@@ -428,6 +432,14 @@ async function loadDataset(source: Exclude<DataSource, { kind: 'same' }>, progre
     const info = builtinInfo(source.id);
     return { source, dataset: await makeBuiltin(source.id as BuiltinId, source.params, source.seed), description: info.blurb, warnings: [] };
   }
-  const result = await parseFile(source.name, source.bytes, {}, (p) => progress(p.fraction, p.rows));
+  const result = await parseFile(source.name, source.bytes, { midi: { track: source.midiTrack, encoding: source.midiEncoding } }, (p) => progress(p.fraction, p.rows));
+  const music = result.detected.music;
+  if (music) {
+    const track = music.tracks[music.track];
+    const changes = music.tempoChanges ? ` (${music.tempoChanges} tempo change${music.tempoChanges === 1 ? '' : 's'})` : '';
+    const what = music.encoding === 'events' ? `every note of "${track.name}" (channel ${track.channel}) as note-on, note-off and wait events` : `the melody of "${track.name}" (channel ${track.channel}), the highest note of each chord`;
+    const description = `Uploaded ${source.name} (MIDI type ${music.format}, ${music.tracks.length} track${music.tracks.length === 1 ? '' : 's'}, ${music.bpm} bpm${changes}, ${music.timeSignature.join('/')}): ${what}, on a grid of 1/${music.stepsPerBeat * 4} notes.`;
+    return { source, dataset: result.dataset, warnings: result.warnings, description };
+  }
   return { source, dataset: result.dataset, warnings: result.warnings, description: `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).` };
 }

@@ -59,7 +59,11 @@ export interface TrainingSettings {
 
 export type DataSource =
   | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
-  | { kind: 'file'; name: string; bytes: ArrayBuffer }
+  /**
+   * For a MIDI file: `midiTrack`, the track to read (default: the fullest non-drum one);
+   * `midiEncoding`, its highest line as pitch:length tokens (default) or every note as events.
+   */
+  | { kind: 'file'; name: string; bytes: ArrayBuffer; midiTrack?: number; midiEncoding?: import('../data/midi/parse').MidiEncoding }
   /** The file or built-in loaded last (or on its way), read again with another shape. */
   | { kind: 'same' };
 
@@ -78,7 +82,8 @@ export interface RunConfig {
 /** Where a saved run's data comes from: a built-in as generated, or a file (its bytes stay in the store). */
 export type SavedSource =
   | { kind: 'builtin'; id: string; params: Record<string, number | string>; seed: number }
-  | { kind: 'file'; name: string; size: number };
+  /** `midiTrack`, `midiEncoding`: how a MIDI file was read, when not the default. */
+  | { kind: 'file'; name: string; size: number; midiTrack?: number; midiEncoding?: import('../data/midi/parse').MidiEncoding };
 
 /** A saved run as the runs list shows it (src/worker/persist.ts keeps the rest: parameters, optimizer state, histories). */
 export interface RunMeta {
@@ -134,8 +139,29 @@ export interface DataSummary {
     defaultInputs: string[];
     defaultTarget: string | null;
   };
+  /** For melodies (built-in or MIDI): the token stream as notes, for the piano roll and the player. */
+  music?: MusicSummary;
   /** The x value of each point of `series` (a row number from 1, or a time in ms when `time` is set). */
   seriesX?: Float64Array;
+}
+
+/**
+ * Melodies as the page draws and plays them: `notes[id]` is what token id plays (pitch -1: a
+ * rest, or with 0 beats the end of a tune), `ids` the stream (up to MUSIC_IDS tokens), and for a
+ * MIDI upload its tracks, tempo and metre.
+ */
+export interface MusicSummary {
+  /** 'melody': notes[id] says what each token plays; 'events': tokens are on/off/wait events (notes is empty). */
+  encoding: import('../data/midi/parse').MidiEncoding;
+  /** Grid steps per beat (events count their waits in steps). */
+  stepsPerBeat: number;
+  notes: Array<{ pitch: number; beats: number }>;
+  ids: Uint16Array;
+  /** Tokens in the whole stream (ids may hold fewer). */
+  length: number;
+  /** Where validation starts in the stream (the run's default split). */
+  validationStart: number;
+  midi: import('../data/midi/parse').MusicInfo | null;
 }
 
 /** One optimizer step's numbers, as the trainer reads them back (src/train/trainer.ts). */
@@ -173,7 +199,12 @@ export type SettingRef =
 export type RunCommand =
   | { type: 'step' }
   | { type: 'reset' }
-  | { type: 'sample-text'; modelId: string; prompt: string; length: number; temperature: number }
+  /**
+   * Text or melodies from a token model: the primer read, then `length` tokens sampled at the
+   * temperature (0: greedy). Answered by 'generate-progress' now and then and one 'generated';
+   * stopped by 'generate-cancel' or any change of the run (src/worker/generation.ts).
+   */
+  | { type: 'generate'; modelId: string; primer: GeneratePrimer; length: number; temperature: number }
   /** Step-through BPTT on the first model: each 'bptt-step' goes one timestep further back. */
   | { type: 'bptt-step'; sample: number }
   /**
@@ -195,8 +226,13 @@ export type RunCommand =
    */
   | { type: 'load-weights'; modelId: string; file: string; bytes: ArrayBuffer };
 
+/** What a generation reads first: the first `tokens` of the validation data, given token ids, or text (characters outside the vocabulary skipped). */
+export type GeneratePrimer = { kind: 'validation'; tokens: number } | { kind: 'ids'; ids: number[] } | { kind: 'text'; text: string };
+
 export type ToWorker =
   | { type: 'init' }
+  /** Stops generations in progress and queued (answered by their 'generated', marked cancelled). */
+  | { type: 'generate-cancel' }
   /** `request` numbers the page's loads: only the latest one's dataset is kept. */
   | { type: 'load-data'; source: DataSource; request: number; shape: DataShape }
   | { type: 'configure'; run: RunConfig; generation: number }
@@ -306,7 +342,10 @@ export type FromWorker =
   | { type: 'probe'; generation: number; probe: ProbeReport }
   /** A model's step had a NaN or infinite gradient: it was not applied, the model stops, and the worker pauses the run. */
   | { type: 'non-finite'; generation: number; modelId: string; step: number; params: string[] }
-  | { type: 'text-sample'; generation: number; modelId: string; text: string }
+  /** Tokens made so far by a generation (all of them), `made` of `total`. */
+  | { type: 'generate-progress'; generation: number; modelId: string; made: number; total: number; ids: Int32Array }
+  /** A finished (or cancelled) generation: the primer's ids, where it starts in the data (-1: not from it), the tokens made. */
+  | { type: 'generated'; generation: number; modelId: string; step: number; temperature: number; primer: Int32Array; primerStart: number; ids: Int32Array; cancelled: boolean }
   | ({ type: 'forecast'; generation: number; modelId: string } & ForecastResult)
   /**
    * Free-running decoding of the validation batch: the first `samples` sequences' targets and

@@ -14,7 +14,7 @@ import type { RunsRequest, ToWorker } from './protocol';
 export type Internal = { type: 'dataset-ready'; request: number; apply: () => void };
 
 /** Everything the page sends but the saved-runs requests (./owner.ts answers those at once), and the owner's own. */
-export type Command = Exclude<ToWorker, RunsRequest> | Internal;
+export type Command = Exclude<ToWorker, RunsRequest | { type: 'generate-cancel' }> | Internal;
 
 export class CommandQueue {
   private items: Command[] = [];
@@ -37,6 +37,11 @@ export class CommandQueue {
     this.items.push(command);
     this.wake();
     return dropped;
+  }
+
+  /** Removes the queued commands `which` picks (a cancel drops the generations waiting). */
+  drop(which: (c: Command) => boolean): void {
+    this.items = this.items.filter((c) => !which(c));
   }
 
   shift(): Command | undefined {

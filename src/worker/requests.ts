@@ -1,12 +1,12 @@
 // Requests on a built run that answer with something to show or save: a BPTT walk one timestep
-// at a time, a forecast or a backtest on a table, free-running decoding, sampled text, a weights
+// at a time, a forecast or a backtest on a table, free-running decoding, a weights
 // file, a PyTorch export. Each may be refused (an Error whose message says why); the run is then as it was. The
 // session runs them from the owner's queue.
 
 import { chunk } from '../data';
 import { exportFileName, pytorchExportZip } from '../export/pytorchExport';
 import { decodeScores } from '../train/decodeScores';
-import { decodeFreeRunning, sampleText } from '../train/sampling';
+import { decodeFreeRunning } from '../train/sampling';
 import { BpttStepper } from '../train/stepThrough';
 import { parseWeightsFile, weightsJson, weightsSafetensors, type WeightsFormat } from '../train/weights';
 import { tableForecast } from './forecast';
@@ -60,13 +60,6 @@ export class RunRequests {
   private model(modelId: string, fallback: boolean): ModelRun | undefined {
     const models = this.session.modelRuns;
     return models.find((x) => x.slot.id === modelId) ?? (fallback ? models[0] : undefined);
-  }
-
-  async sampleText(modelId: string, prompt: string, length: number, temperature: number): Promise<string> {
-    const m = this.model(modelId, true);
-    const vocab = this.session.batchSource?.vocab;
-    if (!m || !vocab) throw new Error('Sampling text needs a model trained on a character-level dataset.');
-    return sampleText(this.session.ctx, m.trainer, vocab, { prompt, length, temperature, seed: m.trainer.optimizer.stepCount + 1 });
   }
 
   /** A model's forecast on the run's table (./forecast.ts): past the end of the data, or a backtest of its last rows. */

@@ -12,6 +12,7 @@ import { RunOwner } from './owner';
 import { RunStore } from './persist';
 import type { FromWorker, RunCommand, RunConfig, ToWorker } from './protocol';
 import { run, slot } from './testing';
+import { meta, noteEvents, smf, trackChunk } from '../data/midi/smfTesting';
 
 const owners: RunOwner[] = [];
 afterAll(async () => {
@@ -131,6 +132,30 @@ describe('saved runs', () => {
     expect(opened.summary.length).toBe(summary.length);
     expect(b.of('configured').at(-1)).toMatchObject({ generation: 2 });
     expect([...b.losses('a').keys()]).toEqual([1, 2, 3, 4]);
+  }, 120_000);
+
+  it('a run on a MIDI file opens with the track its melody came from', async () => {
+    const factory = new IDBFactory();
+    const a = new Page(factory);
+    const tune = (pitch: number) => noteEvents(0, Array.from({ length: 80 }, (_, i) => [pitch + (i % 5), 48] as [number, number]));
+    const file = smf(1, 96, [trackChunk([...meta.name('Low'), ...tune(48)]), trackChunk([...meta.name('High'), ...noteEvents(1, Array.from({ length: 60 }, (_, i) => [72 + (i % 3), 96] as [number, number]))])]);
+    a.send({ type: 'load-data', source: { kind: 'file', name: 'two.mid', bytes: file.slice().buffer as ArrayBuffer, midiTrack: 1 }, request: 1, shape: AUTO_SHAPE });
+    await a.owner.settled();
+    const summary = a.of('data-loaded').at(-1)!.summary;
+    expect(summary.music?.midi?.track).toBe(1);
+    const data = { ...AUTO_SHAPE, inputColumns: [], targetColumns: [], normalize: 'none' as const, validationFraction: 0.2, missing: 'none' as const };
+    a.send({ type: 'configure', run: run([slot('a', 'gru', { hidden: 4 })], { batch: 2, seqLen: 8 }, data), generation: 1 });
+    await a.steps(2);
+    expect((await a.saved()).state).toBe('saved');
+
+    const b = new Page(factory);
+    const id = a.of('save-state').at(-1)!.id!;
+    b.send({ type: 'open-run', id, request: 1, generation: 2 });
+    await b.owner.settled();
+    const opened = b.of('run-opened')[0];
+    expect(opened.summary.music?.midi?.track).toBe(1);
+    expect(opened.summary.vocab).toEqual(summary.vocab);
+    expect(b.of('configured').at(-1)).toMatchObject({ generation: 2 });
   }, 120_000);
 
   it('a save the browser refuses leaves the run training in memory and the earlier save intact', async () => {

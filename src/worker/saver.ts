@@ -202,7 +202,11 @@ function newId(now: number): string {
 
 function savedSource(origin: DataOrigin): SavedSource {
   const s = origin.source;
-  return s.kind === 'builtin' ? { kind: 'builtin', id: s.id, params: s.params, seed: s.seed } : { kind: 'file', name: s.name, size: s.bytes.byteLength };
+  if (s.kind === 'builtin') return { kind: 'builtin', id: s.id, params: s.params, seed: s.seed };
+  const saved: SavedSource = { kind: 'file', name: s.name, size: s.bytes.byteLength };
+  if (s.midiTrack !== undefined) saved.midiTrack = s.midiTrack;
+  if (s.midiEncoding !== undefined) saved.midiEncoding = s.midiEncoding;
+  return saved;
 }
 
 /** "sine-mix · LSTM 1×16 · 2 Dec, 14:05" */

@@ -3,7 +3,11 @@
 
 import type { Dataset, DataWarning } from '../data';
 import type { ShapedLayout } from '../data/shape';
+import { splitIndex } from '../data/prep';
 import type { DataSummary } from './protocol';
+
+/** The most melody tokens the page is sent to draw and play. */
+const MUSIC_IDS = 20000;
 
 const SERIES_POINTS = 2000;
 
@@ -60,6 +64,18 @@ export function summarize(ds: Dataset, description: string, warnings: DataWarnin
       preview: { header: [ds.unit === 'character' ? 'text' : 'notes'], rows: [[ds.preview]] },
       series: [{ name: `${ds.unit} id`, values: pick(ds.ids, rows) }],
       vocab: ds.vocab,
+      music:
+        ds.notes || ds.music
+          ? {
+              encoding: ds.music?.encoding ?? 'melody',
+              stepsPerBeat: ds.music?.stepsPerBeat ?? 4,
+              notes: ds.notes ?? [],
+              ids: ds.ids.slice(0, MUSIC_IDS),
+              length: ds.ids.length,
+              validationStart: splitIndex(ds.ids.length, 0.9),
+              midi: ds.music ?? null,
+            }
+          : undefined,
     };
   }
   const first = Array.from(ds.inputs.subarray(0, ds.seqLen * ds.inputSize));

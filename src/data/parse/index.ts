@@ -8,11 +8,14 @@ import type { ProgressFn, TableDataset, TokenDataset } from '../types';
 import { parseDelimited, type DelimitedInfo, type DelimitedOptions } from './delimited';
 import { looksNumericTable } from './detect';
 import { parseJson, type JsonInfo } from './json';
+import { isMidiName, looksLikeMidi, parseMidiFile, type MidiOptions, type MusicInfo } from '../midi/parse';
 import { parseText, type TextOptions } from './text';
 
-export type FileFormat = 'csv' | 'tsv' | 'json' | 'text';
+export type FileFormat = 'csv' | 'tsv' | 'json' | 'text' | 'midi';
 
 export interface ParseOptions extends DelimitedOptions, TextOptions {
+  /** For a MIDI file: which track and grid (../midi/parse.ts). */
+  midi?: MidiOptions;
   /** `auto` goes by the extension (.csv, .tsv, .json, .txt) and then by the content. */
   format?: 'auto' | FileFormat;
   /** `auto` reads a byte-order mark and otherwise requires UTF-8. */
@@ -29,6 +32,8 @@ export interface Detected {
   table?: DelimitedInfo;
   /** For json. */
   json?: JsonInfo;
+  /** For midi: its tracks, the one taken, tempo and metre. */
+  music?: MusicInfo;
 }
 
 export interface ParseResult {
@@ -76,6 +81,12 @@ export async function parseFile(
   if (data.length > limit) {
     const label = limit === MAX_FILE_BYTES ? MAX_FILE_LABEL : formatBytes(limit);
     throw new DataError('too-large', name, `${name}: the file is ${formatBytes(data.length)}; the limit is ${label}.`);
+  }
+  // MIDI is binary: it is read before any text decoding (which would refuse it as binary).
+  if (isMidiName(name) || looksLikeMidi(data)) {
+    const { dataset, music } = parseMidiFile(name, data, opts.midi);
+    onProgress?.({ phase: 'finishing', fraction: 1, rows: dataset.ids.length });
+    return { dataset, warnings: [], detected: { format: 'midi', encoding: 'utf-8', bom: false, music } };
   }
   onProgress?.({ phase: 'decoding', fraction: 0, rows: 0 });
   const decoded = decodeBytes(name, data, opts.encoding ?? 'auto');

@@ -37,7 +37,7 @@ export function FileDrop() {
         type="file"
         hidden
         data-testid="file-input"
-        accept=".csv,.tsv,.txt,.json,.dat,text/*,application/json"
+        accept=".csv,.tsv,.txt,.json,.dat,.mid,.midi,text/*,application/json,audio/midi"
         onChange={(e) => {
           take(e.target.files);
           e.target.value = '';

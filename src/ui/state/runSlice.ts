@@ -45,7 +45,8 @@ export interface RunSlice {
   nonFinite: NonFiniteAlert | null;
   /** Models stopped by a non-finite step; they stay stopped until a reset or a new configuration. */
   halted: string[];
-  textSamples: Record<string, string>;
+  /** Each model's latest generation (text or melody), in progress or done. */
+  generations: Record<string, Generation>;
   setRunning(running: boolean): void;
   /** A configuration of `generation` is on its way. */
   setConfiguring(generation: number): void;
@@ -55,8 +56,27 @@ export interface RunSlice {
   setActionError(error: { action: string; message: string } | null): void;
   setNonFinite(alert: NonFiniteAlert | null): void;
   halt(modelId: string): void;
-  setTextSample(modelId: string, text: string): void;
+  /** Merges into a model's generation (a new one starts from `started`). */
+  setGeneration(modelId: string, patch: Partial<Generation>): void;
+  /** Every generation in progress stops (cancelled, refused, or the run changed). */
+  stopGenerations(): void;
 }
+
+/** A generation as the page shows it: the primer read and the tokens made (so far, while busy). */
+export interface Generation {
+  busy: boolean;
+  made: number;
+  total: number;
+  primer: Int32Array;
+  /** Where the primer starts in the data's stream; -1 when it is not from the data. */
+  primerStart: number;
+  ids: Int32Array;
+  cancelled: boolean;
+  /** The model's step when it generated. */
+  step: number;
+}
+
+export const startedGeneration = (total: number): Generation => ({ busy: true, made: 0, total, primer: new Int32Array(0), primerStart: -1, ids: new Int32Array(0), cancelled: false, step: 0 });
 
 export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   generation: 0,
@@ -72,17 +92,17 @@ export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   actionError: null,
   nonFinite: null,
   halted: [],
-  textSamples: {},
+  generations: {},
   setRunning: (running) => set({ running }),
   setConfiguring: (generation) => set((s) => ({ generation, sentGeneration: Math.max(s.sentGeneration, generation), configuring: true })),
   setConfigured: (configured, runWarnings, configuredGeneration, fit = { fitNotes: [], noValidation: null }) =>
     set((s) => {
-      // Kept models keep their halted state and text samples; newcomers start clean.
+      // Kept models keep their halted state and generations (stopped: a new run cancels them); newcomers start clean.
       const kept = new Set(configured.filter((m) => m.kept).map((m) => m.id));
-      const textSamples = Object.fromEntries(Object.entries(s.textSamples).filter(([id]) => kept.has(id)));
+      const generations = Object.fromEntries(Object.entries(s.generations).filter(([id]) => kept.has(id)).map(([id, g]) => [id, { ...g, busy: false }]));
       const halted = s.halted.filter((id) => kept.has(id));
       const nonFinite = s.nonFinite && kept.has(s.nonFinite.modelId) ? s.nonFinite : null;
-      return { configured, configuredGeneration, runWarnings, fitNotes: fit.fitNotes, noValidation: fit.noValidation, configuring: false, configError: null, actionError: null, nonFinite, halted, textSamples };
+      return { configured, configuredGeneration, runWarnings, fitNotes: fit.fitNotes, noValidation: fit.noValidation, configuring: false, configError: null, actionError: null, nonFinite, halted, generations };
     }),
   setConfigError: (configError, live) =>
     set((s) => {
@@ -94,5 +114,6 @@ export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   setActionError: (actionError) => set({ actionError }),
   setNonFinite: (nonFinite) => set({ nonFinite }),
   halt: (modelId) => set((s) => ({ halted: s.halted.includes(modelId) ? s.halted : [...s.halted, modelId] })),
-  setTextSample: (modelId, text) => set((s) => ({ textSamples: { ...s.textSamples, [modelId]: text } })),
+  setGeneration: (modelId, patch) => set((s) => ({ generations: { ...s.generations, [modelId]: { ...(s.generations[modelId] ?? startedGeneration(0)), ...patch } } })),
+  stopGenerations: () => set((s) => ({ generations: Object.fromEntries(Object.entries(s.generations).map(([id, g]) => [id, { ...g, busy: false }])) })),
 });

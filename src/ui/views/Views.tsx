@@ -18,6 +18,7 @@ import { SaveAlert } from '../runs/SaveAlert';
 import { ScanView } from './ScanView';
 import { StatusLine } from './StatusLine';
 import { TextSampleView } from './TextSampleView';
+import { MusicView } from '../music/MusicView';
 
 export function Views() {
   return (
@@ -35,6 +36,7 @@ export function Views() {
         <PredictionView />
         <DecodeView />
         <TextSampleView />
+        <MusicView />
         <ForecastView />
         <GradientTimeView />
         <HeatmapView />
