@@ -68,12 +68,7 @@ export class Session {
   private probeLayer = 0;
   private window = 0;
   private snapshots = new Map<string, Params>();
-  /**
-   * What the last snapshot read beside the parameters, at the same step: each model's optimizer
-   * state and history, the sampler's generator and window count. A run rebuilt after a lost
-   * device carries on from there with Adam's moments (or SGD's momentum) as they were, instead
-   * of restarting them from zero under trained weights.
-   */
+  /** Read with the snapshot (optimizer state, histories, sampler): a run rebuilt after a lost device keeps Adam's moments. */
   private resumePoint: Resume | null = null;
 
   private source: BatchSource | null = null;
@@ -188,12 +183,11 @@ export class Session {
       this.window = options.resume?.window ?? 0;
       if (options.resume) this.rng.setState(options.resume.random);
       this.snapshots = new Map(options.initial ?? []);
-      this.resumePoint = null;
     } else {
       for (const m of retired) this.snapshots.delete(m.slot.id);
-      // Its models changed: the next snapshot reads a resume point for the new set.
-      this.resumePoint = null;
     }
+    // Until the next snapshot reads one for these models.
+    this.resumePoint = null;
     this.source = source;
     this.sourceDataset = dataset;
     this.run = run;
@@ -277,10 +271,7 @@ export class Session {
     await this.snapshot();
   }
 
-  /**
-   * Copies every model's parameters, optimizer state and history to the CPU, all at the same step
-   * (between windows). If the device goes away mid-read, the previous snapshot stays whole.
-   */
+  /** Copies every model's parameters, optimizer state and history to the CPU at one step; a failed read keeps the last. */
   async snapshot(): Promise<void> {
     const params = new Map<string, Params>();
     const models: Resume['models'] = [];
@@ -298,11 +289,7 @@ export class Session {
     this.resumePoint = { models, random: this.rng.getState(), window: this.window };
   }
 
-  /**
-   * What survives the loss of the GPU device: the dataset, the run, and the last snapshot
-   * (parameters, optimizer state, histories, sampler). `restore` on a session of a new device
-   * continues from there.
-   */
+  /** What survives a lost GPU device: the dataset, the run and the last snapshot; `restore` on a new device carries on. */
   exportState(): { dataset: Dataset | null; run: RunConfig | null; generation: number; snapshots: Map<string, Params>; resume: Resume | null } {
     return { dataset: this.dataset, run: this.run, generation: this.gen, snapshots: new Map(this.snapshots), resume: this.resumePoint };
   }
@@ -310,9 +297,7 @@ export class Session {
   async restore(state: ReturnType<Session['exportState']>): Promise<void> {
     if (state.dataset) this.setDataset(state.dataset);
     if (!state.dataset || !state.run) return;
-    // The resume point only when it covers every model of the run (it is read with the snapshot).
-    const ids = state.run.models.map((s) => s.id);
-    const whole = state.resume !== null && ids.every((id) => state.snapshots.has(id) && state.resume!.models.some((m) => m.id === id));
+    const whole = state.resume !== null && state.run.models.every((s) => state.snapshots.has(s.id) && state.resume!.models.some((m) => m.id === s.id));
     await this.configure(state.run, { generation: state.generation, initial: state.snapshots, ...(whole ? { resume: state.resume! } : {}) });
   }
 
