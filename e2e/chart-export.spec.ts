@@ -69,3 +69,32 @@ test('the loss chart downloads as CSV and PNG; the comparison and predictions as
   expect(xs.every((x, i) => i === 0 || x === xs[i - 1] + 1)).toBe(true);
   expect(predictions.slice(1).every((r) => Number.isFinite(Number(r[1])) && Number.isFinite(Number(r[2])))).toBe(true);
 });
+
+test("Mamba's scan diagram (SVG) downloads as a PNG with its labels; the heatmap as CSV, a row per step", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/#v=1&d=sine-mix&m=mamba.1.16.8.2.0.z&o=adam&lr=0.01&b=8&T=32&tb=0&clip=1&sp=max&ve=20&s=1');
+  await ready(page);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(1);
+  await expect(page.getByTestId('export-csv-scan')).toHaveCount(0);
+  const png = await download(page, 'export-png-scan');
+  expect(png.name).toBe('timestep-scan.png');
+  expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  writeFileSync(test.info().outputPath('scan.png'), png.bytes);
+  // The SVG was drawn in: many colours, not the background alone.
+  const distinct = await page.evaluate(async (b64) => {
+    const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+    return seen.size;
+  }, png.bytes.toString('base64'));
+  expect(distinct).toBeGreaterThan(20);
+
+  const heat = parseCsv((await download(page, 'export-csv-heatmap-hidden')).bytes.toString('utf8'));
+  expect(heat[0][0]).toBe('t');
+  expect(heat[0]).toHaveLength(1 + 16);
+  expect(heat.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: 32 }, (_, t) => t));
+});

@@ -8,8 +8,8 @@ import { downloadBlob, downloadCsv, viewPng } from './download';
 export interface ChartExportProps {
   /** File name stem: "loss" gives timestep-loss.csv and timestep-loss.png. */
   name: string;
-  /** The table to download; null while there is nothing to export. */
-  csv: () => Table | null;
+  /** The table to download; null while there is nothing to export. Absent for a diagram (PNG only). */
+  csv?: () => Table | null;
   /** False for a table view (the comparison), which downloads only as CSV. */
   png?: boolean;
 }
@@ -18,7 +18,7 @@ export function ChartExport({ name, csv, png = true }: ChartExportProps) {
   const ref = useRef<HTMLSpanElement>(null);
   const [busy, setBusy] = useState(false);
   const saveCsv = () => {
-    const table = csv();
+    const table = csv?.();
     if (table) downloadCsv(`timestep-${name}.csv`, table);
   };
   const savePng = async () => {
@@ -35,12 +35,14 @@ export function ChartExport({ name, csv, png = true }: ChartExportProps) {
   return (
     <span className="chart-export small" ref={ref}>
       ⤓{' '}
-      <button type="button" className="link" data-testid={`export-csv-${name}`} title={`Download the data behind this ${png ? 'chart' : 'table'} as CSV`} onClick={saveCsv}>
-        CSV
-      </button>
+      {csv && (
+        <button type="button" className="link" data-testid={`export-csv-${name}`} title={`Download the data behind this ${png ? 'chart' : 'table'} as CSV`} onClick={saveCsv}>
+          CSV
+        </button>
+      )}
       {png && (
         <>
-          {' · '}
+          {csv && ' · '}
           <button type="button" className="link" data-testid={`export-png-${name}`} title="Download this chart as a PNG image" disabled={busy} onClick={() => void savePng()}>
             PNG
           </button>

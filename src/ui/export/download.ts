@@ -26,8 +26,17 @@ const TEXT = 'h3, .small-title, li, .hint';
 /** Controls are no part of the picture. */
 const SKIP = '.view-actions, button, input, select, .chart-export';
 
+/** What the page's stylesheet gives an SVG's shapes and labels; a standalone SVG image has no stylesheet. */
+const SVG_STYLE = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-family', 'font-weight'];
+
 function svgImage(svg: SVGSVGElement, width: number, height: number): Promise<HTMLImageElement | null> {
   const copy = svg.cloneNode(true) as SVGSVGElement;
+  const from = [svg, ...svg.querySelectorAll('*')];
+  const to = [copy, ...copy.querySelectorAll('*')];
+  from.forEach((el, i) => {
+    const style = getComputedStyle(el);
+    (to[i] as SVGElement).setAttribute('style', SVG_STYLE.map((p) => `${p}:${style.getPropertyValue(p)}`).join(';'));
+  });
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   copy.setAttribute('width', String(width));
   copy.setAttribute('height', String(height));
@@ -67,22 +76,25 @@ export async function viewPng(view: HTMLElement): Promise<Blob | null> {
     const img = await svgImage(svg, p.w, p.h);
     if (img) ctx.drawImage(img, p.x, p.y, p.w, p.h);
   }
-  // Each piece of text where it stands (a legend line holds several, between swatches).
+  // Each word where it stands: a legend line holds several pieces between swatches, and a
+  // paragraph wraps over lines.
   ctx.textBaseline = 'top';
+  const range = document.createRange();
   for (const el of view.querySelectorAll<HTMLElement>(TEXT)) {
     if (!kept(el) || el.parentElement?.closest(TEXT)) continue;
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent?.trim();
       const parent = node.parentElement;
-      if (!text || !parent || !kept(parent)) continue;
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      const r = range.getBoundingClientRect();
+      if (!parent || !kept(parent) || !node.textContent?.trim()) continue;
       const style = getComputedStyle(parent);
       ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
       ctx.fillStyle = style.color;
-      ctx.fillText(node.textContent!.replace(/\s+/g, ' ').trim(), r.left - box.left, r.top - box.top + 1);
+      for (const word of node.textContent.matchAll(/\S+/g)) {
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const r = range.getBoundingClientRect();
+        if (r.width > 0) ctx.fillText(word[0], r.left - box.left, r.top - box.top + 1);
+      }
     }
   }
   return new Promise((resolve) => out.toBlob(resolve, 'image/png'));
