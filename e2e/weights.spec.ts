@@ -61,7 +61,7 @@ test('a downloaded LSTM loads back after a reset; a GRU file is refused and trai
   await expect(alert).toHaveCount(0);
 });
 
-test('Export to PyTorch downloads one zip with the model, its weights, the data and train.py', async ({ page }) => {
+test('Export to PyTorch downloads one zip with the model, its weights and optimizer state, the data and train.py', async ({ page }) => {
   await page.goto('/#v=1&d=sine-mix&m=gru.1.8.16.2.0.z&o=adam&lr=0.01&b=4&T=12&tb=0&clip=1&sp=max&ve=20&s=1');
   await ready(page);
   await page.keyboard.press('ArrowRight');
@@ -76,7 +76,7 @@ test('Export to PyTorch downloads one zip with the model, its weights, the data 
     const n = zip.readUInt16LE(at);
     return zip.subarray(at + 4, at + 4 + n).toString('utf8');
   });
-  for (const want of ['model.py', 'train.py', 'weights.safetensors', 'data.safetensors', 'config.json', 'README.md']) expect(names).toContain(want);
+  for (const want of ['model.py', 'train.py', 'weights.safetensors', 'optimizer.safetensors', 'data.safetensors', 'config.json', 'README.md']) expect(names).toContain(want);
   // Training went on meanwhile: the export does not stop the run.
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => stepCount(page)).toBe(2);

@@ -1,6 +1,8 @@
 // "Export to PyTorch": one zip that carries a run on in PyTorch. It holds
 //   model.py            the model in torch.nn under its weights' names (./modelPy.ts)
 //   weights.safetensors the parameters as the page has them now (src/train/weights.ts)
+//   optimizer.safetensors the optimizer's state at the same step (Adam's exp_avg/exp_avg_sq, SGD's
+//                       momentum_buffer, under `<state>.<parameter>`; the step count in __metadata__)
 //   data.safetensors    the run's samples (the normalised table and its window starts, the token
 //                       ids, or every sample) and the validation batch's samples, in order
 //   config.json         the model, the training settings, the data's columns, normalisation and
@@ -14,6 +16,7 @@
 
 import type { SampleExport } from '../data/source';
 import type { SlabLayout } from '../gpu/tensor';
+import type { OptimizerState } from '../train/optimizers';
 import { writeSafetensors } from '../train/safetensors';
 import { encoderOutputSize, type TrainerConfig } from '../train/trainer';
 import { weightsSafetensors } from '../train/weights';
@@ -35,6 +38,8 @@ export interface PytorchExportInput {
   cfg: TrainerConfig;
   layout: SlabLayout;
   values: Record<string, Float32Array>;
+  /** The optimizer's state read with `values` (its slabs in `layout`): train.py carries on with it. */
+  optimizer: OptimizerState;
   /** Steps per training window (cfg.seqLen is the truncated-BPTT chunk when shorter). */
   windowLength: number;
   samples: SampleExport;
@@ -111,9 +116,28 @@ read its own default otherwise).
 - \`data.safetensors\`: the samples the run trains and validates on (\`val_batch\`: the page's validation batch).
 - \`train.py\`: evaluation and training with the page's semantics (see its docstring); \`_st.py\` reads and writes safetensors.
 
-The optimizer starts afresh (its moments are not exported). \`weights.safetensors\` as train.py
-writes it loads back on the model's card ("Load weights…").
+- \`optimizer.safetensors\`: the optimizer's state at step ${input.step} (${input.cfg.optimizer.kind === 'adam' ? "Adam's moments" : "SGD's momentum buffer"}); train.py
+  carries on with it as the page would (\`--fresh-optimizer\` starts from zero instead) and writes it
+  back beside the weights.
+
+\`weights.safetensors\` as train.py writes it loads back on the model's card ("Load weights…").
 `;
+}
+
+/** What torch.optim keeps per parameter, by the optimizer's state slabs in order. */
+export const OPTIMIZER_STATE_NAMES = { adam: ['exp_avg', 'exp_avg_sq'], sgd: ['momentum_buffer'] } as const;
+
+/**
+ * The optimizer's state per parameter under torch.optim's names, `exp_avg.encoder.weight_hh_l0`
+ * and so on, cut out of the state slabs by the parameter layout; the step count (PyTorch's
+ * `state["step"]`, Adam's bias corrections) in `__metadata__`.
+ */
+export function optimizerSafetensors(input: Pick<PytorchExportInput, 'cfg' | 'layout' | 'optimizer' | 'label'>): Uint8Array {
+  const { cfg, layout, optimizer } = input;
+  const names = OPTIMIZER_STATE_NAMES[cfg.optimizer.kind];
+  if (optimizer.slabs.length !== names.length) throw new Error(`The ${cfg.optimizer.kind} optimizer has ${optimizer.slabs.length} state slabs, not ${names.length}.`);
+  const tensors = names.flatMap((state, i) => layout.fields.map((f) => ({ name: `${state}.${f.name}`, shape: f.shape, data: optimizer.slabs[i].subarray(f.offset, f.offset + f.size) })));
+  return writeSafetensors(tensors, { format: 'timestep-optimizer', kind: cfg.optimizer.kind, step: String(optimizer.steps), name: input.label });
 }
 
 /** The zip's bytes. */
@@ -141,6 +165,7 @@ export function pytorchExportZip(input: PytorchExportInput): Uint8Array {
     { name: '_st.py', data: text(safetensorsPy) },
     { name: 'config.json', data: text(JSON.stringify(config, null, 1)) },
     { name: 'weights.safetensors', data: weightsSafetensors({ name: label, step }, cfg, layout, values) },
+    { name: 'optimizer.safetensors', data: optimizerSafetensors(input) },
     { name: 'data.safetensors', data: writeSafetensors(data.tensors) },
   ]);
 }

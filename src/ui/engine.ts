@@ -194,6 +194,16 @@ export function deleteRun(id: string): void {
   send({ type: 'delete-run', id });
 }
 
+/** A saved run as one file; it comes back as 'run-file' and is downloaded. */
+export function exportRun(id: string): void {
+  send({ type: 'export-run', id });
+}
+
+/** A run file picked by the user, added to the saved runs (the bytes are handed over, not copied). */
+export function importRun(file: string, bytes: ArrayBuffer): void {
+  send({ type: 'import-run', file, bytes }, [bytes]);
+}
+
 // ---- the run ------------------------------------------------------------------------------
 
 export function currentRunConfig(): RunConfig {

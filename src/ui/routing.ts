@@ -107,6 +107,12 @@ export function handleMessage(message: FromWorker): void {
     case 'pytorch-export':
       saveDownload(new Blob([message.bytes], { type: 'application/zip' }), message.fileName);
       break;
+    case 'run-file':
+      saveDownload(new Blob([message.bytes], { type: 'application/octet-stream' }), message.fileName);
+      break;
+    case 'runs-error':
+      s.setActionError({ action: message.action, message: message.message });
+      break;
     case 'running':
       s.setRunning(message.running);
       break;

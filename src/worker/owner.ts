@@ -74,6 +74,8 @@ export class RunOwner {
     else if (message.type === 'rename-run') void this.saver.rename(message.id, message.name);
     else if (message.type === 'delete-run') void this.saver.remove(message.id);
     else if (message.type === 'duplicate-run') void this.saver.duplicate(message.id);
+    else if (message.type === 'export-run') void this.saver.exportRun(message.id);
+    else if (message.type === 'import-run') void this.saver.importRun(message.file, message.bytes);
     else this.queue.push(message);
   }
 

@@ -256,10 +256,14 @@ export type ToWorker =
   | { type: 'rename-run'; id: string; name: string }
   /** A copy of a saved run under a new id ("… (copy)"), to train on while the original stays. */
   | { type: 'duplicate-run'; id: string }
-  | { type: 'delete-run'; id: string };
+  | { type: 'delete-run'; id: string }
+  /** A saved run as one file (src/worker/runFile.ts), answered by 'run-file' or 'runs-error'. */
+  | { type: 'export-run'; id: string }
+  /** A run file from another browser, added to the saved runs: answered by 'runs' or 'runs-error'. */
+  | { type: 'import-run'; file: string; bytes: ArrayBuffer };
 
 /** Requests about the saved runs, answered beside the queue (they need no GPU and wait for no window). */
-export type RunsRequest = Extract<ToWorker, { type: 'list-runs' | 'rename-run' | 'duplicate-run' | 'delete-run' }>;
+export type RunsRequest = Extract<ToWorker, { type: 'list-runs' | 'rename-run' | 'duplicate-run' | 'delete-run' | 'export-run' | 'import-run' }>;
 
 // ---- replies ----------------------------------------------------------------------------
 
@@ -367,7 +371,11 @@ export type FromWorker =
   /** The saved runs, newest first; `current`: the one the run in place saves into; `available`: false without IndexedDB. */
   | { type: 'runs'; runs: RunMeta[]; current: string | null; available: boolean }
   /** `step`: the step saved last; `message`: why a save failed ('failed'). */
-  | { type: 'save-state'; state: SaveState; id: string | null; step: number; message: string };
+  | { type: 'save-state'; state: SaveState; id: string | null; step: number; message: string }
+  /** A saved run's file to download (bytes transferred). */
+  | { type: 'run-file'; id: string; fileName: string; bytes: ArrayBuffer }
+  /** A request about the saved runs was refused (`action`: what was asked; `message`: why, naming the file). */
+  | { type: 'runs-error'; action: string; message: string };
 
 /** The two files a model's weights download as: 'json' or 'safetensors'. */
 export type { WeightsFormat };
@@ -377,7 +385,7 @@ export type WeightsContents = { format: 'json'; text: string } | { format: 'safe
 
 /** The buffers a reply hands over rather than copies (a weights file can be megabytes). */
 export function transferables(message: FromWorker): Transferable[] {
-  if (message.type === 'pytorch-export') return [message.bytes];
+  if (message.type === 'pytorch-export' || message.type === 'run-file') return [message.bytes];
   return message.type === 'weights' && message.format === 'safetensors' ? [message.bytes] : [];
 }
 

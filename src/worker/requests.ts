@@ -106,6 +106,7 @@ export class RunRequests {
       cfg,
       layout,
       values: await m.trainer.readParams(),
+      optimizer: await m.trainer.optimizer.readState(session.ctx.device),
       windowLength: source.seqLen,
       samples: source.exportSamples(run.training.batch),
       vocab: source.vocab,

@@ -1,7 +1,8 @@
 // Saved runs end to end in the worker, on a real device (Dawn) and an in-memory IndexedDB
 // (fake-indexeddb): a run saved after 30 steps and opened by another owner (a reloaded page) takes
 // the same next 10 steps, to the bit, as a run that trained 40 straight; and a save the browser
-// refuses (its quota) leaves the run training and every earlier save intact.
+// refuses (its quota) leaves the run training and every earlier save intact; a run exported to a
+// file and imported in another store is the same run, and trains on the same.
 
 import { IDBFactory, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { AUTO_SHAPE } from '../data/shape';
 import { nodeGpu } from '../gpu/node';
 import { RunOwner } from './owner';
 import { RunStore } from './persist';
+import { encodeRunFile } from './runFile';
 import type { FromWorker, RunCommand, RunConfig, ToWorker } from './protocol';
 import { run, slot } from './testing';
 import { meta, noteEvents, smf, trackChunk } from '../data/midi/smfTesting';
@@ -189,4 +191,45 @@ describe('saved runs', () => {
     expect(saved?.state.models.map((m) => m.optimizer.steps)).toEqual([5, 5]);
     store.close();
   }, 120_000);
+
+  it('a run exported to a file and imported in another browser is the same run, and trains on the same', async () => {
+    const factory = new IDBFactory();
+    const a = await trained(factory, 6);
+    const save = await a.saved();
+    a.send({ type: 'export-run', id: save.id! });
+    for (let i = 0; i < 200 && a.of('run-file').length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const file = a.of('run-file')[0];
+    expect(file.fileName).toMatch(/^sine-mix-lstm-1-8-gru-1-4-.*\.timestep-run$/);
+
+    // Another browser: its own store.
+    const elsewhere = new IDBFactory();
+    const b = new Page(elsewhere);
+    b.send({ type: 'import-run', file: file.fileName, bytes: file.bytes });
+    for (let i = 0; i < 200 && !b.of('runs').some((r) => r.runs.length > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(b.of('runs').at(-1)!.runs.map((r) => [r.id, r.step])).toEqual([[save.id, 6]]);
+    const [mine, theirs] = [await RunStore.open(factory), await RunStore.open(elsewhere)];
+    expect(await theirs.load(save.id!)).toEqual(await mine.load(save.id!));
+    // Imported twice: a second run beside the first, under a new id.
+    const name = b.of('runs').at(-1)!.runs[0].name;
+    b.send({ type: 'import-run', file: file.fileName, bytes: encodeRunFile((await mine.load(save.id!))!, 'test').buffer as ArrayBuffer });
+    for (let i = 0; i < 200 && b.of('runs').at(-1)!.runs.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    const both = b.of('runs').at(-1)!.runs;
+    expect(both.map((r) => r.name).sort()).toEqual([name, `${name} (imported)`]);
+    expect(both.find((r) => r.id !== save.id)!.step).toBe(6);
+    // A file that is not a run: refused, naming it; nothing added.
+    b.send({ type: 'import-run', file: 'notes.txt', bytes: new TextEncoder().encode('hello').buffer as ArrayBuffer });
+    for (let i = 0; i < 200 && b.of('runs-error').length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(b.of('runs-error')[0]).toMatchObject({ action: 'import notes.txt', message: expect.stringMatching(/^notes\.txt: not a Timestep run file/) });
+    mine.close();
+    theirs.close();
+
+    // Opened there, its next 3 steps are the ones the exporting page takes.
+    b.send({ type: 'open-run', id: save.id!, request: 2, generation: 5 });
+    b.generation = 5;
+    await b.owner.settled();
+    await b.steps(3);
+    await a.steps(3);
+    for (const id of ['a', 'b']) expect([...b.losses(id)].filter(([s]) => s > 6)).toEqual([...a.losses(id)].filter(([s]) => s > 6));
+    expect(Math.max(...b.losses('a').keys())).toBe(9);
+  }, 180_000);
 });

@@ -9,6 +9,8 @@
 import type { DataShape, DataSource, FromWorker, RunMeta, SaveState, SavedSource } from './protocol';
 import { kindLabel } from '../models/registry';
 import { saveErrorMessage, type RunState, type RunStore, type SavedRun } from './persist';
+import { decodeRunFile, encodeRunFile, runFileName } from './runFile';
+import { version as appVersion } from '../../package.json';
 import type { Session } from './session';
 
 /** The data a run trains on, as it was asked for: enough to make the same dataset again. */
@@ -169,6 +171,39 @@ export class RunSaver {
     if (id === this.id) this.id = null;
     await this.store?.remove(id);
     await this.list();
+  }
+
+  /** A saved run as one file, sent to the page to download. */
+  async exportRun(id: string): Promise<void> {
+    try {
+      await this.ready;
+      const run = await this.store?.load(id);
+      if (!run) throw new Error('That run is no longer saved in this browser.');
+      const bytes = encodeRunFile(run, appVersion);
+      this.send({ type: 'run-file', id, fileName: runFileName(run.meta.name), bytes: bytes.buffer as ArrayBuffer });
+    } catch (error) {
+      this.send({ type: 'runs-error', action: 'export the run', message: (error as Error).message });
+    }
+  }
+
+  /**
+   * A run file added to the saved runs as it was exported (open it from the list). Under a new id
+   * when this browser already keeps a run of that id (the same run imported twice, or never left).
+   */
+  async importRun(file: string, bytes: ArrayBuffer): Promise<void> {
+    try {
+      await this.ready;
+      if (!this.store) throw new Error('This browser offers no storage for saved runs.');
+      const run = decodeRunFile(new Uint8Array(bytes), file);
+      const taken = (await this.store.list()).some((r) => r.id === run.meta.id);
+      const id = taken ? newId(Date.now()) : run.meta.id;
+      const name = taken ? `${run.meta.name} (imported)` : run.meta.name;
+      await this.store.save({ meta: { ...run.meta, id, name }, state: { ...run.state, id } });
+      await this.list();
+    } catch (error) {
+      const full = (error as { name?: string })?.name === 'QuotaExceededError';
+      this.send({ type: 'runs-error', action: `import ${file}`, message: full ? 'The browser has no room left for it: delete saved runs you no longer need.' : String((error as Error)?.message ?? error) });
+    }
   }
 
   private tell(state: SaveState, step = this.savedStep, message = ''): void {

@@ -69,7 +69,7 @@ describe('training session', () => {
     session.destroy();
   }, 120_000);
 
-  it('survives a lost GPU device: data, run and trained parameters carry over to a new device', async () => {
+  it('survives a lost GPU device: data, run, parameters and optimizer state carry over to a new device', async () => {
     const { messages, send } = collect();
     const other = await nodeGpu();
     const session = new Session(kernelContext(other.device), send);
@@ -78,10 +78,17 @@ describe('training session', () => {
     for (let k = 0; k < 5; k++) await session.stepOnce();
     await session.snapshot();
     const before = session.exportState();
+    expect(before.resume?.models.map((m) => m.optimizer.steps)).toEqual([5]);
+    // What the run would have done on the old device: three more steps.
+    const lossesFrom = (from: number) => messages.flatMap((m) => (m.type === 'steps' && m.modelId === 'l' ? m.reports : [])).slice(from).map((r) => [r.step, r.loss]);
+    const mark = lossesFrom(0).length;
+    for (let k = 0; k < 3; k++) await session.stepOnce();
+    const straight = lossesFrom(mark);
     other.device.destroy();
     session.halt();
 
     const restored = new Session(ctx, send);
+    const markRestored = lossesFrom(0).length;
     await restored.restore(before);
     await restored.snapshot();
     const after = restored.exportState();
@@ -89,8 +96,16 @@ describe('training session', () => {
     const b = after.snapshots.get('l')!;
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
     for (const k of Object.keys(a)) expect(Array.from(b[k]), k).toEqual(Array.from(a[k]));
-    // Training continues from there.
-    await restored.stepOnce();
+    // Adam's moments and step count came back, not zeros at step 0.
+    const [m0, m1] = [before.resume!.models[0].optimizer, after.resume!.models[0].optimizer];
+    expect(m1.steps).toBe(5);
+    m0.slabs.forEach((slab, i) => expect(Array.from(m1.slabs[i]), `slab ${i}`).toEqual(Array.from(slab)));
+    expect(m0.slabs[1].some((v) => v > 0)).toBe(true);
+    // Training continues from there: the same steps 6-8, with the same losses, as without the loss.
+    const replayed = lossesFrom(markRestored).length;
+    expect(lossesFrom(markRestored).map(([s]) => s)).toEqual([1, 2, 3, 4, 5].slice(0, replayed));
+    for (let k = 0; k < 3; k++) await restored.stepOnce();
+    expect(lossesFrom(markRestored + replayed)).toEqual(straight);
     expect(messages.filter((m) => m.type === 'configured')).toHaveLength(2);
     restored.destroy();
   }, 120_000);

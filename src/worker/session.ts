@@ -13,7 +13,7 @@ import { probeTrainer } from '../train/probes';
 import { Trainer, type StepStats } from '../train/trainer';
 import { configuredReply } from './configured';
 import { ModelHistory } from './history';
-import type { RunState } from './persist';
+import type { RunState, SavedModel } from './persist';
 import type { FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
 import { probeReport, type LoadedBatch } from './probeReport';
 import { RunRequests } from './requests';
@@ -42,10 +42,11 @@ export interface ConfigureOptions {
    * A saved run to carry on exactly (with its parameters in `initial`): each model's optimizer
    * state and histories, the sampler's position. Its histories are sent instead of a validation.
    */
-  resume?: Pick<RunState, 'models' | 'random' | 'window'>;
+  resume?: Pick<RunState, 'random' | 'window'> & { models: Omit<SavedModel, 'params'>[] };
 }
 
 type Params = Record<string, Float32Array>;
+type Resume = NonNullable<ConfigureOptions['resume']>;
 
 const REPORT_EVERY_MS = 100;
 /** How often trained parameters are copied to the CPU, so a lost GPU device loses little. */
@@ -67,6 +68,8 @@ export class Session {
   private probeLayer = 0;
   private window = 0;
   private snapshots = new Map<string, Params>();
+  /** Read with the snapshot (optimizer state, histories, sampler): a run rebuilt after a lost device keeps Adam's moments. */
+  private resumePoint: Resume | null = null;
 
   private source: BatchSource | null = null;
   /** The dataset the current source was prepared from (a newer one may be loaded meanwhile). */
@@ -183,6 +186,8 @@ export class Session {
     } else {
       for (const m of retired) this.snapshots.delete(m.slot.id);
     }
+    // Until the next snapshot reads one for these models.
+    this.resumePoint = null;
     this.source = source;
     this.sourceDataset = dataset;
     this.run = run;
@@ -266,28 +271,34 @@ export class Session {
     await this.snapshot();
   }
 
-  /** Copies every model's parameters to the CPU. */
+  /** Copies every model's parameters, optimizer state and history to the CPU at one step; a failed read keeps the last. */
   async snapshot(): Promise<void> {
-    for (const m of this.models) {
-      try {
-        this.snapshots.set(m.slot.id, await m.trainer.readParams());
-      } catch {
-        // The device went away mid-read: keep the previous snapshot.
+    const params = new Map<string, Params>();
+    const models: Resume['models'] = [];
+    try {
+      for (const m of this.models) {
+        // Step reports still on their way belong in the history.
+        await m.trainer.idle();
+        params.set(m.slot.id, await m.trainer.readParams());
+        models.push({ id: m.slot.id, optimizer: await m.trainer.optimizer.readState(this.ctx.device), history: m.history.save() });
       }
+    } catch {
+      return;
     }
+    for (const [id, p] of params) this.snapshots.set(id, p);
+    this.resumePoint = { models, random: this.rng.getState(), window: this.window };
   }
 
-  /**
-   * What survives the loss of the GPU device: the dataset, the run and the last parameters read
-   * back. `restore` on a session of a new device continues from there.
-   */
-  exportState(): { dataset: Dataset | null; run: RunConfig | null; generation: number; snapshots: Map<string, Params> } {
-    return { dataset: this.dataset, run: this.run, generation: this.gen, snapshots: new Map(this.snapshots) };
+  /** What survives a lost GPU device: the dataset, the run and the last snapshot; `restore` on a new device carries on. */
+  exportState(): { dataset: Dataset | null; run: RunConfig | null; generation: number; snapshots: Map<string, Params>; resume: Resume | null } {
+    return { dataset: this.dataset, run: this.run, generation: this.gen, snapshots: new Map(this.snapshots), resume: this.resumePoint };
   }
 
   async restore(state: ReturnType<Session['exportState']>): Promise<void> {
     if (state.dataset) this.setDataset(state.dataset);
-    if (state.dataset && state.run) await this.configure(state.run, { generation: state.generation, initial: state.snapshots });
+    if (!state.dataset || !state.run) return;
+    const whole = state.resume !== null && state.run.models.every((s) => state.snapshots.has(s.id) && state.resume!.models.some((m) => m.id === s.id));
+    await this.configure(state.run, { generation: state.generation, initial: state.snapshots, ...(whole ? { resume: state.resume! } : {}) });
   }
 
   /** Same run, parameters re-initialised from the seed. */

@@ -2,10 +2,12 @@
 
     python3 train.py --evaluate          the validation loss of weights.safetensors (the page's, to 1e-4)
     python3 train.py --steps 200         train 200 windows, then write weights.safetensors
+                                         (and optimizer.safetensors)
     torchrun --nproc_per_node=4 train.py --steps 200    the same with DistributedDataParallel
 
 The settings are the page's (config.json): the optimizer with PyTorch's semantics (Adam's L2
-weight decay, SGD's momentum buffer starting at the first gradient), the global gradient norm
+weight decay, SGD's momentum buffer starting at the first gradient) and its state as the page had
+it (optimizer.safetensors: Adam's moments and step count, SGD's momentum buffer), the global gradient norm
 clipped as torch.nn.utils.clip_grad_norm_ clips it, a step with a NaN or infinite gradient skipped,
 truncated BPTT (each window in chunks of `tbptt` steps, the state carried over detached, one
 optimizer step per chunk), windows drawn at random from the training split. Validation runs the
@@ -77,6 +79,66 @@ def make_optimizer(params, o):
     return torch.optim.SGD(params, lr=o["lr"], momentum=o["momentum"], dampening=o["dampening"], weight_decay=o["weightDecay"], nesterov=o["nesterov"])
 
 
+def load_optimizer_state(optimizer, model, path):
+    """Puts the page's optimizer state (optimizer.safetensors) into a torch.optim optimizer.
+
+    The file holds `exp_avg.<name>`, `exp_avg_sq.<name>` (Adam) or `momentum_buffer.<name>` (SGD)
+    per parameter and the step count in its metadata: the page's update is torch's (see
+    shaders/optim.wgsl), so with this state the next step is the one the page would take.
+    Returns the step count, or None when the file is absent or the page had taken no step.
+    """
+    if not os.path.exists(path):
+        return None
+    tensors, meta = load_file(path)
+    steps = int(meta.get("step", "0"))
+    if steps == 0:
+        return None
+    kind = "adam" if isinstance(optimizer, torch.optim.Adam) else "sgd"
+    if meta.get("kind") != kind:
+        raise SystemExit(f"{path}: the state of a {meta.get('kind')} optimizer, but config.json trains with {kind}")
+    names = ("exp_avg", "exp_avg_sq") if kind == "adam" else ("momentum_buffer",)
+    for name, p in model.named_parameters():
+        state = {}
+        for s in names:
+            key = f"{s}.{name}"
+            if key not in tensors or tuple(tensors[key].shape) != tuple(p.shape):
+                raise SystemExit(f"{path}: {key} is missing or not of shape {tuple(p.shape)}")
+            state[s] = tensors[key].to(device=p.device, dtype=p.dtype).clone()
+        if kind == "adam":
+            # torch 1.12+ keeps Adam's step as a float tensor (on the CPU unless capturable).
+            state["step"] = torch.tensor(float(steps))
+        elif optimizer.defaults["momentum"] == 0:
+            continue
+        optimizer.state[p] = state
+    return steps
+
+
+def save_optimizer_state(optimizer, model, path, steps):
+    """The optimizer's state in the file format load_optimizer_state reads."""
+    kind = "adam" if isinstance(optimizer, torch.optim.Adam) else "sgd"
+    tensors = {}
+    for name, p in model.named_parameters():
+        for s, v in optimizer.state.get(p, {}).items():
+            if s != "step" and v is not None:
+                tensors[f"{s}.{name}"] = v.float()
+    save_file(tensors, path, {"format": "timestep-optimizer", "kind": kind, "step": str(steps)})
+
+
+def train_chunk(net, model, optimizer, x, y, state, head, clip):
+    """One optimizer step on one truncated-BPTT chunk, as the page takes it: forward from the
+    carried state, the loss, backward, clipping by the global norm, and the update unless the
+    gradient is not finite. Returns (loss, norm, state detached, applied)."""
+    pred, state = net(x, state)
+    loss = loss_of(head["loss"], pred, y)
+    optimizer.zero_grad()
+    loss.backward()
+    norm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    applied = bool(torch.isfinite(norm))
+    if applied:
+        optimizer.step()
+    return loss, norm, detach(state), applied
+
+
 @torch.no_grad()
 def validation_loss(model, samples, cfg, device):
     val = samples.validation()
@@ -98,6 +160,8 @@ def main():
     parser.add_argument("--out", default=None, help="where to write the trained weights (default: --weights)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the window draws (default: the run's)")
     parser.add_argument("--cpu", action="store_true", help="stay on the CPU when a GPU is there")
+    parser.add_argument("--optimizer-state", default=os.path.join(HERE, "optimizer.safetensors"), help="the optimizer's state to carry on from (written back beside --out)")
+    parser.add_argument("--fresh-optimizer", action="store_true", help="start the optimizer from zero instead of the page's state")
     args = parser.parse_args()
 
     with open(os.path.join(HERE, "config.json")) as f:
@@ -127,6 +191,8 @@ def main():
     tr = cfg["training"]
     net = (DistributedDataParallel(model, device_ids=[device.index]) if cuda else DistributedDataParallel(model)) if world > 1 else model
     optimizer = make_optimizer(model.parameters(), tr["optimizer"])
+    if not args.fresh_optimizer and load_optimizer_state(optimizer, model, args.optimizer_state) is not None:
+        say(f"optimizer state from {os.path.basename(args.optimizer_state)}")
     clip = tr["clip"] if tr["clip"] > 0 else math.inf
     T, k, B = samples.seq_len, tr["tbptt"], tr["batch"]
     # Every process draws the same windows and takes its share of them.
@@ -137,18 +203,11 @@ def main():
         x, y = (v.to(device) for v in samples.batch("train", index))
         state = None
         for c in range(T // k):
-            pred, state = net(x[:, c * k : (c + 1) * k], state)
             target = y[:, c * k : (c + 1) * k] if cfg["head"]["task"] == "many-to-many" else y
-            loss = loss_of(cfg["head"]["loss"], pred, target)
-            optimizer.zero_grad()
-            loss.backward()
-            norm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            loss, norm, state, applied = train_chunk(net, model, optimizer, x[:, c * k : (c + 1) * k], target, state, cfg["head"], clip)
             step += 1
-            if torch.isfinite(norm):
-                optimizer.step()
-            else:
+            if not applied:
                 say(f"step {step}: the gradient is not finite; skipped")
-            state = detach(state)
         if rank == 0 and (window + 1) % max(1, args.steps // 10) == 0:
             say(f"window {window + 1}/{args.steps}  step {step}  loss {loss.item():.6g}  |g| {norm.item():.4g}")
 
@@ -159,7 +218,9 @@ def main():
         out = args.out or args.weights
         state_dict = {name: v.float() for name, v in model.state_dict().items()}
         save_file(state_dict, out, {**metadata, "step": str(step)})
-        say(f"wrote {out} (step {step})")
+        state_out = os.path.join(os.path.dirname(os.path.abspath(out)), "optimizer.safetensors")
+        save_optimizer_state(optimizer, model, state_out, step)
+        say(f"wrote {out} and {os.path.basename(state_out)} (step {step})")
     if world > 1:
         dist.destroy_process_group()
 

@@ -1,11 +1,12 @@
 // The runs this browser keeps (src/worker/persist.ts): each with its name, date, data, models and
-// best validation loss, to open, rename, duplicate or delete; whether the run in place is saved; and how much
+// best validation loss, to open, rename, duplicate, delete or export as one file (and import such a
+// file from another browser); whether the run in place is saved; and how much
 // of the browser's storage they take.
 
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../data/limits';
 import type { RunMeta } from '../../worker/protocol';
-import { deleteRun, duplicateRun, openRun, renameRun } from '../engine';
+import { deleteRun, duplicateRun, exportRun, importRun, openRun, renameRun } from '../engine';
 import { Panel } from '../Panel';
 import { useStore } from '../store';
 
@@ -21,6 +22,7 @@ export function RunsPanel() {
           <RunRow key={run.id} run={run} />
         ))}
       </ul>
+      {available && <ImportRun />}
       {available && <StorageUsed runs={runs} />}
     </Panel>
   );
@@ -105,8 +107,31 @@ function RunRow({ run }: { run: RunMeta }) {
         <button type="button" className="link" onClick={() => deleteRun(run.id)}>
           Delete
         </button>
+        <button type="button" className="link" data-testid="export-run" title="Download this run as one file, to import in another browser" onClick={() => exportRun(run.id)}>
+          Export
+        </button>
       </span>
     </li>
+  );
+}
+
+/** Picks a run file (exported from a runs list) and adds it to the saved runs. */
+function ImportRun() {
+  return (
+    <label className="small import-run">
+      <span className="link">Import run…</span>
+      <input
+        type="file"
+        data-testid="import-run"
+        accept=".timestep-run"
+        hidden
+        onChange={async (e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) importRun(file.name, await file.arrayBuffer());
+        }}
+      />
+    </label>
   );
 }
 

@@ -12,6 +12,7 @@ import { useStore } from '../store';
 import { telemetry, type BpttWalk } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
 import { useRunModels } from './runModels';
+import { linesTable } from '../export/chartCsv';
 import { ViewPanel } from './ViewPanel';
 import { decadeFraction, decadeLabel, decadeTicks, meanStepFactor } from './logScale';
 
@@ -124,7 +125,14 @@ export function BpttView() {
         ? 'Pauses training, runs one forward pass, then walks backpropagation through time one timestep per click, from the last step to the first.'
         : null;
   return (
-    <ViewPanel title="Step through BPTT" testId="view-bptt" actions={actions} empty={empty} wide>
+    <ViewPanel
+      title="Step through BPTT"
+      testId="view-bptt"
+      actions={actions}
+      empty={empty}
+      wide
+      exportAs={{ name: 'bptt', csv: () => (walk ? linesTable('t', [{ name: '‖∂L/∂h_t‖ (timesteps walked so far)', xs: Array.from(walk.norms, (_, t) => t), ys: walk.norms }]) : null) }}
+    >
       {walk && first && (
         <div data-testid="bptt-walk">
           <p className="small-title">

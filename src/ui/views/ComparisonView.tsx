@@ -2,6 +2,7 @@
 // validation loss and when it came, the last backtest's errors in the data's units, and the
 // leader marked (./comparison.ts decides it). Shown for one model too: its numbers still tell.
 
+import { comparisonTable } from '../export/chartCsv';
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
@@ -39,8 +40,14 @@ export function ComparisonView() {
     rows.map((r) => ({ id: r.model.id, bestLoss: r.best?.loss ?? null, mae: r.backtest?.mae ?? null })),
     table,
   );
+  const csv = () =>
+    comparisonTable(
+      rows.map((r) => ({ ...r, label: r.model.label, leader: lead?.id === r.model.id })),
+      table,
+      RECENT_STEPS,
+    );
   return (
-    <ViewPanel title={models.length > 1 ? 'Comparison' : 'The model in numbers'} testId="view-comparison" wide>
+    <ViewPanel title={models.length > 1 ? 'Comparison' : 'The model in numbers'} testId="view-comparison" wide exportAs={{ name: 'comparison', csv, png: false }}>
       <table className="comparison" data-testid="comparison-table">
         <thead>
           <tr>

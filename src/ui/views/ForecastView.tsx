@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { ForecastMode } from '../../worker/protocol';
 import { rowAxis } from '../data/rowAxis';
 import { requestForecast } from '../engine';
+import { linesTable } from '../export/chartCsv';
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
@@ -60,7 +61,7 @@ export function ForecastView() {
     ? null
     : `Forecast past the end: each model reads the last ${seqLen} rows, then runs on by itself. Backtest: hide the last N rows (rows it never trained on), forecast them, and see the truth beside it with MAE and RMSE. Pauses training.`;
   return (
-    <ViewPanel title="Forecast" testId="view-forecast" actions={actions} wide empty={empty}>
+    <ViewPanel title="Forecast" testId="view-forecast" actions={actions} wide empty={empty} exportAs={{ name: 'forecast', csv: () => linesTable(axis.title, forecastSeries(shown, axis.x), axis.isTime ? axis.format : undefined) }}>
       {!feedsBack && (
         <p className="muted small" data-testid="forecast-one-step-note">
           The targets are not the inputs, so nothing can be fed back: a backtest predicts each hidden row one step ahead from its true inputs.

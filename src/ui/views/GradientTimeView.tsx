@@ -5,6 +5,7 @@
 // current curve in data-far-ratio, for the lessons' browser tests.
 
 import { useMemo } from 'react';
+import { gradTimeTable } from '../export/chartCsv';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
 import { LineCanvas } from './LineCanvas';
@@ -96,7 +97,7 @@ export function GradientTimeView() {
   }, [perModel]);
   const empty = perModel.every((p) => p.curves.length === 0) ? 'The gradient reaching each time step appears after the first training step.' : null;
   return (
-    <ViewPanel title="Gradient through time ‖∂L/∂hₜ‖" testId="view-gradtime" empty={empty} wide>
+    <ViewPanel title="Gradient through time ‖∂L/∂hₜ‖" testId="view-gradtime" empty={empty} wide exportAs={{ name: 'gradient-through-time', csv: () => gradTimeTable(models.map(rawCurves)) }}>
       <div className="multiples">
         {perModel.map(({ model, curves, ratio }) => (
           <ModelCurves key={model.id} model={model} curves={curves} domain={domain} ratio={ratio} />
@@ -104,4 +105,16 @@ export function GradientTimeView() {
       </div>
     </ViewPanel>
   );
+}
+
+/** A model's probed curves as they came (zeros included), the earlier snapshots first, for the CSV. */
+function rawCurves(m: RunModel) {
+  const t = telemetry.models.get(m.id);
+  const curves: Array<{ step: number; norms: Float32Array }> = [];
+  if (t?.probe && t.probe.gradNormByTime.length > 0) {
+    const kept = t.first && !t.snapshots.some((s) => s.step === t.first!.step) ? [t.first, ...t.snapshots] : t.snapshots;
+    for (const s of kept) if (s.step < t.probe.step) curves.push({ step: s.step, norms: s.curve });
+    curves.push({ step: t.probe.step, norms: t.probe.gradNormByTime });
+  }
+  return { id: m.id, label: m.label, curves };
 }

@@ -3,6 +3,7 @@
 
 import { useShallow } from 'zustand/react/shallow';
 import type { ProbeReport } from '../../worker/protocol';
+import { heatmapTable } from '../export/chartCsv';
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
@@ -43,7 +44,7 @@ export function HeatmapView() {
     </>
   );
   return (
-    <ViewPanel title="Inside the model" testId="view-heatmap" actions={actions} empty={probe ? null : 'Hidden states and gates of one sample appear after the first step.'} wide>
+    <ViewPanel title="Inside the model" testId="view-heatmap" actions={actions} empty={probe ? null : 'Hidden states and gates of one sample appear after the first step.'} wide exportAs={{ name: `heatmap-${map}`, csv: () => heatmapCsv(map, probe) }}>
       <div className="tabs" role="tablist" aria-label="Map">
         {maps.map((name) => (
           <button key={name} type="button" role="tab" aria-selected={name === map} className={name === map ? 'on' : ''} onClick={() => setView({ heatmapMap: name })}>
@@ -67,4 +68,11 @@ function unitsOf(map: string, probe: ProbeReport): number {
 
 function clamp(v: number, lo: number, hi: number): number {
   return Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : lo;
+}
+
+function heatmapCsv(map: string, probe: ProbeReport | null) {
+  const values = probe ? (map === 'hidden' ? probe.hidden : probe.gates[map]) : undefined;
+  if (!probe || !values) return null;
+  const units = unitsOf(map, probe);
+  return heatmapTable(map, values, Math.floor(values.length / Math.max(1, units)), units);
 }

@@ -5,6 +5,7 @@
 // step marked (./overfitting.ts).
 
 import { useMemo } from 'react';
+import { lossTable } from '../export/chartCsv';
 import { useStore } from '../store';
 import { telemetry, type ModelTelemetry } from '../telemetry';
 import { bucketMean, buckets } from '../telemetry/ring';
@@ -36,6 +37,7 @@ export function LossView() {
   const setView = useStore((s) => s.setView);
   const configured = useStore((s) => s.configured);
   const models = useRunModels();
+  const lossKind = useStore((s) => s.summary?.loss ?? 'loss');
   const version = useTelemetryVersion(250);
   const curves = useMemo(
     () =>
@@ -70,6 +72,7 @@ export function LossView() {
       title="Loss"
       testId="view-loss"
       empty={empty}
+      exportAs={{ name: 'loss', csv: () => lossCsv(models, configured, lossKind) }}
       actions={
         <label className="check small">
           <input type="checkbox" checked={log} onChange={(e) => setView({ logLoss: e.target.checked })} /> log scale
@@ -96,5 +99,18 @@ export function LossView() {
         ))}
       </ul>
     </ViewPanel>
+  );
+}
+
+/** Every kept step's loss of every model, unaveraged (the chart draws bucket means). */
+function lossCsv(models: ReturnType<typeof useRunModels>, configured: Array<{ id: string; validation?: boolean }> | null, lossKind: string) {
+  const empty = { length: 0, get: () => NaN };
+  return lossTable(
+    models.map((m) => {
+      const t = telemetry.models.get(m.id);
+      const validation = configured?.find((c) => c.id === m.id)?.validation ?? true;
+      return { id: m.id, label: m.label, steps: t?.steps ?? empty, loss: t?.loss ?? empty, valSteps: t?.valSteps ?? empty, valLoss: t?.valLoss ?? empty, validation };
+    }),
+    lossKind,
   );
 }

@@ -3,6 +3,7 @@
 // written out (and in data-* attributes, for the lessons' browser tests).
 
 import { useMemo } from 'react';
+import { normsTable } from '../export/chartCsv';
 import { useStore } from '../store';
 import { telemetry, type ModelTelemetry } from '../telemetry';
 import { bucketMean, buckets, type Ring } from '../telemetry/ring';
@@ -46,7 +47,7 @@ export function ParamNormView() {
       </select>
     ) : null;
   return (
-    <ViewPanel title="Gradient norms per parameter" testId="view-norms" wide empty={data ? null : 'Per-parameter gradient norms appear once training starts.'} actions={picker}>
+    <ViewPanel title="Gradient norms per parameter" testId="view-norms" wide empty={data ? null : 'Per-parameter gradient norms appear once training starts.'} actions={picker} exportAs={{ name: 'gradient-norms', csv: () => normsCsv(model?.id) }}>
       {data && (
         <>
           <LineCanvas
@@ -65,4 +66,10 @@ export function ParamNormView() {
       )}
     </ViewPanel>
   );
+}
+
+/** The shown model's norms at every kept step (the chart draws bucket means). */
+function normsCsv(id: string | undefined) {
+  const t = id ? telemetry.models.get(id) : undefined;
+  return t ? normsTable({ steps: t.steps, gradNorm: t.gradNorm, clipScale: t.clipScale, params: [...t.paramNorms.entries()] }) : null;
 }

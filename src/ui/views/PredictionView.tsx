@@ -4,6 +4,7 @@
 
 import { useMemo } from 'react';
 import { rowAxis } from '../data/rowAxis';
+import { linesTable } from '../export/chartCsv';
 import { useStore } from '../store';
 import { telemetry } from '../telemetry';
 import { useTelemetryVersion } from '../telemetry/useTelemetry';
@@ -46,30 +47,33 @@ export function PredictionView() {
   const axis = firstRow !== null ? rowAxis(summary) : null;
   const x = (t: number) => (axis && firstRow !== null ? axis.x(firstRow + t) : t);
   const shown = probes.map((p) => p.model);
+  const series = [
+    { name: 'target', color: '#e6e8ee', dash: [4, 3], step: loss === 'cross_entropy', xs: rows.map((r) => x(r.t)), ys: rows.map((r) => r.target ?? NaN) },
+    ...probes.map(({ model }) => ({ name: model.label, color: model.color, step: loss === 'cross_entropy', xs: rows.map((r) => x(r.t)), ys: rows.map((r) => r[model.id] ?? NaN) })),
+  ];
+  // On a table: the x column is its dates (or row numbers), the values in the data's units.
+  const exportAs = { name: 'predictions', csv: () => linesTable(axis ? axis.title : 't', series, axis?.isTime ? axis.format : undefined) };
   if (!empty && loss === 'cross_entropy' && vocab) {
     return (
-      <ViewPanel title="Predictions vs targets" testId="view-predictions">
+      <ViewPanel title="Predictions vs targets" testId="view-predictions" exportAs={exportAs}>
         <TokenPredictions rows={rows} vocab={vocab} models={shown} />
       </ViewPanel>
     );
   }
   if (!empty && rows.length === 1) {
     return (
-      <ViewPanel title="Prediction vs target" testId="view-predictions">
+      <ViewPanel title="Prediction vs target" testId="view-predictions" exportAs={{ ...exportAs, png: false }}>
         <ScalarPredictions row={rows[0]} models={shown} />
       </ViewPanel>
     );
   }
   return (
-    <ViewPanel title="Predictions vs targets" testId="view-predictions" empty={empty}>
+    <ViewPanel title="Predictions vs targets" testId="view-predictions" empty={empty} exportAs={exportAs}>
       <LineCanvas
         height={220}
         xLabel={axis ? axis.title : undefined}
         xFormat={axis ? axis.format : undefined}
-        series={[
-          { name: 'target', color: '#e6e8ee', dash: [4, 3], step: loss === 'cross_entropy', xs: rows.map((r) => x(r.t)), ys: rows.map((r) => r.target ?? NaN) },
-          ...probes.map(({ model }) => ({ name: model.label, color: model.color, step: loss === 'cross_entropy', xs: rows.map((r) => x(r.t)), ys: rows.map((r) => r[model.id] ?? NaN) })),
-        ]}
+        series={series}
       />
     </ViewPanel>
   );

@@ -39,7 +39,7 @@ export function ScanView() {
   const padding = (i: number) => s.numChunks === 1 && s.runs[i][0] >= s.seqLen;
   const visible = (pairs: Array<[number, number]>) => pairs.filter(([from, to]) => from < shown && to < shown);
   return (
-    <ViewPanel title={`The parallel scan (${scanned?.label ?? ''})`} testId="view-scan" wide>
+    <ViewPanel title={`The parallel scan (${scanned?.label ?? ''})`} testId="view-scan" wide exportAs={{ name: 'scan', png: true }}>
       <p className="hint">
         {s.seqLen} steps: {s.numChunks} chunk{s.numChunks > 1 ? 's' : ''} of {s.chunkLen} = {s.threads} threads × {s.items} steps. Each thread first composes its {s.items} steps
         serially (h = a·h + b, as pairs (a, b)); then {s.levels.length} level{s.levels.length === 1 ? '' : 's'} combine the threads' results in workgroup memory, thread i taking in thread
