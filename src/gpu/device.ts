@@ -22,6 +22,8 @@ export const RAISED_LIMITS = [
 export type RaisedLimit = (typeof RAISED_LIMITS)[number];
 
 export interface GpuInfo {
+  /** 'webgpu', or 'cpu' for the CPU backend (src/gpu/cpu), which implements the same API. */
+  backend: 'webgpu' | 'cpu';
   vendor: string;
   architecture: string;
   device: string;
@@ -77,6 +79,7 @@ export async function acquireGpu(gpu: GPU | undefined, options: AcquireOptions =
     limits[name] = device.limits[name] as number;
   }
   const info: GpuInfo = {
+    backend: 'webgpu',
     vendor: adapterInfo?.vendor ?? '',
     architecture: adapterInfo?.architecture ?? '',
     device: adapterInfo?.device ?? '',
