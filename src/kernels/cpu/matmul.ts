@@ -3,6 +3,7 @@
 // contiguous in memory; sums run in float64 and are rounded once when stored.
 
 import { bound, constant, flatCount, type FamilyTwins } from '../../gpu/cpu/twin';
+import { addRows } from './axpy';
 
 const TILE = 64; // rows and columns of C per workgroup (TILE_M, TILE_N)
 
@@ -12,6 +13,7 @@ export const MATMUL_TWINS: FamilyTwins = {
     const transB = constant(k, 'TRANS_B', 0) !== 0;
     const accumulate = constant(k, 'ACCUMULATE', 0) !== 0;
     let row = new Float64Array(0);
+    let bT = new Float32Array(0);
     return (b, groups) => {
       const A = bound(b, 0, 'matmul.A').f32;
       const B = bound(b, 1, 'matmul.B').f32;
@@ -25,27 +27,23 @@ export const MATMUL_TWINS: FamilyTwins = {
       // A(m, k) = A[ao + m·sm + k·sk]
       const sm = transA ? 1 : K;
       const sk = transA ? M : 1;
+      // B stored (N, K) is transposed into scratch once, so every product below runs along rows.
+      let Bk = B;
+      let bOff = bo;
+      if (transB) {
+        if (bT.length < K * cols) bT = new Float32Array(K * cols);
+        for (let n = 0; n < cols; n++) {
+          const from = bo + n * K;
+          for (let kk = 0; kk < K; kk++) bT[kk * cols + n] = B[from + kk];
+        }
+        Bk = bT;
+        bOff = 0;
+      }
+      const bStride = transB ? cols : N;
       for (let m = 0; m < rows; m++) {
-        const aRow = ao + m * sm;
         const cRow = co + m * N;
-        if (transB) {
-          // B stored (N, K): C(m, n) is a dot product of two contiguous runs when A is not transposed.
-          for (let n = 0; n < cols; n++) {
-            const bRow = bo + n * K;
-            let s = 0;
-            if (sk === 1) for (let kk = 0; kk < K; kk++) s += A[aRow + kk] * B[bRow + kk];
-            else for (let kk = 0; kk < K; kk++) s += A[aRow + kk * sk] * B[bRow + kk];
-            C[cRow + n] = accumulate ? C[cRow + n] + s : s;
-          }
-          continue;
-        }
         row.fill(0, 0, cols);
-        for (let kk = 0; kk < K; kk++) {
-          const a = A[aRow + kk * sk];
-          if (a === 0) continue;
-          const bRow = bo + kk * N;
-          for (let n = 0; n < cols; n++) row[n] += a * B[bRow + n];
-        }
+        addRows(row, cols, A, ao + m * sm, sk, Bk, bOff, bStride, K); // row = A(m, :)·B
         if (accumulate) for (let n = 0; n < cols; n++) C[cRow + n] += row[n];
         else for (let n = 0; n < cols; n++) C[cRow + n] = row[n];
       }

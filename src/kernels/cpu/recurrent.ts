@@ -6,6 +6,7 @@
 // innermost loop always runs along contiguous memory.
 
 import { bound, constant, type Bindings, type FamilyTwins, type Workgroups } from '../../gpu/cpu/twin';
+import { addRows } from './axpy';
 import { sigmoid, tanh } from './math';
 
 const NO_STEP = 0xffffffff;
@@ -72,12 +73,7 @@ function forwardTwin(stepwise: boolean) {
           const hIn = (slotIn * B + bb) * H;
           const hOut = (slotOut * B + bb) * H;
           for (let r = 0; r < GH; r++) rec[r] = bHh[r];
-          for (let kk = 0; kk < H; kk++) {
-            const h = states[hIn + kk];
-            if (h === 0) continue;
-            const w = kk * GH;
-            for (let r = 0; r < GH; r++) rec[r] += h * wT[w + r];
-          }
+          addRows(rec, GH, states, hIn, 1, wT, 0, GH, H); // rec += h_{t-1}·W_hhᵀ
           const x = (t * B + bb) * GH;
           const saved = (t * B + bb) * 4 * H;
           const o = (t * B + bb) * p.outStride + p.outOffset;
@@ -222,12 +218,7 @@ function foldRecurrent(cell: Cell, m: BackwardBuffers, bb: number, d: ArrayLike<
   const { H } = cell;
   const GH = cell.gates * H;
   acc.fill(0);
-  for (let r = 0; r < GH; r++) {
-    const v = d[dOffset + r];
-    if (v === 0) continue;
-    const w = r * H;
-    for (let kk = 0; kk < units; kk++) acc[kk] += v * m.w[w + kk];
-  }
+  addRows(acc, units, d, dOffset, 1, m.w, 0, H, GH); // acc = W_hhᵀ·d
   const at = bb * H;
   for (let kk = 0; kk < units; kk++) m.carry[at + kk] += acc[kk];
 }
