@@ -31,6 +31,12 @@ export interface GpuInfo {
   /** True for software adapters (SwiftShader, WARP): correct, but slow. */
   isFallback: boolean;
   features: string[];
+  /** Why the CPU backend is in use (no WebGPU, no adapter, chosen, measured faster); absent on WebGPU. */
+  cpuReason?: string;
+  /** The backend the page may switch to (src/worker/backend.ts); absent when there is none. */
+  alternative?: 'webgpu' | 'cpu';
+  /** A software adapter's start-up probe: ms per training step on each backend (src/worker/backendProbe.ts). */
+  probe?: { webgpuMs: number; cpuMs: number; what: string };
   limits: Record<RaisedLimit | 'minStorageBufferOffsetAlignment' | 'minUniformBufferOffsetAlignment', number>;
 }
 

@@ -10,6 +10,7 @@
 import { builtinInfo, isDataError, makeBuiltin, parseFile, type BuiltinId, type Dataset, type DataWarning } from '../data';
 import { applyShape } from '../data/shape';
 import type { Gpu } from '../gpu/device';
+import type { BackendChoice } from './backend';
 import { GpuError } from '../gpu/errors';
 import { kernelContext } from '../kernels/registry';
 import { summarize } from './summary';
@@ -17,14 +18,14 @@ import type { RunStore } from './persist';
 import type { DataShape, DataSource, DataSummary, FromWorker, RunCommand, ToWorker } from './protocol';
 import { CommandQueue, type Command } from './queue';
 import { RunConfigError } from './runConfig';
-import { QUIET_SAVE_MS, RunSaver, type DataOrigin } from './saver';
+import { checkpoint, QUIET_SAVE_MS, RunSaver, type DataOrigin } from './saver';
 import { gpuSelfTest } from './selftest';
 import { Session } from './session';
 
 export interface OwnerDeps {
   send(message: FromWorker): void;
-  /** Acquires a GPU device, reporting later problems (errors, loss) to `onProblem`. */
-  acquire(onProblem: (problem: GpuError) => void): Promise<Gpu>;
+  /** Acquires a device on the backend asked for ('auto' at start), reporting later problems (errors, loss) to `onProblem`. */
+  acquire(onProblem: (problem: GpuError) => void, backend: BackendChoice): Promise<Gpu>;
   /** Where runs are saved (IndexedDB); without one, nothing is saved. */
   store?: Promise<RunStore> | null;
 }
@@ -50,6 +51,10 @@ export class RunOwner {
   private latestRequest = -1;
   /** What a lost device leaves behind, restored by the next 'init' (the Reconnect button). */
   private saved: ReturnType<Session['exportState']> | null = null;
+  /** The backend asked for: 'auto' until the page switches (the GPU panel). */
+  private backend: BackendChoice = 'auto';
+  /** A run moving to the other backend: its whole state, read before the old device went. */
+  private moving: Moving | null = null;
   private stopped = false;
   private readonly done: Promise<void>;
   private readonly saver: RunSaver;
@@ -142,6 +147,8 @@ export class RunOwner {
         return this.openRun(command.id, command.request, command.generation);
       case 'save-run':
         return this.save();
+      case 'switch-backend':
+        return this.switchBackend(command.backend);
       case 'debug-lose-device':
         // For tests and the curious: what happens when the driver takes the device away.
         await this.session?.snapshot();
@@ -300,9 +307,15 @@ export class RunOwner {
     let gpu: Gpu;
     const held: { gpu: Gpu | null } = { gpu: null };
     try {
-      gpu = await this.deps.acquire((problem) => (problem.kind === 'device-lost' ? this.deviceLost(held.gpu, problem) : this.reportProblem(problem)));
+      gpu = await this.deps.acquire((problem) => (problem.kind === 'device-lost' ? this.deviceLost(held.gpu, problem) : this.reportProblem(problem)), this.backend);
       held.gpu = gpu;
     } catch (error) {
+      if (this.moving) {
+        // The backend asked for gave no device: what the run had is kept for Reconnect, on either backend.
+        this.saved = this.moving.exported;
+        this.moving = null;
+        this.backend = 'auto';
+      }
       this.reportProblem(error);
       return;
     }
@@ -312,6 +325,7 @@ export class RunOwner {
     this.session = session;
     if (this.dataset) session.setDataset(this.dataset);
     this.deps.send({ type: 'gpu-ready', info: gpu.info, selfTest: await gpuSelfTest(ctx) });
+    if (this.moving) return this.arrive(session, this.moving, gpu);
     if (this.saved) {
       // Reconnected after a lost device: the same data, run and last parameters carry on.
       const state = this.saved;
@@ -326,6 +340,53 @@ export class RunOwner {
         }
       }
     }
+  }
+
+  /**
+   * Moves the run to the other backend: its parameters, optimizer state, histories and sampler are
+   * read from the old device, the old device is let go, and the run is built again on the new one
+   * exactly where it was (the path a lost device takes, with the whole state instead of the last
+   * snapshot). Playing goes on playing.
+   */
+  private async switchBackend(to: 'webgpu' | 'cpu'): Promise<void> {
+    this.backend = to;
+    const session = this.session;
+    const gpu = this.gpu;
+    if (session && gpu) {
+      const running = session.isRunning;
+      await session.pause();
+      const exported = session.exportState();
+      const dataset = session.runDataset;
+      const origin = dataset ? this.origins.get(dataset) : undefined;
+      const resume = origin && session.modelRuns.length > 0 ? (await checkpoint(session, origin)).state : null;
+      this.moving = { exported, resume, running };
+      this.session = null;
+      this.gpu = null;
+      await session.retire();
+      gpu.device.destroy();
+    }
+    await this.init();
+  }
+
+  /** The run that moved, built again on `session`'s device from the state read on the old one. */
+  private async arrive(session: Session, moving: Moving, gpu: Gpu): Promise<void> {
+    this.moving = null;
+    const { exported, resume, running } = moving;
+    const where = gpu.info.backend === 'cpu' ? 'the CPU backend' : 'WebGPU';
+    try {
+      if (exported.dataset) session.setDataset(exported.dataset);
+      if (exported.dataset && exported.run) {
+        const initial = resume ? new Map(resume.models.map((m) => [m.id, m.params])) : exported.snapshots;
+        await session.configure(exported.run, { generation: exported.generation, initial, resume: resume ?? undefined });
+      }
+    } finally {
+      if (exported.dataset) {
+        const told = exported.dataset === this.dataset ? this.summary : null;
+        const summary = told ? { ...told, description: `${told.description} Moved to ${where}.` } : summarize(exported.dataset, `Moved to ${where}.`);
+        this.deps.send({ type: 'data-loaded', request: this.latestRequest, restored: true, summary });
+      }
+    }
+    if (running) session.play();
   }
 
   /**
@@ -414,6 +475,13 @@ const ACTION_NAMES: Record<string, string> = {
   'export-pytorch': 'export to PyTorch',
   'sample-text': 'sample text',
 };
+
+interface Moving {
+  exported: ReturnType<Session['exportState']>;
+  /** Every model's parameters, optimizer state and history; null when there was no run to read. */
+  resume: Awaited<ReturnType<typeof checkpoint>>['state'] | null;
+  running: boolean;
+}
 
 interface Loaded {
   /** What was asked for, to make the same dataset again (a saved run). */

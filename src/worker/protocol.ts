@@ -208,6 +208,8 @@ export type ToWorker =
   | (RunCommand & { generation: number })
   /** Destroys the GPU device as a driver reset would (tests the recovery path). */
   | { type: 'debug-lose-device' }
+  /** Moves the run to the other backend (WebGPU or the CPU), parameters, optimizer state and history carried over. */
+  | { type: 'switch-backend'; backend: 'webgpu' | 'cpu' }
   /**
    * Opens a saved run exactly as it was saved (parameters, optimizer state, sampler, histories):
    * answered by 'run-opened' with `request` and `generation`, or by 'data-error' with `request`.
