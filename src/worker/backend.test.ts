@@ -29,11 +29,17 @@ describe('acquireBackend', () => {
     expect(g.info.alternative).toBeUndefined();
   });
 
-  it('falls back when WebGPU offers no adapter, but not when WebGPU was asked for', async () => {
+  it('falls back when WebGPU offers no adapter, even when WebGPU was asked for', async () => {
     const webgpu = { requestAdapter: async () => null } as unknown as GPU;
-    const g = await acquireBackend({ webgpu }, 'auto', noProblem);
-    expect(g.info.cpuReason).toMatch(/no GPU adapter/);
-    await expect(acquireBackend({ webgpu }, 'webgpu', noProblem)).rejects.toThrow(/no GPU adapter was offered/);
+    for (const choice of ['auto', 'webgpu'] as const) {
+      const g = await acquireBackend({ webgpu }, choice, noProblem);
+      expect(g.info.cpuReason).toMatch(/no GPU adapter/);
+    }
+  });
+
+  it('falls back when the adapter refuses to create a device', async () => {
+    const webgpu = { requestAdapter: async () => ({ features: new Set(), limits: {}, requestDevice: async () => Promise.reject(new Error('driver says no')) }) } as unknown as GPU;
+    await expect(acquireBackend({ webgpu }, 'auto', noProblem)).resolves.toMatchObject({ info: { backend: 'cpu' } });
   });
 
   it('gives the CPU backend when asked, offering WebGPU back where the browser has it', async () => {

@@ -1,7 +1,8 @@
 // Which backend the worker trains on. WebGPU when the browser offers an adapter; the CPU backend
 // (src/gpu/cpu: the same API, over float32 arrays in this worker) when it offers none, so that
-// every browser trains; and either one when the page asks (the GPU panel's switch). On a software
-// adapter (SwiftShader) a short probe times both and keeps the faster (./backendProbe.ts).
+// every browser trains; and either one when the page asks (the GPU panel's switch, remembered by
+// the page). On a software adapter (SwiftShader) 'auto' runs a short probe of both and keeps the
+// faster (./backendProbe.ts); 'webgpu' keeps the software adapter without a probe.
 
 import { acquireGpu, type Gpu } from '../gpu/device';
 import { GpuError } from '../gpu/errors';
@@ -44,8 +45,9 @@ export async function acquireBackend(deps: BackendDeps, choice: BackendChoice, o
     let made: Gpu | undefined;
     gpu = made = await acquireGpu(deps.webgpu, { onProblem: gate(() => made?.device) });
   } catch (error) {
+    // Even when WebGPU was asked for: a run on the CPU beats no run (the notice says why).
     const noDevice = error instanceof GpuError && (error.kind === 'no-webgpu' || error.kind === 'no-adapter');
-    if (choice === 'webgpu' || !noDevice) throw error;
+    if (!noDevice) throw error;
     return keep(cpu(error.kind === 'no-webgpu' ? 'This browser has no WebGPU.' : 'WebGPU offered no GPU adapter.'));
   }
   if (!gpu.info.isFallback) return keep(gpu);

@@ -138,6 +138,7 @@ export class RunOwner {
   private async execute(command: Command): Promise<void> {
     switch (command.type) {
       case 'init':
+        if (command.backend) this.backend = command.backend;
         return this.init();
       case 'load-data':
         return this.startLoad(command.source, command.request, command.shape);

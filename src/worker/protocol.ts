@@ -196,7 +196,8 @@ export type RunCommand =
   | { type: 'load-weights'; modelId: string; file: string; bytes: ArrayBuffer };
 
 export type ToWorker =
-  | { type: 'init' }
+  /** `backend`: the page's remembered choice (the GPU panel's switch); absent means 'auto'. */
+  | { type: 'init'; backend?: 'auto' | 'webgpu' | 'cpu' }
   /** `request` numbers the page's loads: only the latest one's dataset is kept. */
   | { type: 'load-data'; source: DataSource; request: number; shape: DataShape }
   | { type: 'configure'; run: RunConfig; generation: number }
