@@ -18,7 +18,8 @@ import type { RunStore } from './persist';
 import type { DataShape, DataSource, DataSummary, FromWorker, RunCommand, ToWorker } from './protocol';
 import { CommandQueue, type Command } from './queue';
 import { RunConfigError } from './runConfig';
-import { checkpoint, QUIET_SAVE_MS, RunSaver, type DataOrigin } from './saver';
+import { captureMove, restoreMove, type Moving } from './move';
+import { QUIET_SAVE_MS, RunSaver, type DataOrigin } from './saver';
 import { gpuSelfTest } from './selftest';
 import { Session } from './session';
 
@@ -354,13 +355,8 @@ export class RunOwner {
     const session = this.session;
     const gpu = this.gpu;
     if (session && gpu) {
-      const running = session.isRunning;
-      await session.pause();
-      const exported = session.exportState();
       const dataset = session.runDataset;
-      const origin = dataset ? this.origins.get(dataset) : undefined;
-      const resume = origin && session.modelRuns.length > 0 ? (await checkpoint(session, origin)).state : null;
-      this.moving = { exported, resume, running };
+      this.moving = await captureMove(session, dataset ? this.origins.get(dataset) : undefined);
       this.session = null;
       this.gpu = null;
       await session.retire();
@@ -372,22 +368,10 @@ export class RunOwner {
   /** The run that moved, built again on `session`'s device from the state read on the old one. */
   private async arrive(session: Session, moving: Moving, gpu: Gpu): Promise<void> {
     this.moving = null;
-    const { exported, resume, running } = moving;
-    const where = gpu.info.backend === 'cpu' ? 'the CPU backend' : 'WebGPU';
-    try {
-      if (exported.dataset) session.setDataset(exported.dataset);
-      if (exported.dataset && exported.run) {
-        const initial = resume ? new Map(resume.models.map((m) => [m.id, m.params])) : exported.snapshots;
-        await session.configure(exported.run, { generation: exported.generation, initial, resume: resume ?? undefined });
-      }
-    } finally {
-      if (exported.dataset) {
-        const told = exported.dataset === this.dataset ? this.summary : null;
-        const summary = told ? { ...told, description: `${told.description} Moved to ${where}.` } : summarize(exported.dataset, `Moved to ${where}.`);
-        this.deps.send({ type: 'data-loaded', request: this.latestRequest, restored: true, summary });
-      }
-    }
-    if (running) session.play();
+    const told = moving.exported.dataset === this.dataset ? this.summary : null;
+    await restoreMove(session, moving, gpu.info.backend === 'cpu' ? 'the CPU backend' : 'WebGPU', told, (summary) =>
+      this.deps.send({ type: 'data-loaded', request: this.latestRequest, restored: true, summary }),
+    );
   }
 
   /**
@@ -476,13 +460,6 @@ const ACTION_NAMES: Record<string, string> = {
   'export-pytorch': 'export to PyTorch',
   'sample-text': 'sample text',
 };
-
-interface Moving {
-  exported: ReturnType<Session['exportState']>;
-  /** Every model's parameters, optimizer state and history; null when there was no run to read. */
-  resume: Awaited<ReturnType<typeof checkpoint>>['state'] | null;
-  running: boolean;
-}
 
 interface Loaded {
   /** What was asked for, to make the same dataset again (a saved run). */
