@@ -20,9 +20,11 @@ function list(value: string | null): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function readRequest(params: URLSearchParams): ConfigRequest & { peer: boolean; cpu: boolean } {
+function readRequest(params: URLSearchParams): ConfigRequest & { peer: boolean; cpu: boolean; cpuPeerOnly: boolean } {
   return {
     cpu: params.get('cpu') !== '0',
+    // ?peer=cpu: TensorFlow.js only beside the CPU backend's rows (its WebGPU peer on SwiftShader takes minutes a row).
+    cpuPeerOnly: params.get('peer') === 'cpu',
     quick: params.has('quick') && params.get('quick') !== '0',
     full: params.has('full') && params.get('full') !== '0',
     only: list(params.get('only')),
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
       profile: config.profile,
       reason: config.reason,
       date: results.meta.date,
-      peer: request.peer ? 'tfjs (pending)' : 'none (?peer=none)',
+      peer: request.peer && !request.cpuPeerOnly ? 'tfjs (pending)' : request.cpuPeerOnly ? 'none (?peer=cpu)' : 'none (?peer=none)',
     };
     progress(`profile ${config.profile}: ${config.reason}`);
     const suite = await runSuite(gpu, BENCH_CASES, config, progress);
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
     released = true;
     gpu.device.destroy();
     results.rows = suite.rows;
-    if (request.peer) {
+    if (request.peer && !request.cpuPeerOnly) {
       const peer = tfjsPeer();
       const skipped = await attachPeer(suite.rows, peer, config, progress);
       meta.peer = skipped ? `tfjs skipped: ${skipped}` : (peer.detail ?? peer.name);

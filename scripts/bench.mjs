@@ -33,6 +33,7 @@ const USAGE = `usage: node scripts/bench.mjs [options]
   --reps=N          timed passes per row
   --no-peer         skip TensorFlow.js
   --no-cpu          skip the CPU backend's rows (cpu:<case>, beside TensorFlow.js's cpu backend)
+  --cpu-peer-only   TensorFlow.js only beside the CPU backend's rows (its WebGPU peer is slow on SwiftShader)
   --no-build        serve the existing build instead of running vite build
   --bench-only      build only the bench page (into .build/bench-dist), not the app
   --dist=DIR        folder to serve (default dist/)
@@ -52,6 +53,7 @@ function parseArgs(argv) {
       case '--reps': o.query.set('reps', value); break;
       case '--no-peer': o.query.set('peer', 'none'); break;
       case '--no-cpu': o.query.set('cpu', '0'); break;
+      case '--cpu-peer-only': o.query.set('peer', 'cpu'); break;
       case '--no-build': o.build = 'none'; break;
       case '--bench-only': o.build = 'bench'; o.dist = resolve(root, '.build/bench-dist'); break;
       case '--dist': o.dist = resolve(value); break;
