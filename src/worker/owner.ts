@@ -7,7 +7,8 @@
 // device. Datasets parse beside the queue (they do not touch the GPU); the latest one asked for wins.
 // It also saves the run between windows (./saver.ts) and opens saved runs exactly as they were.
 
-import { builtinInfo, isDataError, makeBuiltin, parseFile, type BuiltinId, type Dataset, type DataWarning } from '../data';
+import { isDataError, type Dataset } from '../data';
+import { loadDataset, type Loaded } from './loading';
 import { applyShape } from '../data/shape';
 import type { Gpu } from '../gpu/device';
 import type { BackendChoice } from './backend';
@@ -460,20 +461,3 @@ const ACTION_NAMES: Record<string, string> = {
   'export-pytorch': 'export to PyTorch',
   'sample-text': 'sample text',
 };
-
-interface Loaded {
-  /** What was asked for, to make the same dataset again (a saved run). */
-  source: DataOrigin['source'];
-  dataset: Dataset;
-  description: string;
-  warnings: DataWarning[];
-}
-
-async function loadDataset(source: Exclude<DataSource, { kind: 'same' }>, progress: (fraction: number, rows: number) => void): Promise<Loaded> {
-  if (source.kind === 'builtin') {
-    const info = builtinInfo(source.id);
-    return { source, dataset: await makeBuiltin(source.id as BuiltinId, source.params, source.seed), description: info.blurb, warnings: [] };
-  }
-  const result = await parseFile(source.name, source.bytes, {}, (p) => progress(p.fraction, p.rows));
-  return { source, dataset: result.dataset, warnings: result.warnings, description: `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).` };
-}
