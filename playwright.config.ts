@@ -13,6 +13,10 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://localhost:${port}`,
+    // WebGPU is this machine's software adapter (SwiftShader), where the app would probe and pick
+    // its CPU backend: the specs test WebGPU as a user who chose it in the GPU panel would have it.
+    // e2e/cpu.spec.ts clears this to test the CPU backend and the probe.
+    storageState: { cookies: [], origins: [{ origin: `http://localhost:${port}`, localStorage: [{ name: 'timestep.backend', value: 'webgpu' }] }] },
     viewport: { width: 1400, height: 900 },
     launchOptions: {
       executablePath: findChromium() ?? undefined,

@@ -1,7 +1,10 @@
-// The bench page: runs the suite on this browser's WebGPU, then TensorFlow.js on the same shapes,
-// renders the table and leaves everything on window.__benchResults (read by scripts/bench.mjs).
+// The bench page: runs the suite on this browser's WebGPU, then TensorFlow.js on the same shapes;
+// then the same cases at the same sizes on our CPU backend (rows named cpu:<case>) beside
+// TensorFlow.js's CPU backend. Renders the table and leaves everything on window.__benchResults
+// (read by scripts/bench.mjs). ?cpu=0 leaves the CPU backend out.
 
 import { acquireGpu } from '../src/gpu/device';
+import { acquireCpu } from '../src/kernels/cpu';
 import { BENCH_CASES } from './cases';
 import { tfjsPeer } from './peers/tfjs';
 import { COLUMNS, NUMERIC_COLUMNS, formatReport, rowCells, type BenchResults, type ReportMeta } from './report';
@@ -17,8 +20,11 @@ function list(value: string | null): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function readRequest(params: URLSearchParams): ConfigRequest & { peer: boolean } {
+function readRequest(params: URLSearchParams): ConfigRequest & { peer: boolean; cpu: boolean; cpuPeerOnly: boolean } {
   return {
+    cpu: params.get('cpu') !== '0',
+    // ?peer=cpu: TensorFlow.js only beside the CPU backend's rows (its WebGPU peer on SwiftShader takes minutes a row).
+    cpuPeerOnly: params.get('peer') === 'cpu',
     quick: params.has('quick') && params.get('quick') !== '0',
     full: params.has('full') && params.get('full') !== '0',
     only: list(params.get('only')),
@@ -104,7 +110,7 @@ async function main(): Promise<void> {
       profile: config.profile,
       reason: config.reason,
       date: results.meta.date,
-      peer: request.peer ? 'tfjs (pending)' : 'none (?peer=none)',
+      peer: request.peer && !request.cpuPeerOnly ? 'tfjs (pending)' : request.cpuPeerOnly ? 'none (?peer=cpu)' : 'none (?peer=none)',
     };
     progress(`profile ${config.profile}: ${config.reason}`);
     const suite = await runSuite(gpu, BENCH_CASES, config, progress);
@@ -113,10 +119,26 @@ async function main(): Promise<void> {
     released = true;
     gpu.device.destroy();
     results.rows = suite.rows;
-    if (request.peer) {
+    if (request.peer && !request.cpuPeerOnly) {
       const peer = tfjsPeer();
       const skipped = await attachPeer(suite.rows, peer, config, progress);
       meta.peer = skipped ? `tfjs skipped: ${skipped}` : (peer.detail ?? peer.name);
+      renderTable(suite.rows);
+    }
+    if (request.cpu) {
+      // The same cases and sizes (the WebGPU adapter's profile) on the CPU backend, in this page.
+      progress('CPU backend ...');
+      const cpu = acquireCpu();
+      const cpuSuite = await runSuite(cpu, BENCH_CASES, config, progress);
+      cpu.device.destroy();
+      for (const row of cpuSuite.rows) row.case = `cpu:${row.case}`;
+      suite.rows.push(...cpuSuite.rows);
+      results.rows = suite.rows;
+      if (request.peer) {
+        const peer = tfjsPeer(['cpu']);
+        const skipped = await attachPeer(cpuSuite.rows, peer, config, progress);
+        meta.peer = `${meta.peer}; cpu rows: ${skipped ? `tfjs skipped: ${skipped}` : (peer.detail ?? peer.name)}`;
+      }
       renderTable(suite.rows);
     }
     results.meta = meta;

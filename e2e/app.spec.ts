@@ -18,12 +18,26 @@ test('the page opens, the worker gets a GPU and runs a kernel on it', async ({ p
   expect(errors).toEqual([]);
 });
 
-test('a browser without WebGPU gets an explanation, not a blank page', async ({ page }) => {
+test('a browser without WebGPU trains on the CPU backend and says how to get WebGPU', async ({ page }) => {
+  // Neither the page nor the training worker sees navigator.gpu (an init script reaches only the
+  // page, so the worker's script is served with the same line in front).
   await page.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
   });
+  await page.route(/training\.worker[^/]*\.js$/, async (route) => {
+    const response = await route.fetch();
+    const body = `Object.defineProperty(WorkerNavigator.prototype, 'gpu', { get: () => undefined, configurable: true });\n${await response.text()}`;
+    await route.fulfill({ response, body });
+  });
   await page.goto('/');
-  await expect(page.getByTestId('no-webgpu')).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'Timestep needs WebGPU' })).toBeVisible();
-  await expect(page.getByText('--enable-unsafe-webgpu').first()).toBeVisible();
+  const notice = page.getByTestId('cpu-backend-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('Training on the CPU');
+  await expect(notice).toContainText('This browser has no WebGPU');
+  await expect(page.getByTestId('gpu-selftest')).toContainText('✓ matmul');
+  // No WebGPU to switch to, and the way to get it is one click away.
+  await expect(page.getByTestId('switch-backend')).toHaveCount(0);
+  await notice.getByText('Training on a GPU instead').click();
+  await expect(notice.getByText('--enable-unsafe-webgpu').first()).toBeVisible();
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
 });

@@ -47,8 +47,10 @@ test('a run saved after 5 steps comes back on reload, and its next step is step 
   expect(await stepCount(page)).toBe(6);
   const resumed = await span.getAttribute('data-last');
 
-  // A page that never reloaded (its own storage) takes the same step 6.
-  const context = await browser.newContext();
+  // A page that never reloaded (its own storage) takes the same step 6. On the same backend as the
+  // first (the config's remembered choice): WebGPU and the CPU backend agree only to rounding.
+  const origin = new URL(page.url()).origin;
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [{ origin, localStorage: [{ name: 'timestep.backend', value: 'webgpu' }] }] } });
   const fresh = await context.newPage();
   await fresh.goto('/');
   await ready(fresh);

@@ -4,7 +4,7 @@
 // peer, prints the table and writes bench/results.json.
 //
 //   node scripts/bench.mjs [--quick] [--full] [--only=matmul,adam] [--sizes=256,512] [--reps=N]
-//                          [--no-peer] [--no-build | --bench-only] [--dist=DIR] [--out=FILE] [--timeout=SECONDS]
+//                          [--no-peer] [--no-cpu] [--no-build | --bench-only] [--dist=DIR] [--out=FILE] [--timeout=SECONDS]
 //
 // --bench-only builds just bench/index.html (into .build/bench-dist), for when the app itself does
 // not build; --no-build --dist=DIR serves a build made elsewhere.
@@ -32,6 +32,8 @@ const USAGE = `usage: node scripts/bench.mjs [options]
   --sizes=a,b       replace the cases' sizes (train: hidden size naming the configuration; scan: L)
   --reps=N          timed passes per row
   --no-peer         skip TensorFlow.js
+  --no-cpu          skip the CPU backend's rows (cpu:<case>, beside TensorFlow.js's cpu backend)
+  --cpu-peer-only   TensorFlow.js only beside the CPU backend's rows (its WebGPU peer is slow on SwiftShader)
   --no-build        serve the existing build instead of running vite build
   --bench-only      build only the bench page (into .build/bench-dist), not the app
   --dist=DIR        folder to serve (default dist/)
@@ -50,6 +52,8 @@ function parseArgs(argv) {
       case '--sizes': o.query.set('sizes', value); break;
       case '--reps': o.query.set('reps', value); break;
       case '--no-peer': o.query.set('peer', 'none'); break;
+      case '--no-cpu': o.query.set('cpu', '0'); break;
+      case '--cpu-peer-only': o.query.set('peer', 'cpu'); break;
       case '--no-build': o.build = 'none'; break;
       case '--bench-only': o.build = 'bench'; o.dist = resolve(root, '.build/bench-dist'); break;
       case '--dist': o.dist = resolve(value); break;

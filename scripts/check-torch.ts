@@ -1,5 +1,6 @@
-// npm run check:torch -- [--schedule=persistent|stepwise] FILE...
-// Runs PyTorch fixture files through the WGSL kernels (Dawn; SwiftShader without a GPU) and prints
+// npm run check:torch -- [--schedule=persistent|stepwise] [--backend=webgpu|cpu] FILE...
+// Runs PyTorch fixture files through the WGSL kernels (Dawn; SwiftShader without a GPU), or with
+// --backend=cpu through their CPU twins (src/gpu/cpu, src/kernels/cpu), and prints
 // one line per file: PASS|FAIL <name> <worst tensor> err=<x>. Exits non-zero if any file fails
 // or cannot be read. --schedule runs the recurrent models in that GPU schedule instead of the one
 // training would choose for the size.
@@ -11,14 +12,22 @@ import { kernelContext } from '../src/kernels/registry';
 import { parseFixture } from '../src/reference/fixtures';
 import { checkFixture, UnsupportedFixture, type CheckOptions } from '../src/train/checkFixture';
 
-const USAGE = 'usage: npm run check:torch -- [--schedule=persistent|stepwise] FILE.json [FILE.json ...]';
+const USAGE = 'usage: npm run check:torch -- [--schedule=persistent|stepwise] [--backend=webgpu|cpu] FILE.json [FILE.json ...]';
 
 async function main(args: string[]): Promise<number> {
   const options: CheckOptions = {};
   const files: string[] = [];
   for (const arg of args) {
     const schedule = /^--schedule=(.*)$/.exec(arg);
-    if (schedule) {
+    const backend = /^--backend=(.*)$/.exec(arg);
+    if (backend) {
+      if (backend[1] !== 'webgpu' && backend[1] !== 'cpu') {
+        console.error(`--backend=${backend[1]}: the backends are webgpu and cpu\n${USAGE}`);
+        return 2;
+      }
+      // nodeGpu reads it (src/gpu/node.ts); the flag wins over the environment.
+      process.env.TIMESTEP_BACKEND = backend[1];
+    } else if (schedule) {
       if (schedule[1] !== 'persistent' && schedule[1] !== 'stepwise') {
         console.error(`--schedule=${schedule[1]}: the schedules are persistent and stepwise\n${USAGE}`);
         return 2;
@@ -34,6 +43,8 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const gpu = await nodeGpu();
+  // On stderr, so stdout stays one line per file.
+  console.error(`check:torch on ${gpu.info.backend === 'cpu' ? gpu.info.description : `WebGPU (${gpu.info.description || gpu.info.vendor || 'adapter'})`}`);
   const ctx = kernelContext(gpu.device);
   let failed = 0;
   for (const file of files) {

@@ -1,5 +1,6 @@
 // TensorFlow.js as the peer of the browser bench: the same shapes on its WebGPU backend (WebGL when
-// WebGPU does not start, CPU last), in the same page, after our device has been released.
+// WebGPU does not start, CPU last), in the same page, after our device has been released; and on
+// its CPU backend as the peer of our CPU backend's rows.
 //
 // Timing: on WebGPU with timestamp queries, tf.time()'s kernelMs (GPU time of every kernel the op
 // launched, summed), which is the closest to our timestamp-query figure; otherwise wall-clock over
@@ -17,12 +18,14 @@ import { peerSpecKey, type BenchConfig, type Peer, type PeerResult, type PeerSpe
 
 type Tf = typeof TF;
 
-const BACKENDS = ['webgpu', 'webgl', 'cpu'] as const;
+/** The backends tried in order: the fastest tfjs has in a browser first. */
+export const TFJS_BACKENDS = ['webgpu', 'webgl', 'cpu'] as const;
+export type TfjsBackend = (typeof TFJS_BACKENDS)[number];
 
-async function loadTf(progress: Progress): Promise<{ tf: Tf; backend: string }> {
+async function loadTf(progress: Progress, backends: readonly TfjsBackend[]): Promise<{ tf: Tf; backend: string }> {
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-webgpu');
-  for (const name of BACKENDS) {
+  for (const name of backends) {
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
@@ -152,11 +155,12 @@ async function timeTraining(tf: Tf, spec: TrainSpec, config: BenchConfig): Promi
   }
 }
 
-export function tfjsPeer(): Peer {
+/** TensorFlow.js on the first of `backends` that starts (['cpu'] is the peer of our CPU backend). */
+export function tfjsPeer(backends: readonly TfjsBackend[] = TFJS_BACKENDS): Peer {
   const peer: Peer = {
     name: 'tfjs',
     async measure(specs: readonly PeerSpec[], config: BenchConfig, progress: Progress) {
-      const { tf, backend } = await loadTf(progress);
+      const { tf, backend } = await loadTf(progress, backends);
       try {
         // Small tensors would otherwise run on the CPU when their data is still there.
         tf.env().set('WEBGPU_CPU_FORWARD', false);

@@ -22,6 +22,8 @@ export const RAISED_LIMITS = [
 export type RaisedLimit = (typeof RAISED_LIMITS)[number];
 
 export interface GpuInfo {
+  /** 'webgpu', or 'cpu' for the CPU backend (src/gpu/cpu), which implements the same API. */
+  backend: 'webgpu' | 'cpu';
   vendor: string;
   architecture: string;
   device: string;
@@ -29,6 +31,12 @@ export interface GpuInfo {
   /** True for software adapters (SwiftShader, WARP): correct, but slow. */
   isFallback: boolean;
   features: string[];
+  /** Why the CPU backend is in use (no WebGPU, no adapter, chosen, measured faster); absent on WebGPU. */
+  cpuReason?: string;
+  /** The backend the page may switch to (src/worker/backend.ts); absent when there is none. */
+  alternative?: 'webgpu' | 'cpu';
+  /** A software adapter's start-up probe: ms per training step on each backend (src/worker/backendProbe.ts). */
+  probe?: { webgpuMs: number; cpuMs: number; what: string };
   limits: Record<RaisedLimit | 'minStorageBufferOffsetAlignment' | 'minUniformBufferOffsetAlignment', number>;
 }
 
@@ -77,6 +85,7 @@ export async function acquireGpu(gpu: GPU | undefined, options: AcquireOptions =
     limits[name] = device.limits[name] as number;
   }
   const info: GpuInfo = {
+    backend: 'webgpu',
     vendor: adapterInfo?.vendor ?? '',
     architecture: adapterInfo?.architecture ?? '',
     device: adapterInfo?.device ?? '',

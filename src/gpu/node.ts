@@ -1,6 +1,7 @@
 // WebGPU in Node through Dawn (the `webgpu` package): for tests, check:torch and the Node bench.
 // Never imported by the browser bundle. Without a GPU, scripts/with-gpu-env.mjs points Vulkan at
-// SwiftShader before Node starts.
+// SwiftShader before Node starts. With env TIMESTEP_BACKEND=cpu it returns the CPU backend
+// instead (src/gpu/cpu), so the same suites run on both.
 
 import { acquireGpu, type AcquireOptions, type Gpu } from './device';
 
@@ -13,7 +14,16 @@ async function loadDawn(): Promise<GPU> {
   return mod.create([]);
 }
 
+/** The backend a Node run asked for: env TIMESTEP_BACKEND=cpu, else WebGPU through Dawn. */
+export function nodeBackend(): 'cpu' | 'webgpu' {
+  return process.env.TIMESTEP_BACKEND === 'cpu' ? 'cpu' : 'webgpu';
+}
+
 export async function nodeGpu(options: AcquireOptions = {}): Promise<Gpu> {
+  if (nodeBackend() === 'cpu') {
+    const { acquireCpu } = await import('../kernels/cpu');
+    return acquireCpu({ onProblem: options.onProblem });
+  }
   dawn ??= loadDawn();
   const gpu = await dawn;
   try {

@@ -14,6 +14,8 @@ import { ACTIVATIONS, activationOp, activationGradOp } from './activations';
 import { segmentReduceOp, totalReduceOps, chunkSegments } from './reduce';
 import { adamOp, clipScaleOp, sgdOp } from './optim';
 import { useKernelContext } from './testing';
+import { registerTwins } from './cpu';
+import { MATMUL_TWINS } from './cpu/matmul';
 
 const { gpu, ctx } = useKernelContext();
 const rng = new Random(1234);
@@ -258,6 +260,16 @@ describe('the tests can fail', () => {
   it('a deliberately broken matmul is caught by the same comparison', async () => {
     const broken = { name: 'matmul-broken', code: KERNELS.matmul.code.replace('fma(a[i], b[j], acc[i * 4u + j])', 'fma(a[i], b[j] * 1.001, acc[i * 4u + j])') };
     expect(broken.code).not.toBe(KERNELS.matmul.code);
+    if (gpu.info.backend === 'cpu') {
+      // The CPU backend never reads WGSL: break its twin the same way (every product 0.1% off).
+      registerTwins(broken.name, {
+        matmul: (k) => (b, groups) => {
+          MATMUL_TWINS.matmul(k)(b, groups);
+          const C = b[2]!.f32;
+          for (let i = 0; i < C.length; i++) C[i] *= 1.001;
+        },
+      });
+    }
     const M = 7, N = 9, K = 33;
     const A = toF32Values(rng.uniformArray(M * K, -1, 1));
     const B = toF32Values(rng.uniformArray(K * N, -1, 1));
@@ -270,8 +282,15 @@ describe('the tests can fail', () => {
     expect(() => expectClose(got, ref.matmul(A, B, M, N, K), 1e-5, 1e-5 * Math.sqrt(K), 'broken')).toThrow(/broken: index/);
   });
 
-  it('a WGSL compile error names the line and shows the source', async () => {
+  it('a WGSL compile error names the line and shows the source', async ({ skip }) => {
+    skip(gpu.info.backend === 'cpu', 'the CPU backend runs twins and never compiles WGSL (see the next test)');
     const bad = { name: 'bad', code: 'fn ok() {}\n@compute @workgroup_size(1) fn main() {\n  let x: f32 = undefined_thing;\n}\n' };
     await expect(ctx.pipelines.get(bad, 'main')).rejects.toThrow(/bad\.wgsl:3:\d+ error: .*\n.*undefined_thing/);
+  });
+
+  it('on the CPU backend, a kernel without a twin names its family and entry point', async ({ skip }) => {
+    skip(gpu.info.backend !== 'cpu', 'only the CPU backend resolves pipelines to twins');
+    await expect(ctx.pipelines.get(KERNELS.matmul, 'noSuchEntry')).rejects.toThrow(/matmul\.noSuchEntry/);
+    await expect(ctx.pipelines.get({ name: 'unknown-family', code: '' }, 'main')).rejects.toThrow(/unknown-family.*unknown-family\.main/);
   });
 });

@@ -24,6 +24,8 @@ import { biasAddOp, biasGradOp, matmulOp } from '../kernels/linear';
 import { linearScanOps, type LinearScan } from '../kernels/linearScan';
 import { segmentReduceOp } from '../kernels/reduce';
 import { withMath, type KernelContext } from '../kernels/registry';
+import { registerTwins } from '../kernels/cpu';
+import { MINRNN_TWINS } from './minrnnCpu';
 import type { ScanAlgorithm } from '../kernels/scan';
 import { MIN_GATE_COUNT, MIN_GATE_NAMES, type MinRnnConfig } from './minrnnParams';
 import type { Tape } from '../train/tape';
@@ -31,6 +33,7 @@ import type { Encoder } from '.';
 import type { ProbeViews, RecurrentIO, StepThrough } from './recurrent';
 
 const KERNEL = withMath('minrnn', minrnnWgsl);
+registerTwins(KERNEL.name, MINRNN_TWINS); // the CPU backend's version of the same entry points
 const FLAT = 64;
 
 /** The GPU model's configuration: the reference's, and how the recurrence runs. */

@@ -250,6 +250,24 @@ describe('npm run check:torch', () => {
     expect(bad.status).toBe(2);
   });
 
+  it('runs on the CPU backend with --backend=cpu, and refuses a backend that does not exist', () => {
+    const good = join(tmp, 'lstm_cpu.json');
+    writeFileSync(good, makeFixture('lstm', sizes[2], 11));
+    const r = run('--backend=cpu', good);
+    expect(r.stderr).toMatch(/check:torch on CPU/);
+    expect(r.stdout).toMatch(/^PASS lstm_generated_11 \S+ err=/m);
+    expect(r.status).toBe(0);
+    const fx = JSON.parse(makeFixture('lstm', sizes[2], 11));
+    fx.grads.weight_ih_l0.data[0] += 0.05;
+    writeFileSync(good, JSON.stringify(fx));
+    const wrong = run('--backend=cpu', good);
+    expect(wrong.stdout).toMatch(/^FAIL lstm_generated_11 grad_weight_ih_l0 err=/m);
+    expect(wrong.status).toBe(1);
+    const bad = run('--backend=tpu', good);
+    expect(bad.stderr).toMatch(/--backend=tpu: the backends are webgpu and cpu/);
+    expect(bad.status).toBe(2);
+  });
+
   it('prints FAIL for a wrong reference value and exits 1', () => {
     const fx = JSON.parse(makeFixture('gru', sizes[1], 8));
     fx.grads.weight_hh_l1.data[3] += 0.05;

@@ -3,16 +3,12 @@ import { GpuPanel } from './GpuPanel';
 import { LessonsPanel } from './lessons/LessonsPanel';
 import { useKeyboardShortcuts } from './keyboard';
 import { ModelPanel } from './model/ModelPanel';
-import { NoWebGPU } from './NoWebGPU';
 import { RunsPanel } from './runs/RunsPanel';
-import { useStore } from './store';
 import { TrainingPanel } from './training/TrainingPanel';
 import { Views } from './views/Views';
 
 export function App() {
-  const unsupported = useStore((s) => s.gpu.state === 'unsupported');
   useKeyboardShortcuts();
-  if (unsupported) return <NoWebGPU />;
   return (
     <div className="app">
       <header className="app-header">

@@ -1,4 +1,5 @@
 import { adapterName, OPTIONAL_FEATURES } from '../gpu/device';
+import { BackendNotice } from './BackendNotice';
 import { simulateDeviceLoss } from './engine';
 import { Panel } from './Panel';
 import { useStore } from './store';
@@ -33,6 +34,7 @@ export function GpuPanel() {
             {adapterName(gpu.info)}
             {gpu.info.isFallback && <span className="badge warn" title="A software adapter: correct, but far slower than a GPU">software</span>}
           </p>
+          <BackendNotice info={gpu.info} />
           <p data-testid="gpu-selftest" className={gpu.selfTest.ok ? 'ok' : 'error'}>
             {gpu.selfTest.ok ? '✓' : '✗'} {gpu.selfTest.what}: max error {gpu.selfTest.maxRelErr.toExponential(1)} ({gpu.selfTest.ms.toFixed(0)} ms)
           </p>

@@ -14,26 +14,19 @@ import type { MidiEncoding } from '../data/midi/parse';
 
 let worker: Worker | null = null;
 
-export function hasWebGPU(): boolean {
-  return typeof navigator !== 'undefined' && 'gpu' in navigator && Boolean(navigator.gpu);
-}
-
 /**
  * Starts the worker and asks for the GPU and the saved runs at once: the worker queues what comes
  * before its device is ready, so nothing asked during start-up is lost. The runs list decides the
  * first data: a saved run the link names, or the link's dataset (startWithRuns).
  */
 export function connectEngine(onMessage: (message: FromWorker) => void): void {
-  if (!hasWebGPU()) {
-    useStore.getState().setGpu({ state: 'unsupported' });
-    return;
-  }
+  // Without WebGPU the worker trains on its CPU backend (src/worker/backend.ts): every browser trains.
   worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'timestep-training' });
   worker.onmessage = (event: MessageEvent<FromWorker>) => onMessage(event.data);
   worker.onerror = (event) => {
     useStore.getState().setGpu({ state: 'problem', kind: 'internal', message: `The training worker failed: ${event.message}`, detail: '' });
   };
-  send({ type: 'init' });
+  send({ type: 'init', backend: rememberedBackend() });
   starting = true;
   send({ type: 'list-runs' });
 }
@@ -79,6 +72,29 @@ function sendRun(command: RunCommand, transfer: Transferable[] = []): void {
 export function reconnect(): void {
   useStore.getState().setGpu({ state: 'connecting' });
   send({ type: 'init' });
+}
+
+const BACKEND_KEY = 'timestep.backend';
+
+/** The backend chosen in the GPU panel before (kept in localStorage), or 'auto'. */
+function rememberedBackend(): 'auto' | 'webgpu' | 'cpu' {
+  try {
+    const v = localStorage.getItem(BACKEND_KEY);
+    return v === 'webgpu' || v === 'cpu' ? v : 'auto';
+  } catch {
+    return 'auto';
+  }
+}
+
+/** Moves the run to the other backend (the GPU panel's switch); the worker carries its whole state over. */
+export function switchBackend(backend: 'webgpu' | 'cpu'): void {
+  try {
+    localStorage.setItem(BACKEND_KEY, backend);
+  } catch {
+    // Storage refused (private mode): the choice holds for this page only.
+  }
+  useStore.getState().setGpu({ state: 'connecting' });
+  send({ type: 'switch-backend', backend });
 }
 
 /** Destroys the worker's GPU device as a driver reset would, to try the recovery. */

@@ -7,9 +7,11 @@
 // device. Datasets parse beside the queue (they do not touch the GPU); the latest one asked for wins.
 // It also saves the run between windows (./saver.ts) and opens saved runs exactly as they were.
 
-import { builtinInfo, isDataError, makeBuiltin, parseFile, type BuiltinId, type Dataset, type DataWarning } from '../data';
+import { isDataError, type Dataset } from '../data';
+import { loadDataset, type Loaded } from './loading';
 import { applyShape } from '../data/shape';
 import type { Gpu } from '../gpu/device';
+import type { BackendChoice } from './backend';
 import { GpuError } from '../gpu/errors';
 import { kernelContext } from '../kernels/registry';
 import { summarize } from './summary';
@@ -18,14 +20,15 @@ import type { DataShape, DataSource, DataSummary, FromWorker, RunCommand, ToWork
 import { Generations } from './generation';
 import { CommandQueue, type Command } from './queue';
 import { RunConfigError } from './runConfig';
+import { captureMove, restoreMove, type Moving } from './move';
 import { QUIET_SAVE_MS, RunSaver, type DataOrigin } from './saver';
 import { gpuSelfTest } from './selftest';
 import { Session } from './session';
 
 export interface OwnerDeps {
   send(message: FromWorker): void;
-  /** Acquires a GPU device, reporting later problems (errors, loss) to `onProblem`. */
-  acquire(onProblem: (problem: GpuError) => void): Promise<Gpu>;
+  /** Acquires a device on the backend asked for ('auto' at start), reporting later problems (errors, loss) to `onProblem`. */
+  acquire(onProblem: (problem: GpuError) => void, backend: BackendChoice): Promise<Gpu>;
   /** Where runs are saved (IndexedDB); without one, nothing is saved. */
   store?: Promise<RunStore> | null;
 }
@@ -52,6 +55,10 @@ export class RunOwner {
   private latestRequest = -1;
   /** What a lost device leaves behind, restored by the next 'init' (the Reconnect button). */
   private saved: ReturnType<Session['exportState']> | null = null;
+  /** The backend asked for: 'auto' until the page switches (the GPU panel). */
+  private backend: BackendChoice = 'auto';
+  /** A run moving to the other backend: its whole state, read before the old device went. */
+  private moving: Moving | null = null;
   private stopped = false;
   private readonly done: Promise<void>;
   private readonly saver: RunSaver;
@@ -140,6 +147,7 @@ export class RunOwner {
   private async execute(command: Command): Promise<void> {
     switch (command.type) {
       case 'init':
+        if (command.backend) this.backend = command.backend;
         return this.init();
       case 'load-data':
         return this.startLoad(command.source, command.request, command.shape);
@@ -149,6 +157,8 @@ export class RunOwner {
         return this.openRun(command.id, command.request, command.generation);
       case 'save-run':
         return this.save();
+      case 'switch-backend':
+        return this.switchBackend(command.backend);
       case 'debug-lose-device':
         // For tests and the curious: what happens when the driver takes the device away.
         await this.session?.snapshot();
@@ -306,9 +316,15 @@ export class RunOwner {
     let gpu: Gpu;
     const held: { gpu: Gpu | null } = { gpu: null };
     try {
-      gpu = await this.deps.acquire((problem) => (problem.kind === 'device-lost' ? this.deviceLost(held.gpu, problem) : this.reportProblem(problem)));
+      gpu = await this.deps.acquire((problem) => (problem.kind === 'device-lost' ? this.deviceLost(held.gpu, problem) : this.reportProblem(problem)), this.backend);
       held.gpu = gpu;
     } catch (error) {
+      if (this.moving) {
+        // The backend asked for gave no device: what the run had is kept for Reconnect, on either backend.
+        this.saved = this.moving.exported;
+        this.moving = null;
+        this.backend = 'auto';
+      }
       this.reportProblem(error);
       return;
     }
@@ -318,6 +334,7 @@ export class RunOwner {
     this.session = session;
     if (this.dataset) session.setDataset(this.dataset);
     this.deps.send({ type: 'gpu-ready', info: gpu.info, selfTest: await gpuSelfTest(ctx) });
+    if (this.moving) return this.arrive(session, this.moving, gpu);
     if (this.saved) {
       // Reconnected after a lost device: the same data, run and last parameters carry on.
       const state = this.saved;
@@ -332,6 +349,36 @@ export class RunOwner {
         }
       }
     }
+  }
+
+  /**
+   * Moves the run to the other backend: its parameters, optimizer state, histories and sampler are
+   * read from the old device, the old device is let go, and the run is built again on the new one
+   * exactly where it was (the path a lost device takes, with the whole state instead of the last
+   * snapshot). Playing goes on playing.
+   */
+  private async switchBackend(to: 'webgpu' | 'cpu'): Promise<void> {
+    this.backend = to;
+    const session = this.session;
+    const gpu = this.gpu;
+    if (session && gpu) {
+      const dataset = session.runDataset;
+      this.moving = await captureMove(session, dataset ? this.origins.get(dataset) : undefined);
+      this.session = null;
+      this.gpu = null;
+      await session.retire();
+      gpu.device.destroy();
+    }
+    await this.init();
+  }
+
+  /** The run that moved, built again on `session`'s device from the state read on the old one. */
+  private async arrive(session: Session, moving: Moving, gpu: Gpu): Promise<void> {
+    this.moving = null;
+    const told = moving.exported.dataset === this.dataset ? this.summary : null;
+    await restoreMove(session, moving, gpu.info.backend === 'cpu' ? 'the CPU backend' : 'WebGPU', told, (summary) =>
+      this.deps.send({ type: 'data-loaded', request: this.latestRequest, restored: true, summary }),
+    );
   }
 
   /**
@@ -420,28 +467,3 @@ const ACTION_NAMES: Record<string, string> = {
   'export-pytorch': 'export to PyTorch',
   generate: 'generate',
 };
-
-interface Loaded {
-  /** What was asked for, to make the same dataset again (a saved run). */
-  source: DataOrigin['source'];
-  dataset: Dataset;
-  description: string;
-  warnings: DataWarning[];
-}
-
-async function loadDataset(source: Exclude<DataSource, { kind: 'same' }>, progress: (fraction: number, rows: number) => void): Promise<Loaded> {
-  if (source.kind === 'builtin') {
-    const info = builtinInfo(source.id);
-    return { source, dataset: await makeBuiltin(source.id as BuiltinId, source.params, source.seed), description: info.blurb, warnings: [] };
-  }
-  const result = await parseFile(source.name, source.bytes, { midi: { track: source.midiTrack, encoding: source.midiEncoding } }, (p) => progress(p.fraction, p.rows));
-  const music = result.detected.music;
-  if (music) {
-    const track = music.tracks[music.track];
-    const changes = music.tempoChanges ? ` (${music.tempoChanges} tempo change${music.tempoChanges === 1 ? '' : 's'})` : '';
-    const what = music.encoding === 'events' ? `every note of "${track.name}" (channel ${track.channel}) as note-on, note-off and wait events` : `the melody of "${track.name}" (channel ${track.channel}), the highest note of each chord`;
-    const description = `Uploaded ${source.name} (MIDI type ${music.format}, ${music.tracks.length} track${music.tracks.length === 1 ? '' : 's'}, ${music.bpm} bpm${changes}, ${music.timeSignature.join('/')}): ${what}, on a grid of 1/${music.stepsPerBeat * 4} notes.`;
-    return { source, dataset: result.dataset, warnings: result.warnings, description };
-  }
-  return { source, dataset: result.dataset, warnings: result.warnings, description: `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).` };
-}

@@ -230,7 +230,8 @@ export type RunCommand =
 export type GeneratePrimer = { kind: 'validation'; tokens: number } | { kind: 'ids'; ids: number[] } | { kind: 'text'; text: string };
 
 export type ToWorker =
-  | { type: 'init' }
+  /** `backend`: the page's remembered choice (the GPU panel's switch); absent means 'auto'. */
+  | { type: 'init'; backend?: 'auto' | 'webgpu' | 'cpu' }
   /** Stops generations in progress and queued (answered by their 'generated', marked cancelled). */
   | { type: 'generate-cancel' }
   /** `request` numbers the page's loads: only the latest one's dataset is kept. */
@@ -244,6 +245,8 @@ export type ToWorker =
   | (RunCommand & { generation: number })
   /** Destroys the GPU device as a driver reset would (tests the recovery path). */
   | { type: 'debug-lose-device' }
+  /** Moves the run to the other backend (WebGPU or the CPU), parameters, optimizer state and history carried over. */
+  | { type: 'switch-backend'; backend: 'webgpu' | 'cpu' }
   /**
    * Opens a saved run exactly as it was saved (parameters, optimizer state, sampler, histories):
    * answered by 'run-opened' with `request` and `generation`, or by 'data-error' with `request`.

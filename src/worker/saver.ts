@@ -61,9 +61,10 @@ export class RunSaver {
    * not trained at all is not saved: its link makes it again.
    */
   changed(session: Session): void {
-    if (!this.store) return;
+    // Marked even before the store has opened: a fast backend (the CPU one) trains its first
+    // steps sooner, and those must not be left out of the first save.
     this.dirty = session.modelRuns.some((m) => m.trainer.optimizer.stepCount > 0);
-    if (!this.dirty) return;
+    if (!this.store || !this.dirty) return;
     if (this.state !== 'unsaved' && this.state !== 'failed') this.tell('unsaved');
   }
 
@@ -88,6 +89,7 @@ export class RunSaver {
    * is reported and the run goes on. Resolves when the read is done, not the write.
    */
   async save(session: Session, origin: DataOrigin | null): Promise<void> {
+    await this.ready; // a save asked for before the store has opened waits for it (at most OPEN_TIMEOUT_MS)
     const run = session.runConfig;
     const store = this.store;
     if (!store || !run || !origin || session.modelRuns.length === 0 || !this.dirty) return;
@@ -213,7 +215,7 @@ export class RunSaver {
 }
 
 /** Every model's parameters, optimizer state and history, and the sampler: the GPU read now. */
-async function checkpoint(session: Session, origin: DataOrigin): Promise<{ state: Omit<RunState, 'id'>; models: string[]; bytes: number }> {
+export async function checkpoint(session: Session, origin: DataOrigin): Promise<{ state: Omit<RunState, 'id'>; models: string[]; bytes: number }> {
   const device = session.ctx.device;
   const models: RunState['models'] = [];
   let bytes = origin.source.kind === 'file' ? origin.source.bytes.byteLength : 0;

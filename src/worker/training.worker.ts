@@ -3,7 +3,8 @@
 // adapter, lost device, bad data, NaN) come back as messages, and nothing already loaded or
 // trained is dropped because of one.
 
-import { acquireGpu } from '../gpu/device';
+import { acquireBackend } from './backend';
+import { probeBackends } from './backendProbe';
 import { RunOwner } from './owner';
 import { RunStore } from './persist';
 import { transferables, type FromWorker, type ToWorker } from './protocol';
@@ -13,7 +14,8 @@ const scope = self as unknown as { postMessage(message: FromWorker, transfer?: T
 
 const owner = new RunOwner({
   send: (message) => scope.postMessage(message, transferables(message)),
-  acquire: (onProblem) => acquireGpu(navigator.gpu, { onProblem }),
+  // WebGPU where the browser offers an adapter, else the CPU backend; on a software adapter, the faster of the two.
+  acquire: (onProblem, backend) => acquireBackend({ webgpu: navigator.gpu, probe: probeBackends }, backend, onProblem),
   // Saved runs live in this origin's IndexedDB; a browser without it (or refusing it) saves nothing.
   store: typeof indexedDB === 'undefined' ? null : RunStore.open(indexedDB),
 });

@@ -5,7 +5,6 @@ import type { SelfTestResult } from '../../worker/protocol';
 import type { Store } from '../store';
 
 export type GpuStatus =
-  | { state: 'unsupported' }
   | { state: 'connecting' }
   | { state: 'ready'; info: GpuInfo; selfTest: SelfTestResult }
   | { state: 'problem'; kind: GpuProblemKind; message: string; detail: string };

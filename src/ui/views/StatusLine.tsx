@@ -44,6 +44,11 @@ export function StatusLine() {
           GPU: {adapterName(gpu.info)}
         </span>
       )}
+      {gpu.state === 'ready' && gpu.info.backend === 'cpu' && (
+        <span className="badge warn" data-testid="cpu-notice" title={gpu.info.cpuReason ?? 'The CPU backend: the kernels as float32 loops in the worker'}>
+          training on the CPU
+        </span>
+      )}
       {gpu.state === 'ready' && gpu.info.isFallback && (
         <span className="badge warn" data-testid="cpu-notice" title="A software adapter (SwiftShader or WARP): correct, but far slower than a GPU">
           running on CPU
