@@ -2,6 +2,7 @@
 // so that it runs on SwiftShader in about a minute): the setup arrives whole, the lesson's text
 // and views show, and a few steps already tell the lesson's story in the numbers the views show.
 
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoPageErrors, ready, stepCount } from './helpers';
 
@@ -217,4 +218,33 @@ test('one answer or one per step: with a target at every step, the gradient reac
   console.log(`tanh RNN far/last ratio: answered at the end ${once.toExponential(2)}, at every step ${every.toExponential(2)}`);
   expect(once).toBeGreaterThan(0);
   expect(every).toBeGreaterThan(once * 100);
+});
+
+test('character by character: the loss starts at ln 72 and falls well below it; Sample writes from the vocabulary', async ({ page }) => {
+  test.setTimeout(240_000);
+  const text = readFileSync('public/data/pride-and-prejudice.txt', 'utf8');
+  const vocab = new Set(text);
+  expect(vocab.size).toBe(72);
+  await page.goto('/#lesson=text&m=lstm.1.32.16.2.0.z.f1~gru.1.32.16.2.0.z&T=32&b=8');
+  await ready(page);
+  await expect(page.getByTestId('lesson-note')).toContainText('Character by character');
+  await expect(page.getByTestId('dataset-austen')).toBeChecked();
+  await steps(page, 1, ['a', 'b']);
+  // Validation first comes after step 1: near a guess among 72 characters.
+  const first = Number(await page.getByTestId('loss-span-a').getAttribute('data-val-first'));
+  expect(Math.abs(first - Math.log(72))).toBeLessThan(0.3);
+  await page.getByTestId('play').click();
+  await expect.poll(() => stepCount(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(40);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
+  const now = Number(await page.getByTestId('loss-span-a').getAttribute('data-val-last'));
+  console.log(`LSTM validation cross-entropy: ${first.toFixed(3)} after step 1, ${now.toFixed(3)} after ${await stepCount(page)} (ln 72 = ${Math.log(72).toFixed(3)})`);
+  expect(now).toBeLessThan(Math.log(72) - 0.8);
+  const view = page.getByTestId('view-text');
+  await view.scrollIntoViewIfNeeded();
+  await view.locator('input[type=number]').fill('40');
+  await page.getByTestId('sample-button').click();
+  const sample = page.getByTestId('text-sample-a');
+  await expect.poll(async () => (await sample.innerText()).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(40);
+  for (const ch of await sample.innerText()) if (ch !== '\n') expect(vocab.has(ch), JSON.stringify(ch)).toBe(true);
 });

@@ -38,6 +38,24 @@ const runs = [
       await page.waitForTimeout(500);
     },
   },
+  // The lessons as they come out (full size; on a machine without a GPU the CPU backend trains them).
+  {
+    name: 'lesson-vanishing',
+    hash: 'lesson=vanishing',
+    views: ['view-gradtime', 'view-loss', 'view-bptt'],
+    // Before the shots: 25 steps of the tanh RNN's backward pass walked by hand.
+    async prepare(page) {
+      const view = page.getByTestId('view-bptt');
+      for (let k = 0; k < 25; k++) {
+        await view.getByTestId('bptt-step').click();
+        await page.waitForTimeout(150);
+      }
+      await page.waitForTimeout(500);
+    },
+  },
+  { name: 'lesson-bidirectional', hash: 'lesson=bidirectional', views: ['view-loss', 'view-predictions'] },
+  { name: 'lesson-h0', hash: 'lesson=h0', views: ['view-loss'] },
+  { name: 'overfitting', hash: 'd=sine-mix&dp=length:200,noise:1&m=lstm.1.64.16.2.0.z&o=adam&lr=0.01&b=8&T=16&ve=1&vf=0.3&s=1', views: ['view-loss'] },
 ];
 
 for (const run of runs.filter((r) => only.length === 0 || only.includes(r.name))) {

@@ -145,6 +145,22 @@ export const LESSONS: readonly Lesson[] = [
       "Early on b's validation loss falls several times faster; given long enough, a learns to build the start from its biases too, so a learned h0 buys an easier start, and matters most when sequences are short and their first steps are a large part of the loss.",
   },
   {
+    id: 'text',
+    title: 'Character by character',
+    question: 'What does a model learn first when it reads a novel one character at a time?',
+    setup: {
+      dataset: { id: 'austen', params: {} },
+      models: [slot('a', 'lstm', { hidden: 128, forgetBias: 1 }), slot('b', 'gru', { hidden: 128 })],
+      training: { ...DEFAULT_TRAINING, seqLen: 100, lr: 0.005, batch: 32, clip: 1 },
+      seed: 1,
+    },
+    look: ['view-loss', 'view-text'],
+    text:
+      'Each step reads one character (one of 72, one-hot) and predicts the next, so the loss starts at ln 72 ≈ 4.28, a guess among all of them. ' +
+      'It falls fast to about 3.1, the entropy of the letters on their own: the model has learned which are common. Below that it is learning spelling, words and punctuation, one character of context at a time. ' +
+      'Press Sample now and then: first letters in English proportions, then word shapes and spaces, then words; a lower temperature writes the likeliest characters, a higher one takes more chances.',
+  },
+  {
     id: 'forecasting',
     title: 'Forecasting, judged',
     question: 'Is a forecast any good? Against what?',
