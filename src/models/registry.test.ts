@@ -55,6 +55,11 @@ describe('the model-family registry', () => {
           expect(text.startsWith(`${kind}.`)).toBe(true);
           expect(decodeSlot(text, 'b')).toEqual(slot);
           expect(slotLabel(slot).trim()).not.toBe('');
+          // A learned initial state is in the label where the family has one (two models differing only there must not read alike).
+          if (familyOf(kind).supports.learnedInitialState) {
+            expect(slotLabel({ ...slot, initialState: 'learned' })).toMatch(/ h0$/);
+            expect(slotLabel({ ...slot, initialState: 'zeros' })).not.toMatch(/ h0$/);
+          }
         });
 
         it(`${kind}: its model's parameter shapes match its initial values, its output size its float64 forward`, () => {

@@ -48,7 +48,7 @@ export const minRnnFamily: ModelFamily<MinRnnModelConfig | Seq2SeqModelConfig, M
     if (context?.seq2seq) return { kind: 'seq2seq', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, initialState: slot.initialState, sourceLength: context.seq2seq.sourceLength };
     return { kind: 'minrnn', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, candidate: 'g', initialState: slot.initialState };
   },
-  slotLabel: (slot) => sizedLabel(LABELS[slot.kind as MinCell] ?? slot.kind, String(slot.hidden), { layers: slot.layers, bidirectional: false }),
+  slotLabel: (slot) => sizedLabel(LABELS[slot.kind as MinCell] ?? slot.kind, String(slot.hidden), { layers: slot.layers, bidirectional: false, initialState: slot.initialState }),
   engines: { minrnn: minRnnEngine, seq2seq: seq2seqEngine },
   fixtures: {
     kinds: MIN_FIXTURE_KINDS,

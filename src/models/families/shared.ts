@@ -70,9 +70,9 @@ export function taggedSlotCodec(fields: readonly TaggedField[]): SlotCodec {
   };
 }
 
-/** "LSTM 32", then " ×L" for stacked layers and " bi" when bidirectional. */
-export function sizedLabel(kindLabel: string, size: string, slot: Pick<ModelSlot, 'layers' | 'bidirectional'>): string {
-  return `${kindLabel} ${size}${slot.layers > 1 ? ` ×${slot.layers}` : ''}${slot.bidirectional ? ' bi' : ''}`;
+/** "LSTM 32", then " ×L" for stacked layers, " bi" when bidirectional and " h0" with a learned initial state. */
+export function sizedLabel(kindLabel: string, size: string, slot: Pick<ModelSlot, 'layers' | 'bidirectional'> & { initialState?: ModelSlot['initialState'] }): string {
+  return `${kindLabel} ${size}${slot.layers > 1 ? ` ×${slot.layers}` : ''}${slot.bidirectional ? ' bi' : ''}${slot.initialState === 'learned' ? ' h0' : ''}`;
 }
 
 /** A number field of a weights file's model, or '?' (describe() reads files that may be wrong). */

@@ -142,7 +142,7 @@ export const LESSONS: readonly Lesson[] = [
     text:
       'Every sequence of Settling starts from the level 3, and no input says so: each step the level keeps 0.8 of itself and takes a random push. ' +
       "Model a starts its state at zero, so in its first step it must make 2.4 out of its biases alone while it reads the push; model b learns h0, one vector per layer shared by every sequence, and can simply start there. " +
-      "Early on b's validation loss falls several times faster; given long enough, a learns to build the start from its biases too, so a learned h0 buys an easier start, and matters most when sequences are short and their first steps are a large part of the loss.",
+      "b's validation loss starts lower and stays ahead for the first few dozen steps (on a small training set, several times lower); within about a hundred steps a has learned to build the start from its biases and the curves meet: a learned h0 buys an easier start, not a better end, and matters most when sequences are short and training is brief.",
   },
   {
     id: 'text',
