@@ -1,8 +1,10 @@
 // Making a dataset from what the page asked for (a built-in and its seed, or an uploaded file's
-// bytes), off the owner's queue: parsing touches no GPU. The owner (./owner.ts) shapes and keeps it.
+// bytes), off the owner's queue: parsing touches no GPU. Loads keeps the latest as parsed, so that
+// another shape (src/data/shape.ts) can read it again; the owner (./owner.ts) puts it in place.
 
 import { builtinInfo, makeBuiltin, parseFile, type BuiltinId, type Dataset, type DataWarning } from '../data';
-import type { DataSource } from './protocol';
+import { applyShape } from '../data/shape';
+import type { DataShape, DataSource } from './protocol';
 import type { DataOrigin } from './saver';
 
 export interface Loaded {
@@ -28,4 +30,39 @@ export async function loadDataset(source: Exclude<DataSource, { kind: 'same' }>,
     return { source, dataset: result.dataset, warnings: result.warnings, description };
   }
   return { source, dataset: result.dataset, warnings: result.warnings, description: `Uploaded ${source.name} (${result.detected.format.toUpperCase()}, ${result.detected.encoding}).` };
+}
+
+/** A loaded dataset in the shape asked for, with what shaping said. */
+export type Shaped = Loaded & { layout: ReturnType<typeof applyShape>['layout'] };
+
+export function shapeLoaded(loaded: Loaded, shape: DataShape): Shaped {
+  const shaped = applyShape(loaded.dataset, shape);
+  return { ...loaded, dataset: shaped.dataset, layout: shaped.layout, warnings: [...loaded.warnings, ...shaped.warnings] };
+}
+
+/**
+ * The file or built-in as parsed, before its shape: the latest asked for, which a load with source
+ * 'same' reads again. A load that fails leaves the one before.
+ */
+export class Loads {
+  private raw: Promise<Loaded> | null = null;
+
+  /** Makes `source` (or, for 'same', takes the last one made) and shapes it. */
+  shaped(source: DataSource, shape: DataShape, progress: (fraction: number, rows: number) => void): Promise<Shaped> {
+    let raw: Promise<Loaded>;
+    if (source.kind === 'same') {
+      raw = this.raw ?? Promise.reject(new Error('No data is loaded yet to read again.'));
+    } else {
+      raw = loadDataset(source, progress);
+      const previous = this.raw;
+      // A reshape asked for later reads this one, or, if it fails, the one before it.
+      this.raw = raw.catch((error: unknown) => previous ?? Promise.reject(error));
+    }
+    return raw.then((loaded) => shapeLoaded(loaded, shape));
+  }
+
+  /** A dataset made elsewhere (a saved run reopened) becomes the one a reshape reads. */
+  keep(loaded: Loaded): void {
+    this.raw = Promise.resolve(loaded);
+  }
 }

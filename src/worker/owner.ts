@@ -8,8 +8,8 @@
 // It also saves the run between windows (./saver.ts) and opens saved runs exactly as they were.
 
 import { isDataError, type Dataset } from '../data';
-import { loadDataset, type Loaded } from './loading';
-import { applyShape } from '../data/shape';
+import { loadDataset, Loads, shapeLoaded, type Loaded } from './loading';
+import { actionName } from './actionNames';
 import type { Gpu } from '../gpu/device';
 import type { BackendChoice } from './backend';
 import { GpuError } from '../gpu/errors';
@@ -44,11 +44,8 @@ export class RunOwner {
   private gpu: Gpu | null = null;
   private session: Session | null = null;
   private dataset: Dataset | null = null;
-  /**
-   * The file or built-in as parsed, before its shape (src/data/shape.ts): the latest asked for,
-   * which a load with source 'same' reads again. A load that fails leaves the one before.
-   */
-  private raw: Promise<Loaded> | null = null;
+  /** The latest file or built-in as parsed, for a reshape to read again (./loading.ts). */
+  private readonly loads = new Loads();
   /** What the page was last told of the dataset in place, told again after a lost device. */
   private summary: DataSummary | null = null;
   /** The newest load the page asked for: older ones that finish later are dropped. */
@@ -283,12 +280,12 @@ export class RunOwner {
     } catch (error) {
       return fail(`The saved run's data could not be made again: ${(error as Error)?.message ?? String(error)}`);
     }
-    const shaped = applyShape(loaded.dataset, meta.shape);
+    const shaped = shapeLoaded(loaded, meta.shape);
     const dataset = shaped.dataset;
-    this.raw = Promise.resolve(loaded);
+    this.loads.keep(loaded);
     this.dataset = dataset;
     this.origins.set(dataset, { source, shape: meta.shape });
-    this.summary = summarize(dataset, loaded.description, [...loaded.warnings, ...shaped.warnings], shaped.layout);
+    this.summary = summarize(dataset, shaped.description, shaped.warnings, shaped.layout);
     session.setDataset(dataset);
     this.deps.send({ type: 'run-opened', request, generation, meta, summary: this.summary });
     const initial = new Map(state.models.map((m) => [m.id, m.params]));
@@ -304,7 +301,7 @@ export class RunOwner {
 
   /** A request that was not carried out: what was asked and why, for the page's alert. */
   private refuse(command: Command, generation: number, message: string): void {
-    const action = command.type === 'load-weights' ? `load ${command.file}` : (ACTION_NAMES[command.type] ?? command.type);
+    const action = command.type === 'load-weights' ? `load ${command.file}` : actionName(command.type);
     this.deps.send({ type: 'action-error', generation, action, message });
   }
 
@@ -408,20 +405,8 @@ export class RunOwner {
     const progress = (fraction: number, rows: number) => {
       if (request === this.latestRequest) this.deps.send({ type: 'data-progress', request, fraction, rows });
     };
-    let raw: Promise<Loaded>;
-    if (source.kind === 'same') {
-      raw = this.raw ?? Promise.reject(new Error('No data is loaded yet to read again.'));
-    } else {
-      raw = loadDataset(source, progress);
-      const previous = this.raw;
-      // A reshape asked for later reads this one, or, if it fails, the one before it.
-      this.raw = raw.catch((error: unknown) => previous ?? Promise.reject(error));
-    }
-    raw
-      .then((loaded) => {
-        const shaped = applyShape(loaded.dataset, shape);
-        return { ...loaded, dataset: shaped.dataset, layout: shaped.layout, warnings: [...loaded.warnings, ...shaped.warnings] };
-      })
+    this.loads
+      .shaped(source, shape, progress)
       .then(
         ({ dataset, description, warnings, layout, source: origin }) =>
           this.queue.push({
@@ -455,15 +440,3 @@ export class RunOwner {
     else this.deps.send({ type: 'gpu-problem', kind: 'internal', message: String((error as Error)?.message ?? error), detail: String((error as Error)?.stack ?? '') });
   }
 }
-
-/** How the page's alert names a refused request: "Could not …". */
-const ACTION_NAMES: Record<string, string> = {
-  step: 'take a step',
-  reset: 'reset the run',
-  'bptt-step': 'step through BPTT',
-  forecast: 'forecast',
-  decode: 'decode',
-  'export-weights': 'download the weights',
-  'export-pytorch': 'export to PyTorch',
-  generate: 'generate',
-};

@@ -13,10 +13,10 @@ import { probeTrainer } from '../train/probes';
 import { Trainer, type StepStats } from '../train/trainer';
 import { configuredReply } from './configured';
 import { ModelHistory } from './history';
-import type { RunState, SavedModel } from './persist';
 import type { FromWorker, ModelSlot, RunConfig, RunReply } from './protocol';
 import { probeReport, type LoadedBatch } from './probeReport';
 import { RunRequests } from './requests';
+import { restoreOptions, Snapshots, type Params, type ResumePoint } from './snapshot';
 import { chunkLength, prepareSource, RunConfigError, sameRunSettings, sameSlot, slotSeed, trainerConfig } from './runConfig';
 
 export interface ModelRun {
@@ -42,11 +42,8 @@ export interface ConfigureOptions {
    * A saved run to carry on exactly (with its parameters in `initial`): each model's optimizer
    * state and histories, the sampler's position. Its histories are sent instead of a validation.
    */
-  resume?: Pick<RunState, 'random' | 'window'> & { models: Omit<SavedModel, 'params'>[] };
+  resume?: ResumePoint;
 }
-
-type Params = Record<string, Float32Array>;
-type Resume = NonNullable<ConfigureOptions['resume']>;
 
 const REPORT_EVERY_MS = 100;
 /** How often trained parameters are copied to the CPU, so a lost GPU device loses little. */
@@ -67,9 +64,7 @@ export class Session {
   private probeSample = 0;
   private probeLayer = 0;
   private window = 0;
-  private snapshots = new Map<string, Params>();
-  /** Read with the snapshot (optimizer state, histories, sampler): a run rebuilt after a lost device keeps Adam's moments. */
-  private resumePoint: Resume | null = null;
+  private readonly snapshots = new Snapshots();
 
   private source: BatchSource | null = null;
   /** The dataset the current source was prepared from (a newer one may be loaded meanwhile). */
@@ -182,12 +177,12 @@ export class Session {
       this.rng = new Random(run.seed);
       this.window = options.resume?.window ?? 0;
       if (options.resume) this.rng.setState(options.resume.random);
-      this.snapshots = new Map(options.initial ?? []);
+      this.snapshots.params = new Map(options.initial ?? []);
     } else {
-      for (const m of retired) this.snapshots.delete(m.slot.id);
+      for (const m of retired) this.snapshots.params.delete(m.slot.id);
     }
     // Until the next snapshot reads one for these models.
-    this.resumePoint = null;
+    this.snapshots.resume = null;
     this.source = source;
     this.sourceDataset = dataset;
     this.run = run;
@@ -273,32 +268,18 @@ export class Session {
 
   /** Copies every model's parameters, optimizer state and history to the CPU at one step; a failed read keeps the last. */
   async snapshot(): Promise<void> {
-    const params = new Map<string, Params>();
-    const models: Resume['models'] = [];
-    try {
-      for (const m of this.models) {
-        // Step reports still on their way belong in the history.
-        await m.trainer.idle();
-        params.set(m.slot.id, await m.trainer.readParams());
-        models.push({ id: m.slot.id, optimizer: await m.trainer.optimizer.readState(this.ctx.device), history: m.history.save() });
-      }
-    } catch {
-      return;
-    }
-    for (const [id, p] of params) this.snapshots.set(id, p);
-    this.resumePoint = { models, random: this.rng.getState(), window: this.window };
+    await this.snapshots.take(this.models, this.ctx.device, this.rng, this.window);
   }
 
   /** What survives a lost GPU device: the dataset, the run and the last snapshot; `restore` on a new device carries on. */
-  exportState(): { dataset: Dataset | null; run: RunConfig | null; generation: number; snapshots: Map<string, Params>; resume: Resume | null } {
-    return { dataset: this.dataset, run: this.run, generation: this.gen, snapshots: new Map(this.snapshots), resume: this.resumePoint };
+  exportState(): { dataset: Dataset | null; run: RunConfig | null; generation: number; snapshots: Map<string, Params>; resume: ResumePoint | null } {
+    return { dataset: this.dataset, run: this.run, generation: this.gen, snapshots: new Map(this.snapshots.params), resume: this.snapshots.resume };
   }
 
   async restore(state: ReturnType<Session['exportState']>): Promise<void> {
     if (state.dataset) this.setDataset(state.dataset);
     if (!state.dataset || !state.run) return;
-    const whole = state.resume !== null && state.run.models.every((s) => state.snapshots.has(s.id) && state.resume!.models.some((m) => m.id === s.id));
-    await this.configure(state.run, { generation: state.generation, initial: state.snapshots, ...(whole ? { resume: state.resume! } : {}) });
+    await this.configure(state.run, restoreOptions({ ...state, run: state.run }));
   }
 
   /** Same run, parameters re-initialised from the seed. */
@@ -414,7 +395,6 @@ export class Session {
     }
   }
 
-  /** Step-through BPTT on the first model: each call walks one timestep further back (./requests.ts). */
   /**
    * Loads a weights file (JSON or safetensors) into one model. The run restarts from step 0: that model from the
    * file, the others from their current weights (optimizer state starts afresh for all). A file
@@ -424,7 +404,7 @@ export class Session {
     const values = this.requests.parseWeightsFor(modelId, file, bytes);
     await this.pause();
     await this.snapshot();
-    const initial = new Map(this.snapshots);
+    const initial = new Map(this.snapshots.params);
     initial.set(modelId, values);
     await this.configure(this.run!, { initial });
   }
