@@ -1,10 +1,12 @@
 // Generation through the run owner, on a MIDI upload: progress comes while tokens are made; a
 // cancel, or a new configuration, stops the loop between tokens with what was made; the queue
-// goes on (the next configuration is answered, and a short generation then runs to its end).
+// goes on (the next configuration is answered, and a short generation then runs to its end). A
+// generation cancelled before it left the queue is answered too, or the page would wait forever.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { AUTO_SHAPE } from '../data/shape';
 import { meta, noteEvents, smf, trackChunk } from '../data/midi/smfTesting';
+import { Random } from '../data/random';
 import { nodeGpu } from '../gpu/node';
 import { RunOwner } from './owner';
 import type { FromWorker, RunConfig, ToWorker } from './protocol';
@@ -85,18 +87,65 @@ describe('generation in the worker', () => {
     expect(of('generated')[1].cancelled).toBe(true);
     expect(of('configured').at(-1)?.generation).toBe(2);
 
-    // A cancel drops generations still waiting in the queue; a short one later runs to its end.
+    // A cancel stops a generation still waiting in the queue: it makes no token but is answered
+    // (the page is waiting for it), with its primer. A short one sent later runs to its end.
     send({ type: 'step', generation });
     send({ type: 'generate', generation, modelId: 'a', primer: { kind: 'validation', tokens: 4 }, length: 5, temperature: 0.5 });
     send({ type: 'generate-cancel' });
     send({ type: 'generate', generation, modelId: 'a', primer: { kind: 'validation', tokens: 4 }, length: 6, temperature: 0.5 });
     await owner.settled();
+    expect(of('generated').length).toBe(4);
+    const waited = of('generated')[2];
+    expect(waited.cancelled).toBe(true);
+    expect(waited.ids.length).toBe(0);
+    expect(waited.primer.length).toBe(4);
     done = of('generated').at(-1)!;
-    expect(of('generated').length).toBe(3);
     expect(done.cancelled).toBe(false);
     expect(done.ids.length).toBe(6);
     expect(done.generation).toBe(2);
     expect(of('gpu-problem')).toEqual([]);
     expect(of('action-error')).toEqual([]);
   }, 180_000);
+
+  it('answers every generation exactly once under random commands at random moments (seeded)', async () => {
+    for (const seed of [21, 22]) {
+      const messages: FromWorker[] = [];
+      const owner = new RunOwner({ send: (m) => messages.push(m), acquire: (onProblem) => nodeGpu({ onProblem }) });
+      owners.push(owner);
+      const of = <T extends FromWorker['type']>(type: T) => messages.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+      const rng = new Random(seed);
+      owner.post({ type: 'init' });
+      owner.post({ type: 'load-data', source: { kind: 'file', name: 'fiddle.mid', bytes: tuneBytes() }, request: 1, shape: AUTO_SHAPE });
+      await owner.settled();
+      let generation = 1;
+      const run = (hidden: number): RunConfig => ({
+        models: [slot('a', rng.next() < 0.5 ? 'lstm' : 'gru', { hidden })],
+        training: { optimizer: 'adam', lr: 0.01, batch: 2, seqLen: 8, tbptt: 0, clip: 1, speed: 'max', validateEvery: 5 },
+        data: { ...AUTO_SHAPE, inputColumns: [], targetColumns: [], normalize: 'none', validationFraction: 0.2, missing: 'none' },
+        seed,
+      });
+      owner.post({ type: 'configure', generation, run: run(6) });
+      let asked = 0;
+      for (let i = 0; i < 120; i++) {
+        const action = rng.int(8);
+        if (action <= 2) {
+          asked++;
+          owner.post({ type: 'generate', generation, modelId: 'a', primer: { kind: 'validation', tokens: 1 + rng.int(6) }, length: 1 + rng.int(rng.next() < 0.3 ? 400 : 12), temperature: rng.next() });
+        } else if (action <= 4) owner.post({ type: 'generate-cancel' });
+        else if (action === 5) owner.post({ type: 'step', generation });
+        else if (action === 6) owner.post({ type: rng.next() < 0.5 ? 'play' : 'pause' });
+        else owner.post({ type: 'configure', generation: ++generation, run: run(4 + rng.int(6)) });
+        const wait = [0, 0, 1, 5, 20][rng.int(5)];
+        if (wait) await new Promise((r) => setTimeout(r, wait));
+      }
+      owner.post({ type: 'pause' });
+      await owner.settled();
+      // Each generation is answered once: made (maybe cancelled), or refused because the run changed.
+      const refused = of('action-error').filter((m) => m.action === 'generate');
+      expect(of('generated').length + refused.length, `seed ${seed}`).toBe(asked);
+      for (const r of refused) expect(r.message, `seed ${seed}`).toMatch(/run changed/);
+      expect(of('gpu-problem'), `seed ${seed}`).toEqual([]);
+      expect(of('configured').at(-1)?.generation, `seed ${seed}`).toBe(generation);
+    }
+  }, 300_000);
 });

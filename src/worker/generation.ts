@@ -3,7 +3,9 @@
 // the page told of progress about ten times a second with the tokens made so far. A cancel from
 // the page, or any change of the run (a new configuration, data, reset, an opened run), stops
 // the loop between two tokens; what was made comes back marked cancelled. The owner's queue
-// stays serialized: the loop runs as one command, and a cancel is read beside the queue.
+// stays serialized: the loop runs as one command, and a cancel is read beside the queue. A
+// generation still waiting in the queue when the cancel comes is cancelled too: it is stamped
+// with the cancel count when it arrives, runs no token, and is answered like any other.
 
 import { generateTokens } from '../train/generate';
 import type { GeneratePrimer, RunCommand } from './protocol';
@@ -18,13 +20,20 @@ export const MAX_GENERATE = 4000;
 export class Generations {
   /** Bumped by every cancel: a loop stops when it differs from the value it started with. */
   private epoch = 0;
+  /** The cancel count when each generation arrived from the page. */
+  private readonly arrived = new WeakMap<GenerateCommand, number>();
 
   cancel(): void {
     this.epoch++;
   }
 
+  /** Notes a generation as it is queued: a cancel from now on stops it, even before it starts. */
+  queued(command: GenerateCommand): void {
+    this.arrived.set(command, this.epoch);
+  }
+
   async run(session: Session, command: GenerateCommand): Promise<void> {
-    const epoch = this.epoch;
+    const epoch = this.arrived.get(command) ?? this.epoch;
     const m = session.modelRuns.find((x) => x.slot.id === command.modelId);
     const dataset = session.runDataset;
     if (!m || !dataset || dataset.kind !== 'tokens') throw new Error('Generating needs a model trained on text or melodies: configure one first.');
@@ -33,7 +42,8 @@ export class Generations {
     const { ids: primer, start } = primerIds(command.primer, dataset.ids, dataset.vocab, session.batchSource?.exportSamples(1));
     const step = m.trainer.optimizer.stepCount;
     let last = performance.now();
-    const result = await generateTokens(session.ctx, m.trainer, {
+    // Cancelled while it waited in the queue: no token, answered all the same.
+    const result = this.epoch !== epoch ? { ids: [], cancelled: true } : await generateTokens(session.ctx, m.trainer, {
       primer,
       length,
       temperature: command.temperature,

@@ -73,8 +73,9 @@ export class RunOwner {
     if (message.type === 'load-data' || message.type === 'open-run') this.latestRequest = Math.max(this.latestRequest, message.request);
     // A cancel, or anything that changes the run, stops a generation between two tokens.
     if (message.type === 'generate-cancel' || message.type === 'configure' || message.type === 'load-data' || message.type === 'reset' || message.type === 'open-run') this.generations.cancel();
-    if (message.type === 'generate-cancel') this.queue.drop((c) => c.type === 'generate');
-    else if (message.type === 'list-runs') void this.saver.list();
+    if (message.type === 'generate') this.generations.queued(message);
+    if (message.type === 'generate-cancel') return;
+    if (message.type === 'list-runs') void this.saver.list();
     else if (message.type === 'rename-run') void this.saver.rename(message.id, message.name);
     else if (message.type === 'delete-run') void this.saver.remove(message.id);
     else if (message.type === 'duplicate-run') void this.saver.duplicate(message.id);

@@ -39,11 +39,6 @@ export class CommandQueue {
     return dropped;
   }
 
-  /** Removes the queued commands `which` picks (a cancel drops the generations waiting). */
-  drop(which: (c: Command) => boolean): void {
-    this.items = this.items.filter((c) => !which(c));
-  }
-
   shift(): Command | undefined {
     return this.items.shift();
   }
