@@ -1,6 +1,6 @@
 // The bench page: runs the suite on this browser's WebGPU, then TensorFlow.js on the same shapes;
 // then the same cases at the same sizes on our CPU backend (rows named cpu:<case>) beside
-// TensorFlow.js's CPU backend. Renders the table and leaves everything on window.__benchResults
+// TensorFlow.js's CPU backends (cpu and wasm: the faster is the row's peer). Renders the table and leaves everything on window.__benchResults
 // (read by scripts/bench.mjs). ?cpu=0 leaves the CPU backend out.
 
 import { acquireGpu } from '../src/gpu/device';
@@ -135,9 +135,14 @@ async function main(): Promise<void> {
       suite.rows.push(...cpuSuite.rows);
       results.rows = suite.rows;
       if (request.peer) {
-        const peer = tfjsPeer(['cpu']);
-        const skipped = await attachPeer(cpuSuite.rows, peer, config, progress);
-        meta.peer = `${meta.peer}; cpu rows: ${skipped ? `tfjs skipped: ${skipped}` : (peer.detail ?? peer.name)}`;
+        // Both of TensorFlow.js's CPU backends; each row's peer is the faster, the other in its note.
+        const named: string[] = [];
+        for (const backend of ['cpu', 'wasm'] as const) {
+          const peer = tfjsPeer([backend]);
+          const skipped = await attachPeer(cpuSuite.rows, peer, config, progress, true);
+          named.push(skipped ? `tfjs-${backend} skipped: ${skipped}` : (peer.detail ?? peer.name));
+        }
+        meta.peer = `${meta.peer}; cpu rows, the faster of: ${named.join(' | ')}`;
       }
       renderTable(suite.rows);
     }

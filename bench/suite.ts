@@ -463,9 +463,11 @@ export interface Peer {
 
 /**
  * Times the rows' peer specs with `peer` and fills in `peer` and `ratio`. A spec shared by several
- * rows (the parallel and the sequential scan at one length) is timed once. Never throws.
+ * rows (the parallel and the sequential scan at one length) is timed once. Never throws. With
+ * `faster`, a row that has a peer already keeps the faster of the two as its peer (and its ratio);
+ * the other is named in its note, so both figures stay in the table.
  */
-export async function attachPeer(rows: BenchRow[], peer: Peer, config: BenchConfig, progress: Progress = () => {}): Promise<string | null> {
+export async function attachPeer(rows: BenchRow[], peer: Peer, config: BenchConfig, progress: Progress = () => {}, faster = false): Promise<string | null> {
   const withSpec = rows.filter((r) => r.peerSpec && !r.error);
   if (withSpec.length === 0) return null;
   const unique = new Map<string, PeerSpec>();
@@ -476,8 +478,11 @@ export async function attachPeer(rows: BenchRow[], peer: Peer, config: BenchConf
     for (const row of withSpec) {
       const result = results[keys.indexOf(JSON.stringify(row.peerSpec))];
       if (!result || !(result.ms > 0)) continue;
-      row.peer = result;
-      row.ratio = row.ms / result.ms;
+      const previous = faster ? row.peer : undefined;
+      const [kept, other] = previous && previous.ms <= result.ms ? [previous, result] : [result, previous];
+      if (other) row.note = [row.note, `${other.name} ${other.ms.toPrecision(4)} ms`].filter(Boolean).join('; ');
+      row.peer = kept;
+      row.ratio = row.ms / kept.ms;
     }
     return null;
   } catch (error) {

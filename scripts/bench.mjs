@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// npm run bench: builds the pages, serves dist/ on localhost, opens bench/index.html in headless
+// npm run bench: builds the bench page, serves it on localhost, opens bench/index.html in headless
 // Chromium (WebGPU; SwiftShader when there is no GPU), waits for the suite and the TensorFlow.js
 // peer, prints the table and writes bench/results.json.
 //
 //   node scripts/bench.mjs [--quick] [--full] [--only=matmul,adam] [--sizes=256,512] [--reps=N]
 //                          [--no-peer] [--no-cpu] [--no-build | --bench-only] [--dist=DIR] [--out=FILE] [--timeout=SECONDS]
 //
-// --bench-only builds just bench/index.html (into .build/bench-dist), for when the app itself does
-// not build; --no-build --dist=DIR serves a build made elsewhere.
+// The page is built on its own, unminified, into .build/bench-dist: TensorFlow.js's wasm peer hands
+// its threads the source text of a function (Function.toString), which minified names break ("e is
+// not defined" in every worker, and the backend never starts). The server sends COOP/COEP so the
+// page is cross-origin isolated and that peer may use threads. --bench-only is the same (kept for
+// old command lines); --no-build --dist=DIR serves a build made elsewhere.
 
-import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,17 +33,17 @@ const USAGE = `usage: node scripts/bench.mjs [options]
   --sizes=a,b       replace the cases' sizes (train: hidden size naming the configuration; scan: L)
   --reps=N          timed passes per row
   --no-peer         skip TensorFlow.js
-  --no-cpu          skip the CPU backend's rows (cpu:<case>, beside TensorFlow.js's cpu backend)
+  --no-cpu          skip the CPU backend's rows (cpu:<case>, beside TensorFlow.js's cpu and wasm backends)
   --cpu-peer-only   TensorFlow.js only beside the CPU backend's rows (its WebGPU peer is slow on SwiftShader)
-  --no-build        serve the existing build instead of running vite build
-  --bench-only      build only the bench page (into .build/bench-dist), not the app
-  --dist=DIR        folder to serve (default dist/)
+  --no-build        serve the existing build (--dist) instead of building the bench page
+  --bench-only      the default: build the bench page alone, unminified, into .build/bench-dist
+  --dist=DIR        folder to serve or build into (default .build/bench-dist)
   --out=FILE        JSON output (default bench/results.json)
   --timeout=SECONDS give up after this long (default 1800)
   --headed          show the browser window`;
 
 function parseArgs(argv) {
-  const o = { query: new URLSearchParams(), build: 'all', dist: resolve(root, 'dist'), out: resolve(root, 'bench/results.json'), timeoutS: 1800, headed: false };
+  const o = { query: new URLSearchParams(), build: 'bench', dist: resolve(root, '.build/bench-dist'), out: resolve(root, 'bench/results.json'), timeoutS: 1800, headed: false };
   for (const arg of argv) {
     const [flag, value = ''] = arg.split(/=(.*)/s);
     switch (flag) {
@@ -68,21 +69,6 @@ function parseArgs(argv) {
   return o;
 }
 
-function viteBuild() {
-  const require = createRequire(import.meta.url);
-  const vitePkg = require.resolve('vite/package.json', { paths: [root] });
-  const viteBin = join(dirname(vitePkg), 'bin', 'vite.js');
-  console.error('[bench] vite build ...');
-  const run = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  if (run.status !== 0) {
-    console.error(
-      '[bench] vite build failed (see above). If the main app is what fails, the bench page can still be built ' +
-        'on its own: npm run bench -- --bench-only',
-    );
-    process.exit(1);
-  }
-}
-
 /** Only the bench page, without the project's config (and so without the app's entry). */
 async function viteBuildBenchOnly(outDir) {
   console.error(`[bench] vite build of bench/index.html only -> ${outDir}`);
@@ -97,6 +83,8 @@ async function viteBuildBenchOnly(outDir) {
       emptyOutDir: true,
       // TensorFlow.js is one large lazily loaded chunk.
       chunkSizeWarningLimit: 4096,
+      // Unminified: the wasm peer's threads are given a function's source text (see above).
+      minify: false,
       rollupOptions: { input: { bench: resolve(root, 'bench/index.html') } },
     },
   });
@@ -129,7 +117,13 @@ function serve(dir) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    // Cross-origin isolated (COOP + COEP), so TensorFlow.js's wasm peer may use threads.
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolvePort, reject) => {
@@ -156,7 +150,6 @@ async function main() {
     console.error(`[bench] ${NO_BROWSER_HELP}`);
     return 1;
   }
-  if (options.build === 'all') viteBuild();
   if (options.build === 'bench') await viteBuildBenchOnly(options.dist);
   if (!existsSync(join(options.dist, 'bench', 'index.html'))) {
     console.error(`[bench] ${join(options.dist, 'bench', 'index.html')} is missing: build first (drop --no-build).`);

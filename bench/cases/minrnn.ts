@@ -44,6 +44,7 @@ export function equalLstmHidden(I: number, H: number): number {
 async function prepare(env: BenchEnv, model: Model, size: number): Promise<PreparedCase> {
   const scaled = env.config.profile === 'fallback' || env.config.profile === 'fallback-quick';
   const base = (scaled ? SCALED : FULL)[size];
+  if (!base) throw new Error(`no ${model} configuration named ${size} (--sizes names one of ${Object.keys(FULL).join(', ')} here, the sequence length T)`);
   const H = model === 'lstm' ? equalLstmHidden(base.input, base.hidden) : base.hidden;
   const shape: TrainShape = { ...base, hidden: H };
   const { batch: B, seqLen: T, input: I } = shape;

@@ -1,6 +1,7 @@
 // TensorFlow.js as the peer of the browser bench: the same shapes on its WebGPU backend (WebGL when
 // WebGPU does not start, CPU last), in the same page, after our device has been released; and on
-// its CPU backend as the peer of our CPU backend's rows.
+// its two CPU backends, `cpu` (JavaScript) and `wasm` (WebAssembly, SIMD and threads where the page
+// allows), as the peers of our CPU backend's rows.
 //
 // Timing: on WebGPU with timestamp queries, tf.time()'s kernelMs (GPU time of every kernel the op
 // launched, summed), which is the closest to our timestamp-query figure; otherwise wall-clock over
@@ -20,16 +21,19 @@ type Tf = typeof TF;
 
 /** The backends tried in order: the fastest tfjs has in a browser first. */
 export const TFJS_BACKENDS = ['webgpu', 'webgl', 'cpu'] as const;
-export type TfjsBackend = (typeof TFJS_BACKENDS)[number];
+export type TfjsBackend = (typeof TFJS_BACKENDS)[number] | 'wasm';
 
-async function loadTf(progress: Progress, backends: readonly TfjsBackend[]): Promise<{ tf: Tf; backend: string }> {
+async function loadTf(progress: Progress, backends: readonly TfjsBackend[]): Promise<{ tf: Tf; backend: string; flavour: string }> {
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-webgpu');
   for (const name of backends) {
     try {
+      const wasm = name === 'wasm' ? await import('./tfjsWasm') : null;
+      wasm?.prepareWasm();
       if (await tf.setBackend(name)) {
         await tf.ready();
-        return { tf, backend: name };
+        const flavour = wasm ? `, ${wasm.wasmFlavour(Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')))}` : '';
+        return { tf, backend: name, flavour };
       }
     } catch (error) {
       progress(`tfjs: backend ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -160,7 +164,7 @@ export function tfjsPeer(backends: readonly TfjsBackend[] = TFJS_BACKENDS): Peer
   const peer: Peer = {
     name: 'tfjs',
     async measure(specs: readonly PeerSpec[], config: BenchConfig, progress: Progress) {
-      const { tf, backend } = await loadTf(progress, backends);
+      const { tf, backend, flavour } = await loadTf(progress, backends);
       try {
         // Small tensors would otherwise run on the CPU when their data is still there.
         tf.env().set('WEBGPU_CPU_FORWARD', false);
@@ -170,7 +174,7 @@ export function tfjsPeer(backends: readonly TfjsBackend[] = TFJS_BACKENDS): Peer
       const timestamps = backend === 'webgpu' && Boolean((tf.backend() as unknown as { supportTimestampQuery?: boolean }).supportTimestampQuery);
       const timing = timestamps ? 'timestamp-query (kernels)' : 'wall-clock';
       peer.name = `tfjs-${backend}`;
-      peer.detail = `TensorFlow.js ${tf.version_core}, ${backend} backend, ${timing}`;
+      peer.detail = `TensorFlow.js ${tf.version_core}, ${backend} backend${flavour}, ${timing}`;
       progress(`peer: ${peer.detail}`);
       const results: Array<PeerResult | null> = [];
       for (const spec of specs) {
