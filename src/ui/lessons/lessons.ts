@@ -40,14 +40,15 @@ export const LESSONS: readonly Lesson[] = [
     setup: {
       dataset: { id: 'adding', params: { length: 60, count: 5000 } },
       models: [slot('a', 'rnn_tanh', { hidden: 32 }), slot('b', 'lstm', { hidden: 32, forgetBias: 1 }), slot('c', 'gru', { hidden: 32 })],
-      training: { ...DEFAULT_TRAINING, lr: 0.005, batch: 32, clip: 1 },
+      training: { ...DEFAULT_TRAINING, lr: 0.01, batch: 32, clip: 1 },
       seed: 1,
     },
     look: ['view-gradtime', 'view-loss'],
     text:
       "Gradient through time shows how much of the loss's gradient reaches each step, ‖∂L/∂hₜ‖, against how far back it lies (faded: step 1's curve). " +
       "The tanh RNN's falls by a steady factor per step back, diag(1−h²)·W_hh, whose norm starts below 1, so nothing reaches the first marker 60 steps back and its loss stays near 0.167, the score of always answering 1. " +
-      "The LSTM's cell scales it only by the forget gate, started here at a bias of 1 as Keras does (PyTorch's 0 halves it every step), so its curve falls orders of magnitude less; the GRU's update gate starts near ½, in between, and holds more as it learns.",
+      "The LSTM's cell scales it only by the forget gate, started here at a bias of 1 as Keras does (PyTorch's 0 halves it every step), so its curve falls orders of magnitude less; the GRU's update gate starts near ½, in between, and holds more as it learns. " +
+      'In the loss chart the GRU leaves 0.167 within a few hundred steps and the LSTM after a plateau of six hundred to a thousand, while the tanh RNN never does.',
   },
   {
     id: 'exploding',

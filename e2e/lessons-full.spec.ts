@@ -1,0 +1,70 @@
+// The lessons at their full size, on the CPU backend (the fast one on a machine without a GPU; the
+// same engine, kernel for kernel, as WebGPU: see npm test's second pass). lessons.spec.ts runs each
+// lesson smaller on WebGPU and checks its first steps; here the central ones train as a person
+// would run them, and the result the lesson's text promises is asserted in the numbers the page
+// shows. The runs are seeded, so each is the same run every time.
+
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoPageErrors, ready, stepCount } from './helpers';
+
+expectNoPageErrors();
+
+test.beforeEach(async ({ page }) => {
+  // The choice the GPU panel's switch remembers.
+  await page.addInitScript(() => localStorage.setItem('timestep.backend', 'cpu'));
+});
+
+/** Plays until at least `n` steps, then pauses. */
+async function trainTo(page: Page, n: number, timeout: number): Promise<number> {
+  await page.getByTestId('play').click();
+  await expect.poll(() => stepCount(page), { timeout, intervals: [1000] }).toBeGreaterThanOrEqual(n);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
+  return stepCount(page);
+}
+
+const valLast = async (page: Page, id: string) => Number(await page.getByTestId(`loss-span-${id}`).getAttribute('data-val-last'));
+
+test('vanishing gradient, full size: the GRU and the LSTM learn the adding problem (T = 60), the tanh RNN stays at the baseline', async ({ page }) => {
+  test.setTimeout(420_000);
+  await page.goto('/#lesson=vanishing');
+  await ready(page);
+  await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
+  await expect(page.getByTestId('lesson-note')).toContainText('The vanishing gradient');
+  const steps = await trainTo(page, 1300, 360_000);
+  // Always answering 1, the mean of the sum of two uniform values, scores their variance: 1/6.
+  const baseline = 1 / 6;
+  const [rnn, lstm, gru] = [await valLast(page, 'a'), await valLast(page, 'b'), await valLast(page, 'c')];
+  console.log(`validation MSE after ${steps} steps: tanh RNN ${rnn.toFixed(4)}, LSTM ${lstm.toFixed(4)}, GRU ${gru.toFixed(4)} (baseline ${baseline.toFixed(3)})`);
+  expect(rnn).toBeGreaterThan(0.8 * baseline);
+  expect(lstm).toBeLessThan(0.2 * baseline);
+  expect(gru).toBeLessThan(0.2 * baseline);
+  // The gradient view tells why: the RNN's gradient at the far end is orders of magnitude below the LSTM's.
+  const far = async (id: string) => Number(await page.getByTestId(`gradtime-${id}`).getAttribute('data-far-ratio'));
+  const [farRnn, farLstm] = [await far('a'), await far('b')];
+  console.log(`far/last gradient ratio: tanh RNN ${farRnn.toExponential(2)}, LSTM ${farLstm.toExponential(2)}`);
+  expect(farRnn).toBeLessThan(farLstm / 100);
+});
+
+test('teacher forcing, full size: after 300 steps both decoders score worse on their own outputs than teacher-forced', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/#lesson=teacher-forcing');
+  await ready(page);
+  await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
+  const steps = await trainTo(page, 300, 180_000);
+  const decode = page.getByTestId('view-decode');
+  await decode.getByTestId('decode').click();
+  const scores = decode.getByTestId('decode-scores');
+  await expect(scores).toHaveCount(2);
+  for (let i = 0; i < 2; i++) {
+    const text = await scores.nth(i).innerText();
+    const m = /teacher-forced (\d+)% of tokens, (\d+)% of sequences right; on its own (\d+)% of tokens, (\d+)% of sequences/.exec(text);
+    expect(m, text).not.toBeNull();
+    const [forcedTokens, forcedSeqs, freeTokens, freeSeqs] = m!.slice(1).map(Number);
+    console.log(`after ${steps} steps: ${text}`);
+    // Trained well enough that teacher-forced most tokens are right, and on its own fewer are.
+    expect(forcedTokens).toBeGreaterThan(60);
+    expect(freeTokens).toBeLessThan(forcedTokens);
+    expect(freeSeqs).toBeLessThanOrEqual(forcedSeqs);
+  }
+});
