@@ -8,11 +8,10 @@ import type { KernelContext } from '../kernels/registry';
 import { kernelContext } from '../kernels/registry';
 import { defaultOptimizer } from '../train/optimizers';
 import { Trainer, type TrainerConfig } from '../train/trainer';
+import { START_PROBE } from './comfort';
 
-const B = 8, T = 32, I = 16, H = 64;
+const { batch: B, seqLen: T, inputSize: I, hidden: H } = START_PROBE;
 export const PROBE_WHAT = `LSTM training step, batch ${B}, ${T} steps, input ${I}, hidden ${H}`;
-/** The start-up probe's shape, for the sizes that stay comfortable (./comfort.ts). */
-export const PROBE_SHAPE = { batch: B, seqLen: T, hidden: H } as const;
 
 /** One model's trainer settings and a batch to train it on (x, y as Trainer.setBatch takes them). */
 export interface TimedModel {

@@ -29,6 +29,9 @@ export interface Comfort {
   comfortableBatchSteps: number;
 }
 
+/** The start-up probe's LSTM (./backendProbe.ts), here so that the page can scale its time without the trainer. */
+export const START_PROBE = { batch: 8, seqLen: 32, inputSize: 16, hidden: 64 } as const;
+
 /** About 20 steps a second: training that the loss chart shows moving. */
 export const COMFORT_BUDGET_MS = 50;
 
