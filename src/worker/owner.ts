@@ -165,8 +165,7 @@ export class RunOwner {
         return this.save();
       case 'switch-backend':
         return this.switchBackend(command.backend);
-      case 'run-probe':
-        // Queued, so it never runs beside a step; the run's device stays the one timed.
+      case 'run-probe': // queued like any command, so never beside a step
         return this.prober.probe(this.session, this.gpu, this.backend);
       case 'debug-lose-device':
         // For tests and the curious: what happens when the driver takes the device away.
