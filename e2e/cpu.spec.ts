@@ -28,6 +28,10 @@ test.describe('without the WebGPU flag', () => {
     await expect(notice).toContainText('Comfortable here');
     await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
     await ready(page);
+    // The sizes that stay comfortable, from the run's own measured step (no other backend to offer).
+    await expect(page.getByTestId('cpu-comfort')).toContainText(/^Comfortable here: your run takes [\d.,]+ ms a step \(about .+\)/);
+    console.log(await page.getByTestId('cpu-comfort').innerText());
+    await expect(page.getByTestId('run-probe')).toHaveCount(0);
     const emptyLoss = await pixelStats(page, page.getByTestId('view-loss'));
     await page.keyboard.press('Space');
     await expect(page.getByTestId('run-state')).toHaveText('training');

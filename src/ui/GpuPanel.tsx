@@ -14,6 +14,7 @@ function formatLimit(name: string, value: number): string {
 
 export function GpuPanel() {
   const gpu = useStore((s) => s.gpu);
+  const runProbe = useStore((s) => s.runProbe);
   return (
     <Panel title="GPU" id="gpu-panel">
       {gpu.state === 'connecting' && <p className="muted">Connecting to the GPU…</p>}
@@ -34,7 +35,7 @@ export function GpuPanel() {
             {adapterName(gpu.info)}
             {gpu.info.isFallback && <span className="badge warn" title="A software adapter: correct, but far slower than a GPU">software</span>}
           </p>
-          <BackendNotice info={gpu.info} />
+          <BackendNotice info={gpu.info} report={runProbe} />
           <p data-testid="gpu-selftest" className={gpu.selfTest.ok ? 'ok' : 'error'}>
             {gpu.selfTest.ok ? '✓' : '✗'} {gpu.selfTest.what}: max error {gpu.selfTest.maxRelErr.toExponential(1)} ({gpu.selfTest.ms.toFixed(0)} ms)
           </p>

@@ -37,6 +37,9 @@ export function handleMessage(message: FromWorker): void {
       // a lost device the worker restores its run itself.
       if (s.summary && !s.configured && !s.configuring && !s.pendingRef) configureRun();
       break;
+    case 'run-probe':
+      s.setRunProbe(message.report);
+      break;
     case 'gpu-problem':
       if (isFatal(message.kind)) s.setGpu({ state: 'problem', kind: message.kind, message: message.message, detail: message.detail });
       else s.setGpuError({ kind: message.kind, message: message.message, detail: message.detail });

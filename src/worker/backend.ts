@@ -75,3 +75,8 @@ export async function acquireBackend(deps: BackendDeps, choice: BackendChoice, o
   other.device.destroy();
   return gpu;
 }
+
+/** A bare device on `backend` for a probe's throwaway trainers (./runProbe.ts): no problems reported, destroyed by the caller. */
+export function acquireProbeDevice(webgpu: GPU | undefined, backend: 'webgpu' | 'cpu'): Promise<Gpu> {
+  return backend === 'cpu' ? Promise.resolve(acquireCpu()) : acquireGpu(webgpu);
+}

@@ -22,6 +22,7 @@ import { CommandQueue, type Command } from './queue';
 import { RunConfigError } from './runConfig';
 import { captureMove, restoreMove, type Moving } from './move';
 import { QUIET_SAVE_MS, RunSaver, type DataOrigin } from './saver';
+import { RunProber, type RunProbeDeps } from './runProbe';
 import { gpuSelfTest } from './selftest';
 import { Session } from './session';
 
@@ -31,10 +32,14 @@ export interface OwnerDeps {
   acquire(onProblem: (problem: GpuError) => void, backend: BackendChoice): Promise<Gpu>;
   /** Where runs are saved (IndexedDB); without one, nothing is saved. */
   store?: Promise<RunStore> | null;
+  /** The run's own backend probe (./runProbe.ts); without one, runs are never timed. */
+  runProbe?: RunProbeDeps | null;
 }
 
 /** Commands after which the run holds something a save would keep. */
 const CHANGES_RUN = new Set<Command['type']>(['configure', 'step', 'reset', 'load-weights']);
+/** Commands after which the run may have a shape, or a device, its backend probe has not timed. */
+const NEW_SHAPE = new Set<Command['type']>(['configure', 'open-run', 'init', 'switch-backend']);
 
 const NO_GPU = 'No GPU device is available: reconnect the GPU (the button above), then the run is built.';
 
@@ -62,9 +67,11 @@ export class RunOwner {
   /** Where each dataset came from, so a saved run can make it again. */
   private readonly origins = new WeakMap<Dataset, DataOrigin>();
   private quietSave: ReturnType<typeof setTimeout> | undefined;
+  private readonly prober: RunProber;
 
   constructor(private readonly deps: OwnerDeps) {
     this.saver = new RunSaver(deps.store ?? null, deps.send);
+    this.prober = new RunProber(deps.runProbe ?? null, deps.send);
     this.done = this.pump();
   }
 
@@ -109,6 +116,7 @@ export class RunOwner {
         try {
           await this.execute(command);
           if (CHANGES_RUN.has(command.type)) this.runChanged(command.type !== 'step');
+          if (NEW_SHAPE.has(command.type) && this.session && this.gpu && this.prober.due(this.session, this.gpu, this.backend)) this.queue.push({ type: 'run-probe' });
         } catch (error) {
           // A command cut short by a lost device says nothing more: the loss is reported once.
           if (!before || this.session === before) this.reportProblem(error);
@@ -157,6 +165,8 @@ export class RunOwner {
         return this.save();
       case 'switch-backend':
         return this.switchBackend(command.backend);
+      case 'run-probe': // queued like any command, so never beside a step
+        return this.prober.probe(this.session, this.gpu, this.backend);
       case 'debug-lose-device':
         // For tests and the curious: what happens when the driver takes the device away.
         await this.session?.snapshot();

@@ -10,6 +10,7 @@ import type { ProbeData } from '../train/probes';
 import type { DecodeScores } from '../train/decodeScores';
 import type { StepStats } from '../train/trainer';
 import type { WeightsFormat } from '../train/weights';
+import type { RunProbeReport } from './runProbe';
 
 export interface SelfTestResult {
   ok: boolean;
@@ -325,6 +326,8 @@ export interface ConfiguredModel {
 
 export type FromWorker =
   | { type: 'gpu-ready'; info: GpuInfo; selfTest: SelfTestResult }
+  /** The configured run timed on the backend in use (and on the other, on a software adapter): ./runProbe.ts. */
+  | { type: 'run-probe'; report: RunProbeReport }
   | { type: 'gpu-problem'; kind: GpuProblemKind; message: string; detail: string }
   | { type: 'data-progress'; request: number; fraction: number; rows: number }
   /** `restored`: the worker brought its dataset back after a lost device (nobody asked for it). */

@@ -10,8 +10,8 @@
 
 import type { RunsRequest, ToWorker } from './protocol';
 
-/** What the owner queues for itself: a dataset parsed beside the queue, to be put in place in turn. */
-export type Internal = { type: 'dataset-ready'; request: number; apply: () => void };
+/** What the owner queues for itself: a dataset parsed beside the queue, to be put in place in turn; the run's backend probe (./runProbe.ts). */
+export type Internal = { type: 'dataset-ready'; request: number; apply: () => void } | { type: 'run-probe' };
 
 /** Everything the page sends but the saved-runs requests (./owner.ts answers those at once), and the owner's own. */
 export type Command = Exclude<ToWorker, RunsRequest | { type: 'generate-cancel' }> | Internal;

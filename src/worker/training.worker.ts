@@ -3,7 +3,7 @@
 // adapter, lost device, bad data, NaN) come back as messages, and nothing already loaded or
 // trained is dropped because of one.
 
-import { acquireBackend } from './backend';
+import { acquireBackend, acquireProbeDevice } from './backend';
 import { probeBackends } from './backendProbe';
 import { RunOwner } from './owner';
 import { RunStore } from './persist';
@@ -16,6 +16,8 @@ const owner = new RunOwner({
   send: (message) => scope.postMessage(message, transferables(message)),
   // WebGPU where the browser offers an adapter, else the CPU backend; on a software adapter, the faster of the two.
   acquire: (onProblem, backend) => acquireBackend({ webgpu: navigator.gpu, probe: probeBackends }, backend, onProblem),
+  // The configured run timed on both backends on a software adapter, the faster offered (./runProbe.ts).
+  runProbe: { acquireOther: (backend) => acquireProbeDevice(navigator.gpu, backend) },
   // Saved runs live in this origin's IndexedDB; a browser without it (or refusing it) saves nothing.
   store: typeof indexedDB === 'undefined' ? null : RunStore.open(indexedDB),
 });

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { GpuInfo } from '../../gpu/device';
 import type { GpuProblemKind } from '../../gpu/errors';
 import type { SelfTestResult } from '../../worker/protocol';
+import type { RunProbeReport } from '../../worker/runProbe';
 import type { Store } from '../store';
 
 export type GpuStatus =
@@ -19,7 +20,10 @@ export interface GpuErrorAlert {
 export interface GpuSlice {
   gpu: GpuStatus;
   gpuError: GpuErrorAlert | null;
+  /** The configured run timed on the backends (src/worker/runProbe.ts), for the GPU panel; null until one comes. */
+  runProbe: RunProbeReport | null;
   setGpu(status: GpuStatus): void;
+  setRunProbe(report: RunProbeReport): void;
   setGpuError(error: GpuErrorAlert | null): void;
 }
 
@@ -31,6 +35,9 @@ export function isFatal(kind: GpuProblemKind): boolean {
 export const gpuSlice: StateCreator<Store, [], [], GpuSlice> = (set) => ({
   gpu: { state: 'connecting' },
   gpuError: null,
-  setGpu: (gpu) => set(gpu.state === 'ready' || gpu.state === 'connecting' ? { gpu, gpuError: null } : { gpu }),
+  runProbe: null,
+  // A report belongs to the device it timed: a new one (a switch, a reconnect) is timed again.
+  setGpu: (gpu) => set(gpu.state === 'ready' ? { gpu, gpuError: null } : gpu.state === 'connecting' ? { gpu, gpuError: null, runProbe: null } : { gpu, runProbe: null }),
+  setRunProbe: (runProbe) => set({ runProbe }),
   setGpuError: (gpuError) => set({ gpuError }),
 });
