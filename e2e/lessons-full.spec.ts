@@ -39,6 +39,8 @@ test('vanishing gradient, full size: the GRU and the LSTM learn the adding probl
   expect(rnn).toBeGreaterThan(0.8 * baseline);
   expect(lstm).toBeLessThan(0.2 * baseline);
   expect(gru).toBeLessThan(0.2 * baseline);
+  // Stuck at the baseline is not memorising: no model gets the overfitting notice.
+  await expect(page.locator('[data-testid^="overfitting-"]')).toHaveCount(0);
   // The gradient view tells why: the RNN's gradient at the far end is orders of magnitude below the LSTM's.
   const far = async (id: string) => Number(await page.getByTestId(`gradtime-${id}`).getAttribute('data-far-ratio'));
   const [farRnn, farLstm] = [await far('a'), await far('b')];
@@ -62,9 +64,11 @@ test('teacher forcing, full size: after 300 steps both decoders score worse on t
     expect(m, text).not.toBeNull();
     const [forcedTokens, forcedSeqs, freeTokens, freeSeqs] = m!.slice(1).map(Number);
     console.log(`after ${steps} steps: ${text}`);
-    // Trained well enough that teacher-forced most tokens are right, and on its own fewer are.
+    // Trained well enough that teacher-forced most tokens are right, and on its own fewer are: after
+    // its first mistake a model reads its own wrong digit. Whole sequences score the same both ways
+    // (greedy decoding: a sequence with no mistake reads the true digits either way).
     expect(forcedTokens).toBeGreaterThan(60);
     expect(freeTokens).toBeLessThan(forcedTokens);
-    expect(freeSeqs).toBeLessThanOrEqual(forcedSeqs);
+    expect(freeSeqs).toBe(forcedSeqs);
   }
 });

@@ -42,6 +42,8 @@ const runs = [
   {
     name: 'lesson-vanishing',
     hash: 'lesson=vanishing',
+    // Long enough for the LSTM to leave its plateau (about 1,300 steps here).
+    seconds: 100,
     views: ['view-gradtime', 'view-loss', 'view-bptt'],
     // Before the shots: 25 steps of the tanh RNN's backward pass walked by hand.
     async prepare(page) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../data/random';
 import { series } from './comparison';
 import { detectOverfitting, overfittingNotice, PATIENCE, WINDOW } from './overfitting';
 
@@ -46,5 +47,38 @@ describe('noticing overfitting', () => {
     // Training flat (within 3%): no claim that it kept falling.
     expect(detectOverfitting(steps, series(Array(80).fill(0.3)), valSteps, val)).toBeNull();
     expect(detectOverfitting(...run([NaN, NaN, NaN, NaN]))).toBeNull();
+  });
+
+  it('says nothing for a model stuck at a baseline: its best validation is a low wobble, its training windows differ by noise', () => {
+    // As the tanh RNN on the adding problem: training losses of single batches around 0.18 (sd 0.04),
+    // validation around 0.185 (sd 0.004), one low wobble early on. Seeded, 1,500 steps, validated every 20.
+    const rng = new Random(3);
+    const steps = Array.from({ length: 1500 }, (_, i) => i + 1);
+    // The 20 batches up to step 540 average 0.180 and the last 20 happen to average 0.171, as the
+    // RNN's did: each window's noise is recentred on that mean.
+    const train = steps.map(() => 0.18 + 0.04 * rng.normal());
+    const recentre = (from: number, to: number, m: number) => {
+      const shift = m - train.slice(from, to).reduce((x, y) => x + y, 0) / (to - from);
+      for (let i = from; i < to; i++) train[i] += shift;
+    };
+    recentre(520, 540, 0.18);
+    recentre(1480, 1500, 0.171);
+    const valSteps = steps.filter((s) => s % 20 === 0);
+    const val = valSteps.map((s) => (s === 540 ? 0.176 : 0.185 + 0.003 * rng.normal()));
+    // What the rules before the trend and the noise tests saw: every later evaluation above the
+    // best, the last five 3% above it, the last training window over 3% lower than the one at 540.
+    expect(val.filter((_, i) => valSteps[i] > 540).every((v) => v > 0.176)).toBe(true);
+    const meanOf = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+    expect(meanOf(val.slice(-5))).toBeGreaterThan(0.176 * 1.03);
+    expect(meanOf(train.slice(-20))).toBeLessThan(meanOf(train.slice(520, 540)) * 0.97);
+    expect(detectOverfitting(series(steps), series(train), series(valSteps), series(val))).toBeNull();
+    for (let end = 600; end <= 1500; end += 20) {
+      const k = valSteps.filter((s) => s <= end).length;
+      expect(detectOverfitting(series(steps.slice(0, end)), series(train.slice(0, end)), series(valSteps.slice(0, k)), series(val.slice(0, k))), `at step ${end}`).toBeNull();
+    }
+    // The same noise with a real fall of the training loss and a rising validation loss is noticed.
+    const falling = train.map((v, i) => v * Math.exp(-i / 300));
+    const rising = val.map((v, i) => (valSteps[i] > 540 ? v + (valSteps[i] - 540) / 5000 : v));
+    expect(detectOverfitting(series(steps), series(falling), series(valSteps), series(rising))?.best.step).toBe(540);
   });
 });
