@@ -4,6 +4,7 @@
 // would run them, and the result the lesson's text promises is asserted in the numbers the page
 // shows. The runs are seeded, so each is the same run every time.
 
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoPageErrors, ready, stepCount } from './helpers';
 
@@ -71,4 +72,26 @@ test('teacher forcing, full size: after 300 steps both decoders score worse on t
     expect(freeTokens).toBeLessThan(forcedTokens);
     expect(freeSeqs).toBe(forcedSeqs);
   }
+});
+
+test("exploding gradient, full size: with W_hh started at 3x, the unclipped model's loss leaps again and again; the clipped one settles", async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/#lesson=exploding');
+  await ready(page);
+  await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
+  await expect(page.getByTestId('model-clip-c')).toHaveValue('0');
+  const steps = await trainTo(page, 300, 180_000);
+  // Every validation loss, from the loss chart's CSV.
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-loss').click()]);
+  const [header, ...rows] = readFileSync((await file.path())!, 'utf8').trimEnd().split('\r\n').map((line) => line.split(','));
+  const column = (label: RegExp) => header.findIndex((h) => label.test(h));
+  const clipped = column(/^RNN \(tanh\) 32 W_hh×3 validation loss/);
+  const unclipped = column(/^RNN \(tanh\) 32 W_hh×3 no clip validation loss/);
+  expect(clipped, header.join(' | ')).toBeGreaterThan(0);
+  expect(unclipped, header.join(' | ')).toBeGreaterThan(0);
+  const worst = (c: number) => Math.max(...rows.filter((r) => Number(r[0]) >= 100 && r[c] !== '').map((r) => Number(r[c])));
+  const [b, c] = [worst(clipped), worst(unclipped)];
+  console.log(`after ${steps} steps, the worst validation loss from step 100 on: clipped ${b.toFixed(3)}, unclipped ${c.toFixed(3)} (baseline 0.167)`);
+  expect(b).toBeLessThan(0.5);
+  expect(c).toBeGreaterThan(5 * b);
 });

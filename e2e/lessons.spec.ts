@@ -49,7 +49,12 @@ test('exploding gradient: W_hh started at 3x sends a gradient far above the clip
   await ready(page);
   await expect(page.getByTestId('lesson-note')).toContainText('exploding');
   await expect(page.getByTestId('model-recurrentScale-b')).toHaveValue('3');
-  await steps(page, 3, ['a', 'b']);
+  // Model c: the same start, its own gradient clip off (in the link as *c0).
+  await expect(page.getByTestId('model-recurrentScale-c')).toHaveValue('3');
+  await expect(page.getByTestId('model-clip-c')).toHaveValue('0');
+  await expect(page.getByTestId('model-clip-b')).toHaveValue('run');
+  await expect.poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toMatch(/m=rnn_tanh\.1\.32\.16\.2\.0\.z~rnn_tanh\.1\.32\.16\.2\.0\.z\.w3~rnn_tanh\.1\.32\.16\.2\.0\.z\.w3\*c0/);
+  await steps(page, 3, ['a', 'b', 'c']);
   // The norms view shows model b (the lesson's choice): its last step's norm and clip factor.
   const readout = page.getByTestId('norms-readout');
   await expect(readout).toHaveAttribute('data-model', 'b');
@@ -66,6 +71,11 @@ test('exploding gradient: W_hh started at 3x sends a gradient far above the clip
   console.log(`far/last ratio: a ${a.toExponential(2)}, b ${b.toExponential(2)}`);
   expect(b).toBeGreaterThan(1);
   expect(a).toBeLessThan(1e-3);
+  // Model c is not clipped: its factor is 1 however large its norm.
+  await page.getByTestId('norms-model').selectOption('c');
+  await expect(readout).toHaveAttribute('data-model', 'c');
+  expect(Number(await readout.getAttribute('data-grad-norm'))).toBeGreaterThan(5);
+  expect(Number(await readout.getAttribute('data-clip-scale'))).toBe(1);
 });
 
 test('copy task: the predictions show the replay steps, and the score counts them only', async ({ page }) => {

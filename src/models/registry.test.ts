@@ -57,9 +57,18 @@ describe('the model-family registry', () => {
           expect(slotLabel(slot).trim()).not.toBe('');
           // A learned initial state is in the label where the family has one (two models differing only there must not read alike).
           if (familyOf(kind).supports.learnedInitialState) {
-            expect(slotLabel({ ...slot, initialState: 'learned' })).toMatch(/ h0$/);
-            expect(slotLabel({ ...slot, initialState: 'zeros' })).not.toMatch(/ h0$/);
+            expect(slotLabel({ ...slot, initialState: 'learned' })).toMatch(/ h0\b/);
+            expect(slotLabel({ ...slot, initialState: 'zeros' })).not.toMatch(/ h0\b/);
           }
+          // A model's own gradient clip, which every family has: after the family's text, in the label.
+          for (const clip of [0, 0.25, 5]) {
+            const own = { ...slot, clip };
+            expect(encodeSlot(own)).toBe(`${text}*c${clip}`);
+            expect(decodeSlot(encodeSlot(own), 'b')).toEqual(own);
+            expect(slotLabel(own)).toBe(`${slotLabel(slot)}${clip === 0 ? ' no clip' : ` clip ${clip}`}`);
+          }
+          // Unreadable or out of range: the run's clip.
+          for (const bad of ['*c-1', '*cx', '*c', `*c${1e6}`, '*q3']) expect(decodeSlot(`${text}${bad}`, 'b')).toEqual(slot);
         });
 
         it(`${kind}: its model's parameter shapes match its initial values, its output size its float64 forward`, () => {

@@ -79,14 +79,25 @@ export function defaultSlot(id: string, kind: ModelKind = 'lstm'): ModelSlot {
 }
 
 export function encodeSlot(slot: ModelSlot): string {
-  return familyOf(slot.kind).urlCodec.encode(slot);
+  return familyOf(slot.kind).urlCodec.encode(slot) + (slot.clip !== undefined ? `*c${slot.clip}` : '');
 }
 
-/** A slot from its URL text, or null when the kind is unknown (the rest falls back to defaults). */
+/** The most a model's own clip may be in a link. */
+export const MAX_SLOT_CLIP = 1000;
+
+/**
+ * A slot from its URL text, or null when the kind is unknown (the rest falls back to defaults).
+ * After the family's text, fields every family has: `*c0` (this model's own gradient clip).
+ */
 export function decodeSlot(text: string, id: string): ModelSlot | null {
-  const kind = text.split('.')[0];
+  const [own, ...common] = text.split('*');
+  const kind = own.split('.')[0];
   if (!isModelKind(kind)) return null;
-  return familyOf(kind).urlCodec.decode(text, defaultSlot(id, kind));
+  const slot = familyOf(kind).urlCodec.decode(own, defaultSlot(id, kind));
+  const clipText = common.find((p) => p.startsWith('c'))?.slice(1) ?? '';
+  const clip = /^\d+(\.\d+)?(e[-+]?\d+)?$/.test(clipText) ? Number(clipText) : NaN;
+  if (slot && Number.isFinite(clip) && clip >= 0 && clip <= MAX_SLOT_CLIP) slot.clip = clip;
+  return slot;
 }
 
 /** The model a slot trains. */
@@ -94,8 +105,10 @@ export function slotModelConfig(slot: ModelSlot, inputSize: number, context?: Sl
   return familyOf(slot.kind).slotConfig(slot, inputSize, context) as ModelConfig;
 }
 
+/** The slot's label, its own gradient clip named where it has one (" no clip", " clip 5"). */
 export function slotLabel(slot: ModelSlot): string {
-  return familyOf(slot.kind).slotLabel(slot);
+  const clip = slot.clip === undefined ? '' : slot.clip > 0 ? ` clip ${slot.clip}` : ' no clip';
+  return familyOf(slot.kind).slotLabel(slot) + clip;
 }
 
 /** The engine of a model configuration's kind ('recurrent', 'seq2seq', 'mamba', ...). */

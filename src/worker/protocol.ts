@@ -40,6 +40,8 @@ export interface ModelSlot {
   forgetBias?: number;
   /** tanh RNN only: weight_hh's initial values times this (1 as PyTorch; 3 makes gradients explode); absent means 1. */
   recurrentScale?: number;
+  /** This model's gradient clip (global norm; 0 = off) in place of the run's; absent means the run's. */
+  clip?: number;
 }
 
 export interface TrainingSettings {

@@ -56,6 +56,7 @@ export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSour
   }
   if (!supports.truncatedBptt && k < T) throw new RunConfigError(`${kindLabel(slot.kind)} carries no state from one window to the next: truncated BPTT does not apply. Set the BPTT length to the window length (or 0).`, tbptt);
   if (source.task === 'many-to-one' && k < T) throw new RunConfigError('Truncated BPTT needs a target at every step: it does not apply to many-to-one tasks. Set the BPTT length to 0.', tbptt);
+  if (slot.clip !== undefined && !(slot.clip >= 0 && Number.isFinite(slot.clip))) throw new RunConfigError(`A model's gradient clip is a norm: 0 (off) or more (got ${slot.clip}).`, model('clip'));
   if (slot.bidirectional && k < T) throw new RunConfigError('A bidirectional model reads the whole window: truncated BPTT does not apply. Untick Bidirectional or set the BPTT length to 0.', model('bidirectional'));
   if (slot.initialState === 'learned' && k < T) throw new RunConfigError('With truncated BPTT each chunk starts from the state carried over, so a learned initial state does not apply: choose zeros.', model('initialState'));
   return {
@@ -67,7 +68,7 @@ export function trainerConfig(slot: ModelSlot, run: RunConfig, source: BatchSour
     batch: training.batch,
     seqLen: k,
     optimizer: { ...defaultOptimizer(training.optimizer), lr: training.lr },
-    clipNorm: training.clip,
+    clipNorm: slot.clip ?? training.clip,
     carryState: k < T,
     seed,
   };

@@ -61,7 +61,7 @@ export const recurrentFamily: ModelFamily<RecurrentModelConfig | Seq2SeqModelCon
     }
     return { kind: 'recurrent', cell, inputSize, hiddenSize: slot.hidden, numLayers: slot.layers, bidirectional: slot.bidirectional, initialState: slot.initialState, ...init };
   },
-  slotLabel: (slot) => sizedLabel(LABELS[slot.kind as CellKind] ?? slot.kind, String(slot.hidden), slot),
+  slotLabel: (slot) => sizedLabel(LABELS[slot.kind as CellKind] ?? slot.kind, String(slot.hidden), slot) + (slot.kind === 'rnn_tanh' && slot.recurrentScale !== undefined && slot.recurrentScale !== 1 ? ` W_hh×${slot.recurrentScale}` : ''),
   engines: { recurrent: recurrentEngine, seq2seq: seq2seqEngine },
   fixtures: {
     kinds: [...CELL_KINDS, ...CELL_KINDS.map((cell) => `train_${cell}`)],

@@ -56,16 +56,17 @@ export const LESSONS: readonly Lesson[] = [
     question: 'What happens when the recurrence starts too large, and what does clipping do about it?',
     setup: {
       dataset: { id: 'adding', params: { length: 50, count: 5000 } },
-      models: [slot('a', 'rnn_tanh', { hidden: 32 }), slot('b', 'rnn_tanh', { hidden: 32, recurrentScale: 3 })],
-      training: { ...DEFAULT_TRAINING, lr: 0.005, batch: 32, clip: 1 },
+      models: [slot('a', 'rnn_tanh', { hidden: 32 }), slot('b', 'rnn_tanh', { hidden: 32, recurrentScale: 3 }), slot('c', 'rnn_tanh', { hidden: 32, recurrentScale: 3, clip: 0 })],
+      // Plain SGD: Adam divides each gradient by its own running size, which hides most of what clipping is for.
+      training: { ...DEFAULT_TRAINING, optimizer: 'sgd', lr: 0.05, batch: 32, clip: 1 },
       seed: 1,
     },
-    look: ['view-norms', 'view-gradtime'],
+    look: ['view-norms', 'view-gradtime', 'view-loss'],
     views: { normsModel: 'b' },
     text:
-      "Two tanh RNNs, the second with W_hh started at 3× PyTorch's: each step back now multiplies the gradient by more than 1 wherever its units are not saturated, so in Gradient through time its curve rises going back where the first one's falls away. " +
-      "Gradient norms per parameter (model b) shows the total norm before clipping, tens to hundreds against a few for model a, and the red clip factor, 1/‖g‖ here, far below 1: clipping by global norm (Pascanu et al. 2013) scales every step down to norm 1, so no single step throws the weights away. " +
-      "Clipping applies to the whole run: set Clip to 0 to train both without it, and model b's loss jumps from step to step.",
+      "Three tanh RNNs trained by plain SGD: a as PyTorch starts it, b and c with W_hh started at 3×. Each step back multiplies b's and c's gradient by more than 1 wherever their units are not saturated, so in Gradient through time their curves rise going back where a's falls away. " +
+      "Gradient norms per parameter (model b) shows the total norm before clipping, tens to hundreds against a few for model a, and the red clip factor, 1/‖g‖, far below 1: clipping by global norm (Pascanu et al. 2013) scales each step down to norm 1, so no single step throws the weights away. " +
+      "Model c has its own Gradient clip set to off: every exploding step lands at full size, and its loss leaps to ten or twenty times the baseline again and again while b's settles near it. (With Adam, which divides each gradient by its running size, the difference mostly disappears: try it.)",
   },
   {
     id: 'copy',

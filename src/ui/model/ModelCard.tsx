@@ -12,12 +12,24 @@ import { loadWeights, requestPytorchExport, requestWeights } from '../engine';
 import { modelLabel } from '../views/runModels';
 import { SettingError } from '../SettingError';
 
+/** The model's clip choices: the run's, off, a few norms, and its own value if it is another. */
+function clipOptions(own: number | undefined, run: number): Array<{ value: string; label: string }> {
+  const norms = [0.25, 1, 5, 25];
+  if (own !== undefined && own > 0 && !norms.includes(own)) norms.push(own);
+  return [
+    { value: 'run', label: `as the run (${run > 0 ? run : 'off'})` },
+    { value: '0', label: 'off' },
+    ...norms.sort((a, b) => a - b).map((n) => ({ value: String(n), label: `norm ${n}` })),
+  ];
+}
+
 export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boolean }) {
   const update = useStore((s) => s.updateModel);
   const remove = useStore((s) => s.removeModel);
   const params = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.parameters);
   const schedule = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.schedule);
   const joinedAt = useStore((s) => s.configured?.find((m) => m.id === slot.id)?.joinedAt ?? null);
+  const runClip = useStore((s) => s.training.clip);
   const set = (patch: Partial<ModelSlot>) => update(slot.id, patch);
   const fileInput = useRef<HTMLInputElement>(null);
   const family = familyOf(slot.kind);
@@ -74,6 +86,16 @@ export function ModelCard({ slot, removable }: { slot: ModelSlot; removable: boo
           {family.supports.bidirectional && <CheckField label="Bidirectional" testId={`model-bidirectional-${slot.id}`} checked={slot.bidirectional} onChange={(bidirectional) => set({ bidirectional })} />}
         </div>
       )}
+      <div className="row2">
+        <SelectField
+          label="Gradient clip"
+          testId={`model-clip-${slot.id}`}
+          hint="This model's own clip, to train one clipped and one not side by side"
+          value={slot.clip === undefined ? 'run' : String(slot.clip)}
+          options={clipOptions(slot.clip, runClip)}
+          onChange={(v) => set({ clip: v === 'run' ? undefined : Number(v) })}
+        />
+      </div>
       <SettingError scope="model" modelId={slot.id} />
       {params !== undefined && <p className="hint">{params.toLocaleString()} parameters</p>}
       {joinedAt !== null && joinedAt > 0 && (

@@ -40,7 +40,7 @@ export function ParamNormView() {
   }, [model, version]);
   const picker =
     models.length > 1 ? (
-      <select aria-label="Model" value={model?.id} onChange={(e) => setView({ normsModel: e.target.value })}>
+      <select aria-label="Model" data-testid="norms-model" value={model?.id} onChange={(e) => setView({ normsModel: e.target.value })}>
         {models.map((m) => (
           <option key={m.id} value={m.id}>{m.label}</option>
         ))}
