@@ -55,6 +55,8 @@ const runs = [
       await page.waitForTimeout(500);
     },
   },
+  // Clipped and unclipped side by side: a few hundred steps show the leaps.
+  { name: 'lesson-exploding', hash: 'lesson=exploding', views: ['view-loss', 'view-norms', 'view-gradtime'], seconds: 20 },
   { name: 'lesson-bidirectional', hash: 'lesson=bidirectional', views: ['view-loss', 'view-predictions'] },
   // Its point is the first few hundred steps (the CPU backend takes thousands in 40 s).
   { name: 'lesson-h0', hash: 'lesson=h0', views: ['view-loss'], seconds: 1.5 },
