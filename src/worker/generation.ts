@@ -8,7 +8,7 @@
 // with the cancel count when it arrives, runs no token, and is answered like any other.
 
 import { generateTokens } from '../train/generate';
-import type { GeneratePrimer, RunCommand } from './protocol';
+import type { GeneratePrimer, RunCommand, ToWorker } from './protocol';
 import type { Session } from './session';
 
 type GenerateCommand = Extract<RunCommand, { type: 'generate' }>;
@@ -27,9 +27,15 @@ export class Generations {
     this.epoch++;
   }
 
-  /** Notes a generation as it is queued: a cancel from now on stops it, even before it starts. */
-  queued(command: GenerateCommand): void {
-    this.arrived.set(command, this.epoch);
+  /**
+   * Reads a message from the page as it arrives: a cancel, or anything that changes the run, stops
+   * the generations made or waiting; a generation is stamped as it is queued, so a cancel from now
+   * on stops it even before it starts. True when the message was the cancel (nothing to queue).
+   */
+  notice(message: ToWorker): message is Extract<ToWorker, { type: 'generate-cancel' }> {
+    if (message.type === 'generate-cancel' || message.type === 'configure' || message.type === 'load-data' || message.type === 'reset' || message.type === 'open-run') this.cancel();
+    if (message.type === 'generate') this.arrived.set(message, this.epoch);
+    return message.type === 'generate-cancel';
   }
 
   async run(session: Session, command: GenerateCommand): Promise<void> {

@@ -79,16 +79,8 @@ export class RunOwner {
   post(message: ToWorker): void {
     if (message.type === 'load-data' || message.type === 'open-run') this.latestRequest = Math.max(this.latestRequest, message.request);
     // A cancel, or anything that changes the run, stops a generation between two tokens.
-    if (message.type === 'generate-cancel' || message.type === 'configure' || message.type === 'load-data' || message.type === 'reset' || message.type === 'open-run') this.generations.cancel();
-    if (message.type === 'generate') this.generations.queued(message);
-    if (message.type === 'generate-cancel') return;
-    if (message.type === 'list-runs') void this.saver.list();
-    else if (message.type === 'rename-run') void this.saver.rename(message.id, message.name);
-    else if (message.type === 'delete-run') void this.saver.remove(message.id);
-    else if (message.type === 'duplicate-run') void this.saver.duplicate(message.id);
-    else if (message.type === 'export-run') void this.saver.exportRun(message.id);
-    else if (message.type === 'import-run') void this.saver.importRun(message.file, message.bytes);
-    else this.queue.push(message);
+    if (this.generations.notice(message)) return;
+    if (!this.saver.answer(message)) this.queue.push(message);
   }
 
   /** Resolves when the queue is empty and the run is not playing (tests wait on this). */

@@ -6,7 +6,7 @@
 // 0 after it was saved (reset, new data, rebuilt models) is saved as a new run: the trained one
 // stays in the list. A run not trained yet is not saved (its link makes it again).
 
-import type { DataShape, DataSource, FromWorker, RunMeta, SaveState, SavedSource } from './protocol';
+import type { DataShape, DataSource, FromWorker, RunMeta, RunsRequest, SaveState, SavedSource, ToWorker } from './protocol';
 import { kindLabel } from '../models/registry';
 import { saveErrorMessage, type RunState, type RunStore, type SavedRun } from './persist';
 import { decodeRunFile, encodeRunFile, runFileName } from './runFile';
@@ -27,6 +27,18 @@ const OPEN_TIMEOUT_MS = 5000;
 export const QUIET_SAVE_MS = 700;
 
 export class RunSaver {
+  /** Answers a saved-runs request from the page beside the queue (they need no GPU); false for any other message. */
+  answer(message: ToWorker): message is RunsRequest {
+    if (message.type === 'list-runs') void this.list();
+    else if (message.type === 'rename-run') void this.rename(message.id, message.name);
+    else if (message.type === 'delete-run') void this.remove(message.id);
+    else if (message.type === 'duplicate-run') void this.duplicate(message.id);
+    else if (message.type === 'export-run') void this.exportRun(message.id);
+    else if (message.type === 'import-run') void this.importRun(message.file, message.bytes);
+    else return false;
+    return true;
+  }
+
   private store: RunStore | null = null;
   private id: string | null = null;
   private name = '';
