@@ -121,6 +121,32 @@ function chunkGrid(s: Scan, groups: Workgroups): [chunks: number, channels: numb
   return [Math.min(groups[0], s.numChunks), Math.min(groups[1], s.E), Math.min(groups[2], s.batch)];
 }
 
+/**
+ * Visits every (row b, channel d, chunk) of a (chunk, channel, batch) grid with the chunk's steps
+ * [t0, t1); with `steps`, their Δ and u are loaded first.
+ */
+function eachChunk(s: Scan, o: Options, bf: Bindings, groups: Workgroups, steps: Steps | null, visit: (b: number, d: number, chunk: number, t0: number, t1: number) => void): void {
+  const work = bound(bf, 8, 'scan.work').f32;
+  const [chunks, channels, rows] = chunkGrid(s, groups);
+  for (let b = 0; b < rows; b++) {
+    for (let d = 0; d < channels; d++) {
+      for (let chunk = 0; chunk < chunks; chunk++) {
+        const t0 = chunk * s.chunkLen;
+        const t1 = Math.min(s.L, t0 + s.chunkLen);
+        if (steps) steps.load(s, o, bf, work, b, d, t0, t1);
+        visit(b, d, chunk, t0, t1);
+      }
+    }
+  }
+}
+
+/** A chunk's composed recurrence x ↦ ta·x + tb for state (b, d, n), where chunkCarries (and its backward twin) read it. */
+function storeTotal(s: Scan, work: Float32Array, b: number, d: number, n: number, chunk: number, ta: number, tb: number): void {
+  const kk = stateIndex(s, b, d, n) * s.numChunks + chunk;
+  work[s.w.totals + kk] = ta;
+  work[s.w.totals + s.batch * s.E * s.N * s.numChunks + kk] = tb;
+}
+
 const SELECTIVE_TWINS: FamilyTwins = {
   packParams: () => (bf, groups) => {
     const s = params(bf, 'packParams');
@@ -164,31 +190,20 @@ const SELECTIVE_TWINS: FamilyTwins = {
       const s = params(bf, 'chunkTotals');
       const work = bound(bf, 8, 'scan.work').f32;
       const Bm = bound(bf, 4, 'scan.B').f32;
-      const [chunks, channels, rows] = chunkGrid(s, groups);
-      const states = s.batch * s.E * s.N;
-      for (let b = 0; b < rows; b++) {
-        for (let d = 0; d < channels; d++) {
-          for (let chunk = 0; chunk < chunks; chunk++) {
-            const t0 = chunk * s.chunkLen;
-            const t1 = Math.min(s.L, t0 + s.chunkLen);
-            steps.load(s, o, bf, work, b, d, t0, t1);
-            for (let n = 0; n < s.N; n++) {
-              const A = work[s.w.A + d * s.N + n];
-              let ta = 1;
-              let tb = 0;
-              for (let i = 0; i < t1 - t0; i++) {
-                const dt = steps.dt[i];
-                const a = Math.exp(dt * A);
-                ta *= a;
-                tb = a * tb + dt * Bm[at(s.B, b, n, t0 + i)] * steps.u[i];
-              }
-              const kk = stateIndex(s, b, d, n) * s.numChunks + chunk;
-              work[s.w.totals + kk] = ta;
-              work[s.w.totals + states * s.numChunks + kk] = tb;
-            }
+      eachChunk(s, o, bf, groups, steps, (b, d, chunk, t0, t1) => {
+        for (let n = 0; n < s.N; n++) {
+          const A = work[s.w.A + d * s.N + n];
+          let ta = 1;
+          let tb = 0;
+          for (let i = 0; i < t1 - t0; i++) {
+            const dt = steps.dt[i];
+            const a = Math.exp(dt * A);
+            ta *= a;
+            tb = a * tb + dt * Bm[at(s.B, b, n, t0 + i)] * steps.u[i];
           }
+          storeTotal(s, work, b, d, n, chunk, ta, tb);
         }
-      }
+      });
     };
   },
   chunkCarries: (k) => {
@@ -214,18 +229,11 @@ const SELECTIVE_TWINS: FamilyTwins = {
       const s = params(bf, 'forwardParallel');
       const work = bound(bf, 8, 'scan.work').f32;
       const last = bound(bf, 7, 'scan.last_state').f32;
-      const [chunks, channels, rows] = chunkGrid(s, groups);
-      for (let b = 0; b < rows; b++) {
-        for (let d = 0; d < channels; d++) {
-          for (let chunk = 0; chunk < chunks; chunk++) {
-            const t0 = chunk * s.chunkLen;
-            const t1 = Math.min(s.L, t0 + s.chunkLen);
-            const start = (n: number) => (chunk > 0 ? work[s.w.states + stateIndex(s, b, d, n) * s.numChunks + chunk] : initialState(s, o, work, stateIndex(s, b, d, n)));
-            const isLast = chunk === s.numChunks - 1;
-            forwardRange(s, o, bf, steps, b, d, t0, t1, start, isLast ? (n, h) => (last[stateIndex(s, b, d, n)] = h) : null);
-          }
-        }
-      }
+      eachChunk(s, o, bf, groups, null, (b, d, chunk, t0, t1) => {
+        const start = (n: number) => (chunk > 0 ? work[s.w.states + stateIndex(s, b, d, n) * s.numChunks + chunk] : initialState(s, o, work, stateIndex(s, b, d, n)));
+        const isLast = chunk === s.numChunks - 1;
+        forwardRange(s, o, bf, steps, b, d, t0, t1, start, isLast ? (n, h) => (last[stateIndex(s, b, d, n)] = h) : null);
+      });
     };
   },
   gateBackward: () => (bf, groups) => {
@@ -320,7 +328,7 @@ const SELECTIVE_TWINS: FamilyTwins = {
   },
 };
 
-export { SELECTIVE_TWINS, params as scanParams, optionsOf as scanOptions, chunkGrid, Steps, stateIndex, seqIndex, at, initialState };
+export { SELECTIVE_TWINS, params as scanParams, optionsOf as scanOptions, chunkGrid, eachChunk, storeTotal, Steps, stateIndex, seqIndex, at, initialState };
 export type { Scan, Options as ScanTwinOptions };
 
 export function scanTwins(backward: FamilyTwins): FamilyTwins {

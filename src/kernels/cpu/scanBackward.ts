@@ -4,7 +4,7 @@
 // so both run `backwardBlock`: a block of channels of one batch row over one chunk of steps.
 
 import { bound, flatCount, type Bindings, type FamilyTwins } from '../../gpu/cpu/twin';
-import { at, chunkGrid, deltaGradOf, scanOptions, scanParams, seqIndex, stateIndex, Steps, type Scan, type ScanTwinOptions } from './scan';
+import { at, deltaGradOf, eachChunk, scanOptions, scanParams, seqIndex, stateIndex, Steps, storeTotal, type Scan, type ScanTwinOptions } from './scan';
 
 class Scratch {
   steps = new Steps();
@@ -89,7 +89,7 @@ function backwardBlock(s: Scan, o: ScanTwinOptions, bf: Bindings, x: Scratch, k:
         x.dB[row + i] += g * dt * ut;
         x.dC[row + i] += x.dout[i] * Math.fround(a * hPrev + dt * Bt * ut);
         x.du[i] += g * dt * Bt;
-        x.ddt[i] += g * (hPrev * a * An + Bt * ut) * deltaGradOf(o, steps.raw[i]);
+        x.ddt[i] += g * (hPrev * a * An + Bt * ut); // × dΔ/d(delta) once per step, below
         dA += g * hPrev * a * dt;
         r = a * g;
       }
@@ -100,7 +100,7 @@ function backwardBlock(s: Scan, o: ScanTwinOptions, bf: Bindings, x: Scratch, k:
     for (let i = 0; i < len; i++) {
       const t = t0 + i;
       du[at(s.u, b, d, t)] += x.du[i];
-      const dd = Math.fround(x.ddt[i]);
+      const dd = Math.fround(x.ddt[i] * deltaGradOf(o, steps.raw[i]));
       ddelta[at(s.delta, b, d, t)] = dd;
       dD += x.dout[i] * u[at(s.u, b, d, t)];
       dBias += dd;
@@ -141,33 +141,22 @@ export const SCAN_BACKWARD_TWINS: FamilyTwins = {
       const s = scanParams(bf, 'chunkTotalsBackward');
       const work = bound(bf, 8, 'scan.work').f32;
       const Cm = bound(bf, 5, 'scan.C').f32;
-      const [chunks, channels, rows] = chunkGrid(s, groups);
-      const states = s.batch * s.E * s.N;
-      for (let b = 0; b < rows; b++) {
-        for (let d = 0; d < channels; d++) {
-          for (let chunk = 0; chunk < chunks; chunk++) {
-            const t0 = chunk * s.chunkLen;
-            const t1 = Math.min(s.L, t0 + s.chunkLen);
-            steps.load(s, o, bf, work, b, d, t0, t1);
-            for (let n = 0; n < s.N; n++) {
-              const An = work[s.w.A + d * s.N + n];
-              // The reverse recurrence r_t = a_t·r_{t+1} + a_t·dout_t·C_t composed from the chunk's last step to its first.
-              let ta = 1;
-              let tb = 0;
-              for (let i = t1 - t0 - 1; i >= 0; i--) {
-                const t = t0 + i;
-                const a = Math.exp(steps.dt[i] * An);
-                const c = work[s.w.dout + seqIndex(s, b, d, t)] * Cm[at(s.C, b, n, t)];
-                ta *= a;
-                tb = a * tb + a * c;
-              }
-              const kk = stateIndex(s, b, d, n) * s.numChunks + chunk;
-              work[s.w.totals + kk] = ta;
-              work[s.w.totals + states * s.numChunks + kk] = tb;
-            }
+      eachChunk(s, o, bf, groups, steps, (b, d, chunk, t0, t1) => {
+        for (let n = 0; n < s.N; n++) {
+          const An = work[s.w.A + d * s.N + n];
+          // The reverse recurrence r_t = a_t·r_{t+1} + a_t·dout_t·C_t composed from the chunk's last step to its first.
+          let ta = 1;
+          let tb = 0;
+          for (let i = t1 - t0 - 1; i >= 0; i--) {
+            const t = t0 + i;
+            const a = Math.exp(steps.dt[i] * An);
+            const c = work[s.w.dout + seqIndex(s, b, d, t)] * Cm[at(s.C, b, n, t)];
+            ta *= a;
+            tb = a * tb + a * c;
           }
+          storeTotal(s, work, b, d, n, chunk, ta, tb);
         }
-      }
+      });
     };
   },
   chunkCarriesBackward: () => (bf, groups) => {
