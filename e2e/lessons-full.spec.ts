@@ -90,9 +90,10 @@ test("exploding gradient, full size: with W_hh started at 3x, the unclipped mode
   const unclipped = column(/^RNN \(tanh\) 32 W_hh×3 no clip validation loss/);
   expect(clipped, header.join(' | ')).toBeGreaterThan(0);
   expect(unclipped, header.join(' | ')).toBeGreaterThan(0);
-  const worst = (c: number) => Math.max(...rows.filter((r) => Number(r[0]) >= 100 && r[c] !== '').map((r) => Number(r[c])));
+  // Steps 100 to 300 only: how far past 300 the run got before the pause depends on the machine's speed.
+  const worst = (c: number) => Math.max(...rows.filter((r) => Number(r[0]) >= 100 && Number(r[0]) <= 300 && r[c] !== '').map((r) => Number(r[c])));
   const [b, c] = [worst(clipped), worst(unclipped)];
-  console.log(`after ${steps} steps, the worst validation loss from step 100 on: clipped ${b.toFixed(3)}, unclipped ${c.toFixed(3)} (baseline 0.167)`);
+  console.log(`after ${steps} steps, the worst validation loss of steps 100 to 300: clipped ${b.toFixed(3)}, unclipped ${c.toFixed(3)} (baseline 0.167)`);
   expect(b).toBeLessThan(0.5);
   expect(c).toBeGreaterThan(5 * b);
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: type-check, unit and kernel tests (Vitest; real WGSL through Dawn, SwiftShader
 // without a GPU), the kernel, model and training tests again on the CPU backend
-// (TIMESTEP_BACKEND=cpu: the WGSL kernels' CPU twins), then the browser tests (Playwright in
+// (TIMESTEP_BACKEND=cpu: the WGSL kernels' CPU twins; with their WebAssembly SIMD matrix product,
+// then without it), then the browser tests (Playwright in
 // Chromium with WebGPU). Ends with one line `tests: N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
@@ -41,8 +42,13 @@ if (!only || only === 'unit') {
   // The same suites on the CPU backend: every twin against the same float64 references and PyTorch fixtures.
   process.env.TIMESTEP_BACKEND = 'cpu';
   run('kernel, model and training tests on the CPU backend', 'npx', ['vitest', 'run', 'src/kernels', 'src/models', 'src/train', 'src/gpu/cpu', '--reporter=default', '--reporter=json', '--outputFile.json=.build/vitest-cpu.json']);
-  delete process.env.TIMESTEP_BACKEND;
   countJson('.build/vitest-cpu.json', (j) => [j.numPassedTests ?? 0, (j.numFailedTests ?? 0) + (j.numFailedTestSuites ?? 0)]);
+  // Once more without WebAssembly SIMD (TIMESTEP_CPU_SIMD=off): the plain loops a browser without it runs.
+  process.env.TIMESTEP_CPU_SIMD = 'off';
+  run('the same on the CPU backend without WebAssembly SIMD', 'npx', ['vitest', 'run', 'src/kernels', 'src/models', 'src/train', '--reporter=default', '--reporter=json', '--outputFile.json=.build/vitest-cpu-plain.json']);
+  delete process.env.TIMESTEP_CPU_SIMD;
+  delete process.env.TIMESTEP_BACKEND;
+  countJson('.build/vitest-cpu-plain.json', (j) => [j.numPassedTests ?? 0, (j.numFailedTests ?? 0) + (j.numFailedTestSuites ?? 0)]);
 }
 
 if (!only || only === 'e2e') {

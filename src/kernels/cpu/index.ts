@@ -11,6 +11,7 @@ import { LAYOUT_TWINS, MATMUL_TWINS } from './matmul';
 import { RECURRENT_TWINS } from './recurrent';
 import { scanTwins } from './scan';
 import { SCAN_BACKWARD_TWINS } from './scanBackward';
+import { cpuProductName } from './simd';
 
 const SCAN = scanTwins(SCAN_BACKWARD_TWINS);
 
@@ -41,5 +42,6 @@ export function twinsOf(family: string): FamilyTwins | undefined {
 
 /** The CPU backend, in the Gpu shape acquireGpu returns. */
 export function acquireCpu(options: AcquireCpuOptions = {}): Gpu {
-  return acquireCpuWith(twinsOf, options);
+  const gpu = acquireCpuWith(twinsOf, options);
+  return { ...gpu, info: { ...gpu.info, description: `CPU (float32, in the worker; matrix products in ${cpuProductName()})` } };
 }

@@ -2,12 +2,14 @@
 // in both schedules. On the CPU the two schedules are one loop: a step for every batch row, then
 // the next step (batch rows never interact). Both write the buffers the shader writes, in the
 // shader's layouts, so probes, step-through and the weight-gradient matmuls cannot tell.
-// W_hh h is summed as rows of W_hhᵀ (forward) and W_hhᵀ·∂ as rows of W_hh (backward), so the
-// innermost loop always runs along contiguous memory.
+// W_hh h (forward) and W_hhᵀ·∂ (backward) for all the step's batch rows at once are one matrix
+// product by the SIMD gemm (./simd.ts, W_hh copied into its memory once per dispatch); without it,
+// sums of rows of W_hhᵀ and of W_hh, so the innermost loop always runs along contiguous memory.
 
 import { bound, constant, type Bindings, type FamilyTwins, type Workgroups } from '../../gpu/cpu/twin';
-import { addRows } from './axpy';
+import { addRows, addRowsPair } from './axpy';
 import { sigmoid, tanh } from './math';
+import { FixedRight, simdGemm } from './simd';
 
 const NO_STEP = 0xffffffff;
 const STEPWISE_UNITS = 64;
@@ -50,7 +52,7 @@ function forwardTwin(stepwise: boolean) {
     const cell = cellOf(k);
     const { H, gates: G, kind, reverse } = cell;
     const GH = G * H;
-    const rec = new Float64Array(GH);
+    let recAll = new Float64Array(0); // W_hh h_{t-1} + b_hh of every row of the step
     return (b: Bindings, groups: Workgroups) => {
       const xw = bound(b, 0, 'recurrent.xw').f32;
       const wT = bound(b, 1, 'recurrent.w_hh_t').f32;
@@ -64,28 +66,43 @@ function forwardTwin(stepwise: boolean) {
       const units = stepwise ? Math.min(H, groups[0] * STEPWISE_UNITS) : H;
       const count = stepwise ? 1 : p.sCount;
       const cBase = (T + 1) * B * H;
+      const gemm = simdGemm();
+      const right = gemm ? new FixedRight(gemm, wT, H, GH, rows) : null;
       for (let q = 0; q < count; q++) {
         const s = p.sBegin + q;
         const t = reverse ? T - 1 - s : s;
         const slotIn = reverse ? t + 1 : t;
         const slotOut = reverse ? t : t + 1;
+        if (recAll.length < rows * GH) recAll = new Float64Array(rows * GH);
+        if (right) {
+          const hw = right.times(states, slotIn * B * H, rows); // h_{t-1}·W_hhᵀ, every row
+          for (let bb = 0; bb < rows; bb++) for (let r = 0; r < GH; r++) recAll[bb * GH + r] = bHh[r] + hw[bb * GH + r];
+        } else {
+          for (let bb = 0; bb < rows; bb++) for (let r = 0; r < GH; r++) recAll[bb * GH + r] = bHh[r];
+          // rec += h_{t-1}·W_hhᵀ, rows two at a time (each element of W_hhᵀ read once for both)
+          let pair = 0;
+          for (; pair + 2 <= rows; pair += 2) {
+            const hIn = (slotIn * B + pair) * H;
+            addRowsPair(recAll, pair * GH, (pair + 1) * GH, GH, states, hIn, hIn + H, 1, wT, 0, GH, H);
+          }
+          if (pair < rows) addRows(recAll.subarray(pair * GH), GH, states, (slotIn * B + pair) * H, 1, wT, 0, GH, H);
+        }
         for (let bb = 0; bb < rows; bb++) {
           const hIn = (slotIn * B + bb) * H;
           const hOut = (slotOut * B + bb) * H;
-          for (let r = 0; r < GH; r++) rec[r] = bHh[r];
-          addRows(rec, GH, states, hIn, 1, wT, 0, GH, H); // rec += h_{t-1}·W_hhᵀ
+          const ro = bb * GH;
           const x = (t * B + bb) * GH;
           const saved = (t * B + bb) * 4 * H;
           const o = (t * B + bb) * p.outStride + p.outOffset;
           for (let j = 0; j < units; j++) {
             let hNew: number;
             if (kind === 0) {
-              hNew = tanh(xw[x + j] + rec[j]);
+              hNew = tanh(xw[x + j] + recAll[ro + j]);
             } else if (kind === 1) {
-              const i = sigmoid(xw[x + j] + rec[j]);
-              const f = sigmoid(xw[x + H + j] + rec[H + j]);
-              const g = tanh(xw[x + 2 * H + j] + rec[2 * H + j]);
-              const og = sigmoid(xw[x + 3 * H + j] + rec[3 * H + j]);
+              const i = sigmoid(xw[x + j] + recAll[ro + j]);
+              const f = sigmoid(xw[x + H + j] + recAll[ro + H + j]);
+              const g = tanh(xw[x + 2 * H + j] + recAll[ro + 2 * H + j]);
+              const og = sigmoid(xw[x + 3 * H + j] + recAll[ro + 3 * H + j]);
               const c = Math.fround(f * states[cBase + hIn + j] + i * g);
               states[cBase + hOut + j] = c;
               hNew = og * tanh(c);
@@ -94,9 +111,9 @@ function forwardTwin(stepwise: boolean) {
               gates![saved + 2 * H + j] = g;
               gates![saved + 3 * H + j] = og;
             } else {
-              const r = sigmoid(xw[x + j] + rec[j]);
-              const z = sigmoid(xw[x + H + j] + rec[H + j]);
-              const hn = Math.fround(rec[2 * H + j]);
+              const r = sigmoid(xw[x + j] + recAll[ro + j]);
+              const z = sigmoid(xw[x + H + j] + recAll[ro + H + j]);
+              const hn = Math.fround(recAll[ro + 2 * H + j]);
               const n = Math.fround(tanh(xw[x + 2 * H + j] + Math.fround(r) * hn));
               hNew = (1 - z) * n + z * states[hIn + j];
               gates![saved + j] = r;
@@ -141,9 +158,9 @@ function backwardBuffers(b: Bindings, kind: number): BackwardBuffers {
 
 /**
  * cellBackward of the shader for units [0, units) of row bb at time t: gate gradients into d_gi
- * (and d_gh), the direct paths into carry, and ∂L/∂(W_hh h + b_hh) into dRec (G·H).
+ * (and d_gh), the direct paths into carry, and ∂L/∂(W_hh h + b_hh) into dRec (G·H from `at`).
  */
-function cellBackward(cell: Cell, m: BackwardBuffers, t: number, bb: number, units: number, dRec: Float64Array): void {
+function cellBackward(cell: Cell, m: BackwardBuffers, t: number, bb: number, units: number, dRec: Float64Array, at: number): void {
   const { H, gates: G, kind, reverse } = cell;
   const { states, gates, dOut, dGi, dGh, carry, probe, p } = m;
   const B = p.B;
@@ -166,7 +183,7 @@ function cellBackward(cell: Cell, m: BackwardBuffers, t: number, bb: number, uni
       const da = dh * (1 - h * h);
       dGi[row + j] = da;
       carry[dhAt + j] = 0;
-      dRec[j] = da;
+      dRec[at + j] = da;
     } else if (kind === 1) {
       const i = gates[saved + j];
       const f = gates[saved + H + j];
@@ -186,10 +203,10 @@ function cellBackward(cell: Cell, m: BackwardBuffers, t: number, bb: number, uni
       dGi[row + 3 * H + j] = d3;
       carry[dcAt + j] = dc * f;
       carry[dhAt + j] = 0;
-      dRec[j] = d0;
-      dRec[H + j] = d1;
-      dRec[2 * H + j] = d2;
-      dRec[3 * H + j] = d3;
+      dRec[at + j] = d0;
+      dRec[at + H + j] = d1;
+      dRec[at + 2 * H + j] = d2;
+      dRec[at + 3 * H + j] = d3;
     } else {
       const r = gates[saved + j];
       const z = gates[saved + H + j];
@@ -206,38 +223,61 @@ function cellBackward(cell: Cell, m: BackwardBuffers, t: number, bb: number, uni
       dGh![row + H + j] = daZ;
       dGh![row + 2 * H + j] = daN * r;
       carry[dhAt + j] = dh * z;
-      dRec[j] = Math.fround(daR);
-      dRec[H + j] = Math.fround(daZ);
-      dRec[2 * H + j] = Math.fround(daN * r);
+      dRec[at + j] = Math.fround(daR);
+      dRec[at + H + j] = Math.fround(daZ);
+      dRec[at + 2 * H + j] = Math.fround(daN * r);
     }
   }
 }
 
-/** carry_h[bb, k] += Σ_r W_hh[r, k]·d[r] over the G·H gate rows, for units [0, units). */
-function foldRecurrent(cell: Cell, m: BackwardBuffers, bb: number, d: ArrayLike<number>, dOffset: number, units: number, acc: Float64Array): void {
+/**
+ * carry_h[bb, k] += Σ_r W_hh[r, k]·d[r] over the G·H gate rows, for units [0, units), rows
+ * [0, rows), row bb's d at dOffset(bb): by `right` (W_hh in the SIMD gemm's memory) where there
+ * is one, else two rows at a time, each element of W_hh read once for both (`acc`: two rows of H).
+ */
+function foldRecurrent(cell: Cell, m: BackwardBuffers, rows: number, d: Float32Array | Float64Array, dOffset: (bb: number) => number, units: number, acc: Float64Array, right: FixedRight | null): void {
   const { H } = cell;
   const GH = cell.gates * H;
-  acc.fill(0);
-  addRows(acc, units, d, dOffset, 1, m.w, 0, H, GH); // acc = W_hhᵀ·d
-  const at = bb * H;
-  for (let kk = 0; kk < units; kk++) m.carry[at + kk] += acc[kk];
+  if (right) {
+    // Rows of d lie one after another (dOffset(bb) = dOffset(0) + bb·GH): one product for all.
+    const dw = right.times(d, dOffset(0), rows);
+    for (let bb = 0; bb < rows; bb++) for (let kk = 0; kk < units; kk++) m.carry[bb * H + kk] += dw[bb * H + kk];
+    return;
+  }
+  let bb = 0;
+  for (; bb + 2 <= rows; bb += 2) {
+    acc.fill(0);
+    addRowsPair(acc, 0, H, units, d, dOffset(bb), dOffset(bb + 1), 1, m.w, 0, H, GH); // acc = W_hhᵀ·d
+    for (let kk = 0; kk < units; kk++) {
+      m.carry[bb * H + kk] += acc[kk];
+      m.carry[(bb + 1) * H + kk] += acc[H + kk];
+    }
+  }
+  if (bb < rows) {
+    acc.fill(0);
+    addRows(acc, units, d, dOffset(bb), 1, m.w, 0, H, GH);
+    for (let kk = 0; kk < units; kk++) m.carry[bb * H + kk] += acc[kk];
+  }
 }
 
 const backward = (k: Readonly<Record<string, number>>) => {
   const cell = cellOf(k);
-  const dRec = new Float64Array(cell.gates * cell.H);
-  const acc = new Float64Array(cell.H);
+  const GH = cell.gates * cell.H;
+  let dRec = new Float64Array(0); // every row's ∂L/∂(W_hh h + b_hh) at one step
+  const acc = new Float64Array(2 * cell.H);
+  const rowOf = (bb: number) => bb * GH;
   return (b: Bindings, groups: Workgroups) => {
     const m = backwardBuffers(b, cell.kind);
     const { T, B, sBegin, sCount } = m.p;
     const rows = rowsOf(groups, B, false);
+    if (dRec.length < rows * GH) dRec = new Float64Array(rows * GH);
+    const gemm = simdGemm();
+    const right = gemm ? new FixedRight(gemm, m.w, GH, cell.H, rows) : null;
     for (let q = 0; q < sCount; q++) {
       const s = sBegin + sCount - 1 - q;
       const t = cell.reverse ? T - 1 - s : s;
-      for (let bb = 0; bb < rows; bb++) {
-        cellBackward(cell, m, t, bb, cell.H, dRec);
-        foldRecurrent(cell, m, bb, dRec, 0, cell.H, acc);
-      }
+      for (let bb = 0; bb < rows; bb++) cellBackward(cell, m, t, bb, cell.H, dRec, bb * GH);
+      foldRecurrent(cell, m, rows, dRec, rowOf, cell.H, acc, right);
     }
   };
 };
@@ -245,7 +285,7 @@ const backward = (k: Readonly<Record<string, number>>) => {
 const backwardStep = (k: Readonly<Record<string, number>>) => {
   const cell = cellOf(k);
   const dRec = new Float64Array(cell.gates * cell.H);
-  const acc = new Float64Array(cell.H);
+  const acc = new Float64Array(2 * cell.H);
   return (b: Bindings, groups: Workgroups) => {
     const m = backwardBuffers(b, cell.kind);
     const { T, B, sBegin, sCount, foldS } = m.p;
@@ -255,11 +295,13 @@ const backwardStep = (k: Readonly<Record<string, number>>) => {
     if (foldS !== NO_STEP) {
       const tf = cell.reverse ? T - 1 - foldS : foldS;
       const grads = cell.kind === 2 ? m.dGh! : m.dGi;
-      for (let bb = 0; bb < rows; bb++) foldRecurrent(cell, m, bb, grads, (tf * B + bb) * GH, units, acc);
+      const gemm = simdGemm();
+      const right = gemm ? new FixedRight(gemm, m.w, GH, cell.H, rows) : null;
+      foldRecurrent(cell, m, rows, grads, (bb) => (tf * B + bb) * GH, units, acc, right);
     }
     if (sCount > 0) {
       const t = cell.reverse ? T - 1 - sBegin : sBegin;
-      for (let bb = 0; bb < rows; bb++) cellBackward(cell, m, t, bb, units, dRec);
+      for (let bb = 0; bb < rows; bb++) cellBackward(cell, m, t, bb, units, dRec, 0);
     }
   };
 };
