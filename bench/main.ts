@@ -5,6 +5,7 @@
 
 import { acquireGpu } from '../src/gpu/device';
 import { acquireCpu } from '../src/kernels/cpu';
+import { loadCpuWasm } from '../src/kernels/cpu/simd';
 import { BENCH_CASES } from './cases';
 import { tfjsPeer } from './peers/tfjs';
 import { COLUMNS, NUMERIC_COLUMNS, formatReport, rowCells, type BenchResults, type ReportMeta } from './report';
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
     if (request.cpu) {
       // The same cases and sizes (the WebGPU adapter's profile) on the CPU backend, in this page.
       progress('CPU backend ...');
+      await loadCpuWasm(); // this page's main thread compiles the module only asynchronously
       const cpu = acquireCpu();
       const cpuSuite = await runSuite(cpu, BENCH_CASES, config, progress);
       cpu.device.destroy();

@@ -1,5 +1,5 @@
 // AssemblyScript source of the CPU backend's matrix product, built to WebAssembly with SIMD by
-// scripts/build-wasm.mjs (output: src/kernels/cpu/gemmWasm.ts, committed; a test rebuilds it and
+// scripts/build-wasm.mjs with ./scan.ts (output: src/kernels/cpu/cpuWasm.ts, committed; a test rebuilds it and
 // compares). The host side, src/kernels/cpu/simd.ts, copies the operands into this module's memory
 // and the result out.
 //

@@ -7,6 +7,7 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
 import { GpuError } from '../gpu/errors';
 import { acquireCpu } from '../kernels/cpu';
+import { loadCpuWasm } from '../kernels/cpu/simd';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -23,6 +24,7 @@ export interface BackendDeps {
  * as acquireGpu's do.
  */
 export async function acquireBackend(deps: BackendDeps, choice: BackendChoice, onProblem: (problem: GpuError) => void): Promise<Gpu> {
+  await loadCpuWasm(); // the CPU backend's WebAssembly, compiled off the thread's back
   // Only the device handed back reports problems: the one a probe loses is destroyed quietly.
   let kept: GPUDevice | null = null;
   const gate = (device: () => GPUDevice | undefined) => (problem: GpuError) => {

@@ -7,6 +7,8 @@
 import { bound, constant, flatCount, type Bindings, type FamilyTwins, type Workgroups } from '../../gpu/cpu/twin';
 import { LINEAR_SCAN_TWINS } from './linearScan';
 import { silu, siluGrad, softplus, softplusGrad } from './math';
+import { forwardBlockSimd } from './scanSimd';
+import { cpuWasm } from './simd';
 
 type Layout = readonly [number, number, number, number]; // element (b, c, t) at x + b·y + c·z + t·w
 
@@ -176,6 +178,13 @@ const SELECTIVE_TWINS: FamilyTwins = {
       const work = bound(bf, 8, 'scan.work').f32;
       const last = bound(bf, 7, 'scan.last_state').f32;
       const count = Math.min(flatCount(groups, 64), s.batch * s.E);
+      const wasm = cpuWasm();
+      if (wasm && count === s.batch * s.E) {
+        for (let b = 0; b < s.batch; b++) {
+          forwardBlockSimd(wasm, s, o, bf, steps, b, 0, s.E, 0, s.L, (d, n) => initialState(s, o, work, stateIndex(s, b, d, n)), (d, n, h) => (last[stateIndex(s, b, d, n)] = h));
+        }
+        return;
+      }
       for (let i = 0; i < count; i++) {
         const b = Math.floor(i / s.E);
         const d = i - b * s.E;
@@ -229,6 +238,20 @@ const SELECTIVE_TWINS: FamilyTwins = {
       const s = params(bf, 'forwardParallel');
       const work = bound(bf, 8, 'scan.work').f32;
       const last = bound(bf, 7, 'scan.last_state').f32;
+      const wasm = cpuWasm();
+      if (wasm) {
+        // Every channel of a (row, chunk) in one call.
+        const [chunks, channels, rows] = chunkGrid(s, groups);
+        for (let b = 0; b < rows; b++) {
+          for (let chunk = 0; chunk < chunks; chunk++) {
+            const t0 = chunk * s.chunkLen;
+            const start = (d: number, n: number) => (chunk > 0 ? work[s.w.states + stateIndex(s, b, d, n) * s.numChunks + chunk] : initialState(s, o, work, stateIndex(s, b, d, n)));
+            const end = chunk === s.numChunks - 1 ? (d: number, n: number, h: number) => (last[stateIndex(s, b, d, n)] = h) : null;
+            forwardBlockSimd(wasm, s, o, bf, steps, b, 0, channels, t0, Math.min(s.L, t0 + s.chunkLen), start, end);
+          }
+        }
+        return;
+      }
       eachChunk(s, o, bf, groups, null, (b, d, chunk, t0, t1) => {
         const start = (n: number) => (chunk > 0 ? work[s.w.states + stateIndex(s, b, d, n) * s.numChunks + chunk] : initialState(s, o, work, stateIndex(s, b, d, n)));
         const isLast = chunk === s.numChunks - 1;

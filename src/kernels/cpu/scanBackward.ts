@@ -4,6 +4,8 @@
 // so both run `backwardBlock`: a block of channels of one batch row over one chunk of steps.
 
 import { bound, flatCount, type Bindings, type FamilyTwins } from '../../gpu/cpu/twin';
+import { backwardBlockSimd, type Block } from './scanSimd';
+import { cpuWasm } from './simd';
 import { at, deltaGradOf, eachChunk, scanOptions, scanParams, seqIndex, stateIndex, Steps, storeTotal, type Scan, type ScanTwinOptions } from './scan';
 
 class Scratch {
@@ -28,24 +30,9 @@ class Scratch {
   }
 }
 
-interface Block {
-  b: number;
-  d0: number;
-  d1: number;
-  t0: number;
-  t1: number;
-  /** Where this block's partial sums of dA, dD, dbias go (b·num_chunks + chunk). */
-  part: number;
-  /** Where its dB, dC partials go: ((group·batch + b)·N + n)·L + t. */
-  group: number;
-  /** State at t0 and the r handed into step t1 - 1 from later steps, per (d, n). */
-  hStart: (d: number, n: number) => number;
-  rEnd: (d: number, n: number) => number;
-  /** backwardSequential keeps each pair's states in work[w_hist] (b, L) as the shader does. */
-  keepHistory: boolean;
-}
-
 function backwardBlock(s: Scan, o: ScanTwinOptions, bf: Bindings, x: Scratch, k: Block): void {
+  const wasm = cpuWasm();
+  if (wasm) return backwardBlockSimd(wasm, s, o, bf, x.steps, k);
   const work = bound(bf, 8, 'scan.work').f32;
   const Bm = bound(bf, 4, 'scan.B').f32;
   const Cm = bound(bf, 5, 'scan.C').f32;

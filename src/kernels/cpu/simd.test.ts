@@ -1,13 +1,14 @@
-// The CPU backend's WebAssembly SIMD matrix product (wasm/gemm.ts through ./simd.ts) against the
-// float64 reference: every block shape of the kernel (4 × 8, 4 × 4, single columns, single rows)
+// The CPU backend's WebAssembly (wasm/cpu.ts through ./simd.ts) against the float64 reference:
+// the matrix product at every block shape of the kernel (4 × 8, 4 × 4, single columns, single rows)
 // at odd sizes, A read in place in both layouts, extreme and non-finite values; FixedRight as the
-// recurrences use it; and the committed bytes against a fresh build of the source.
+// recurrences use it; the scan's vector exp over its whole range (the scan itself is tested as
+// the CPU backend's scan, src/kernels/scan.test.ts); and the committed bytes against a fresh build.
 
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../data/random';
 import * as ref from '../../reference/kernels';
-import { FixedRight, simdGemm, type Gemm } from './simd';
+import { cpuWasm, FixedRight, simdGemm, type Gemm } from './simd';
 
 const rng = new Random(77);
 
@@ -96,8 +97,28 @@ describe('the SIMD matrix product', () => {
   });
 });
 
+describe("the scan's vector exp", () => {
+  const wasm = cpuWasm();
+  it.skipIf(!wasm)('is exp to 3 float32 ulps from -87 to 88, 0 below -87.3, exact at 0, NaN for NaN', () => {
+    const xs = [0, -0, 1, -1, 1e-8, -1e-8, 0.5, -0.5, 88, -87, -87.4, -100, -1e30, Number.NaN];
+    for (let i = 0; i < 4000; i++) xs.push(-87 + 175 * rng.next());
+    while (xs.length % 4) xs.push(0);
+    const x = Float32Array.from(xs);
+    const [at, out] = wasm!.reserve([x.length, x.length]);
+    wasm!.heap.set(x, at);
+    wasm!.exports.expBlock(at * 4, out * 4, x.length);
+    const got = wasm!.heap.slice(out, out + x.length);
+    for (let i = 0; i < x.length; i++) {
+      const want = Math.exp(x[i]);
+      if (Number.isNaN(x[i])) expect(Number.isNaN(got[i])).toBe(true);
+      else if (x[i] < -87.3) expect(got[i]).toBe(0);
+      else if (!(Math.abs(got[i] - want) <= 3 * 2 ** -23 * want)) throw new Error(`exp(${x[i]}) is ${got[i]}, expected ${want}`);
+    }
+  });
+});
+
 describe('the committed WebAssembly', () => {
-  it('is the build of wasm/gemm.ts (node scripts/build-wasm.mjs --check)', () => {
+  it('is the build of wasm/cpu.ts (node scripts/build-wasm.mjs --check)', () => {
     const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
     expect(`${r.stdout}${r.stderr}`).toMatch(/matches/);
     expect(r.status).toBe(0);

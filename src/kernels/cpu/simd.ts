@@ -1,19 +1,59 @@
-// The CPU backend's matrix product in WebAssembly with SIMD: wasm/gemm.ts, built into ./gemmWasm.ts
-// by scripts/build-wasm.mjs. The twins copy their operands into the module's memory (an `area`),
-// run `gemm` there and copy the product out; the copies are linear in the operands, the product
-// is not, and the SIMD product runs 10x and more faster than the plain loops of ./axpy.ts (float32
-// sums, as the WGSL kernels have them). Where WebAssembly or its SIMD is missing (or
-// TIMESTEP_CPU_SIMD=off in Node, for the tests of the plain loops), simdGemm() is null and the
-// twins run ./axpy.ts.
+// The CPU backend's WebAssembly with SIMD: wasm/cpu.ts (the matrix product, the selective scan),
+// built into ./cpuWasm.ts by scripts/build-wasm.mjs. The twins copy their operands into the
+// module's memory (an `area`), run a kernel there and copy the results out; the copies are linear
+// in the operands, the work is not, and the SIMD matrix product runs 10x and more faster than the
+// plain loops of ./axpy.ts (float32 sums, as the WGSL kernels have them). Where WebAssembly or its
+// SIMD is missing (or TIMESTEP_CPU_SIMD=off in Node, for the tests of the plain loops), cpuWasm()
+// is null and the twins run in JavaScript. A browser's main thread compiles only small modules
+// synchronously: there, loadCpuWasm() (asynchronous) first; a worker or Node needs nothing first.
 
-import { GEMM_WASM_BASE64 } from './gemmWasm';
+import { CPU_WASM_BASE64 } from './cpuWasm';
 
-interface GemmExports {
+interface CpuWasmExports {
   memory: WebAssembly.Memory;
   gemm(a: number, sm: number, sk: number, b: number, c: number, M: number, N: number, K: number): void;
+  scanForward(dt: number, u: number, A: number, B: number, C: number, h: number, out: number, E: number, L: number, NP: number): void;
+  scanBackward(dt: number, u: number, A: number, B: number, C: number, dout: number, h: number, r: number, dB: number, dC: number, dA: number, du: number, ddt: number, keptA: number, keptH: number, E: number, L: number, NP: number): void;
+  expBlock(x: number, out: number, n: number): void;
 }
 
-/** Where the operands go in the module's memory: element offsets into `heap` (valid until the next `area`). */
+const ALIGN = 4; // floats: every array starts on 16 bytes
+
+const up = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+
+/** The module: its memory as floats, and its kernels taking float offsets into it. */
+export class CpuWasm {
+  private floats: Float32Array;
+
+  constructor(readonly exports: CpuWasmExports) {
+    this.floats = new Float32Array(exports.memory.buffer);
+  }
+
+  /**
+   * Room for arrays of these lengths (floats), one after another from the start of the memory,
+   * which grows when it must (earlier contents stay); their offsets. A later reserve reuses the
+   * same room: what one twin keeps there lasts until the next twin reserves.
+   */
+  reserve(lengths: readonly number[]): number[] {
+    const offsets: number[] = [];
+    let at = ALIGN; // address 0 stays unused
+    for (const n of lengths) {
+      offsets.push(at);
+      at += up(n);
+    }
+    const memory = this.exports.memory;
+    if (memory.buffer.byteLength < at * 4) memory.grow(Math.ceil((at * 4 - memory.buffer.byteLength) / 65536));
+    return offsets;
+  }
+
+  /** The memory as floats (a new view after the memory grew). */
+  get heap(): Float32Array {
+    if (this.floats.buffer !== this.exports.memory.buffer) this.floats = new Float32Array(this.exports.memory.buffer);
+    return this.floats;
+  }
+}
+
+/** Where a product's operands go in the module's memory: float offsets into `heap` (valid until the next `area`). */
 export interface GemmArea {
   heap: Float32Array;
   a: number;
@@ -21,27 +61,13 @@ export interface GemmArea {
   c: number;
 }
 
-const ALIGN = 4; // floats: every operand starts on 16 bytes
-
-const up = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
-
 export class Gemm {
-  private heap: Float32Array;
+  constructor(private readonly wasm: CpuWasm) {}
 
-  constructor(private readonly exports: GemmExports) {
-    this.heap = new Float32Array(exports.memory.buffer);
-  }
-
-  /** Room for A (aLen floats), B and C; the memory grows when it must (the earlier contents stay). */
+  /** Room for A (aLen floats), B and C. */
   area(aLen: number, bLen: number, cLen: number): GemmArea {
-    const a = ALIGN; // address 0 stays unused
-    const b = a + up(aLen);
-    const c = b + up(bLen);
-    const bytes = (c + up(cLen)) * 4;
-    const memory = this.exports.memory;
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
-    return { heap: this.heap, a, b, c };
+    const [a, b, c] = this.wasm.reserve([aLen, bLen, cLen]);
+    return { heap: this.wasm.heap, a, b, c };
   }
 
   /**
@@ -49,11 +75,11 @@ export class Gemm {
    * area.b, row-major.
    */
   run(area: GemmArea, sm: number, sk: number, M: number, N: number, K: number): void {
-    this.exports.gemm(area.a * 4, sm, sk, area.b * 4, area.c * 4, M, N, K);
+    this.wasm.exports.gemm(area.a * 4, sm, sk, area.b * 4, area.c * 4, M, N, K);
   }
 }
 
-let instance: Gemm | null | undefined;
+let instance: CpuWasm | null | undefined;
 
 function disabled(): boolean {
   return typeof process !== 'undefined' && process.env?.TIMESTEP_CPU_SIMD === 'off';
@@ -66,23 +92,53 @@ function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The SIMD matrix product, made once; null where this runtime cannot run it. */
-export function simdGemm(): Gemm | null {
-  if (instance !== undefined) return instance;
-  instance = null;
-  if (disabled() || typeof WebAssembly === 'undefined') return instance;
+const IMPORTS = {
+  env: {
+    abort: () => {
+      throw new Error('the CPU backend\'s WebAssembly module aborted');
+    },
+  },
+};
+
+function usable(): Uint8Array<ArrayBuffer> | null {
+  if (disabled() || typeof WebAssembly === 'undefined') return null;
+  const bytes = bytesOf(CPU_WASM_BASE64);
+  return WebAssembly.validate(bytes) ? bytes : null; // false: no SIMD in this engine
+}
+
+/** Compiles and instantiates the module without blocking (a browser's main thread needs this before cpuWasm()). */
+export async function loadCpuWasm(): Promise<void> {
+  if (instance) return;
+  const bytes = usable();
+  if (!bytes) return;
   try {
-    const bytes = bytesOf(GEMM_WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) return instance; // no SIMD in this engine
-    const module = new WebAssembly.Module(bytes);
-    const abort = () => {
-      throw new Error('gemm: the WebAssembly module aborted');
-    };
-    instance = new Gemm(new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as GemmExports);
+    const made = await WebAssembly.instantiate(bytes, IMPORTS);
+    instance = new CpuWasm(made.instance.exports as unknown as CpuWasmExports);
   } catch {
-    instance = null;
+    // the plain loops run
+  }
+}
+
+/** The module, made once (synchronously where it is not made yet); null where this runtime cannot run it. */
+export function cpuWasm(): CpuWasm | null {
+  if (instance !== undefined) return instance;
+  const bytes = usable();
+  try {
+    instance = bytes ? new CpuWasm(new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS).exports as unknown as CpuWasmExports) : null;
+  } catch {
+    instance = null; // a main thread refusing to compile synchronously: loadCpuWasm() first
   }
   return instance;
+}
+
+let gemmOf: Gemm | null = null;
+
+/** The SIMD matrix product; null where this runtime cannot run it. */
+export function simdGemm(): Gemm | null {
+  const wasm = cpuWasm();
+  if (!wasm) return null;
+  if (!gemmOf) gemmOf = new Gemm(wasm);
+  return gemmOf;
 }
 
 /** Which matrix product the CPU backend runs, in words (the GPU panel, bench notes). */
