@@ -33,6 +33,8 @@ export interface GpuInfo {
   features: string[];
   /** Why the CPU backend is in use (no WebGPU, no adapter, chosen, measured faster); absent on WebGPU. */
   cpuReason?: string;
+  /** The CPU backend: what its heaviest kernels run as ("WebAssembly SIMD", or "JavaScript loops" where that is missing). */
+  cpuKernels?: string;
   /** The backend the page may switch to (src/worker/backend.ts); absent when there is none. */
   alternative?: 'webgpu' | 'cpu';
   /** A software adapter's start-up probe: ms per training step on each backend (src/worker/backendProbe.ts). */

@@ -41,4 +41,11 @@ describe('BackendNotice', () => {
     // Before the run is timed: the start-up probe's LSTM.
     expect(text(render(onCpu, null))).toContain('Comfortable here: an LSTM of hidden 64 (the start-up probe) takes 15 ms a step');
   });
+
+  it('on the CPU, says what the kernels run as: WebAssembly with SIMD, or JavaScript where it is missing', () => {
+    expect(text(render({ ...onCpu, cpuKernels: 'WebAssembly SIMD' }, null))).toContain('the kernels run in float32 in the training worker, the matrix products and the selective scan in WebAssembly with SIMD.');
+    const plain = text(render({ ...onCpu, cpuKernels: 'JavaScript loops' }, null));
+    expect(plain).toContain('the kernels run in float32 in the training worker, as JavaScript loops.');
+    expect(plain).not.toContain('SIMD');
+  });
 });

@@ -35,7 +35,7 @@ export function BackendNotice({ info, report }: { info: GpuInfo; report: RunProb
     return (
       <div className="cpu-notice" role="status" data-testid="cpu-backend-notice">
         <strong>Training on the CPU</strong>
-        <p className="small">{info.cpuReason} Every model, view and file works the same; the kernels run as float32 loops in the training worker.</p>
+        <p className="small">{info.cpuReason} Every model, view and file works the same; the kernels run in float32 in the training worker{info.cpuKernels === 'WebAssembly SIMD' ? ', the matrix products and the selective scan in WebAssembly with SIMD' : ', as JavaScript loops'}.</p>
         <p className="small" data-testid="cpu-comfort">
           {cpuComfort(info, report)}
         </p>

@@ -43,5 +43,6 @@ export function twinsOf(family: string): FamilyTwins | undefined {
 /** The CPU backend, in the Gpu shape acquireGpu returns. */
 export function acquireCpu(options: AcquireCpuOptions = {}): Gpu {
   const gpu = acquireCpuWith(twinsOf, options);
-  return { ...gpu, info: { ...gpu.info, description: `CPU (float32, in the worker; matrix products in ${cpuProductName()})` } };
+  const kernels = cpuProductName();
+  return { ...gpu, info: { ...gpu.info, description: `CPU (float32, in the worker; ${kernels})`, cpuKernels: kernels } };
 }

@@ -141,9 +141,9 @@ export function simdGemm(): Gemm | null {
   return gemmOf;
 }
 
-/** Which matrix product the CPU backend runs, in words (the GPU panel, bench notes). */
+/** What the CPU backend's matrix products and scan run as, in words (the GPU panel). */
 export function cpuProductName(): string {
-  return simdGemm() ? 'WebAssembly SIMD' : 'JavaScript loops';
+  return cpuWasm() ? 'WebAssembly SIMD' : 'JavaScript loops';
 }
 
 /**

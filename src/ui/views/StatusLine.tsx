@@ -45,7 +45,7 @@ export function StatusLine() {
         </span>
       )}
       {gpu.state === 'ready' && gpu.info.backend === 'cpu' && (
-        <span className="badge warn" data-testid="cpu-notice" title={gpu.info.cpuReason ?? 'The CPU backend: the kernels as float32 loops in the worker'}>
+        <span className="badge warn" data-testid="cpu-notice" title={gpu.info.cpuReason ?? 'The CPU backend: the kernels in float32 in the worker'}>
           training on the CPU
         </span>
       )}
