@@ -81,7 +81,7 @@ export const LESSONS: readonly Lesson[] = [
     look: ['view-predictions', 'view-loss'],
     text:
       "Predictions vs targets shows the replay: after the go signal each model must write back the eight symbols it saw before the delay (the symbols and the delay, which the loss ignores, fold into one gap, ⋯28⋯, and only the replay is scored). " +
-      "Guessing scores 1/8. Mamba, whose state decays only where its input-dependent Δ lets it, learns to hold the symbols within a few hundred steps; the LSTM sits at guessing for a thousand steps before its gates learn to keep them, and is still climbing after three thousand; the tanh RNN's state, multiplied by W_hh at every step, keeps little of what it saw 28 steps earlier and barely moves. " +
+      "Guessing scores 1/8. Mamba, whose state decays only where its input-dependent Δ lets it, learns to hold the symbols within several hundred steps; the LSTM sits at guessing for a thousand steps before its gates learn to keep them, and is still climbing after three thousand; the tanh RNN's state, multiplied by W_hh at every step, keeps little of what it saw 28 steps earlier and barely moves. " +
       "The loss chart tells the same story: a cross-entropy of ln 8 ≈ 2.08 is guessing.",
   },
   {
