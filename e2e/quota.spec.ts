@@ -44,6 +44,7 @@ test('a full quota: the page says so, training goes on, the earlier save stays w
   const status = page.getByTestId('save-status');
   await expect(status).toContainText('Saved at step 5');
   const span = page.getByTestId('loss-span-a');
+  await expect(span).toHaveAttribute('data-last-step', '5');
   const savedLoss = await span.getAttribute('data-last');
 
   await page.evaluate(() => {

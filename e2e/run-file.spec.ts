@@ -18,6 +18,7 @@ test('a run exported from one browser opens in another at its step, with its los
   }
   await expect(page.getByTestId('save-status')).toContainText('Saved at step 4');
   const span = page.getByTestId('loss-span-a');
+  await expect(span).toHaveAttribute('data-last-step', '4');
   const [first, last] = [await span.getAttribute('data-first'), await span.getAttribute('data-last')];
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
   expect(download.suggestedFilename()).toMatch(/^sine-mix-.*\.timestep-run$/);

@@ -45,6 +45,7 @@ test('a run saved after 5 steps comes back on reload, and its next step is step 
 
   await steps(page, 1);
   expect(await stepCount(page)).toBe(6);
+  await expect(span).toHaveAttribute('data-last-step', '6'); // the loss view redraws at most four times a second
   const resumed = await span.getAttribute('data-last');
 
   // A page that never reloaded (its own storage) takes the same step 6. On the same backend as the
@@ -55,6 +56,7 @@ test('a run saved after 5 steps comes back on reload, and its next step is step 
   await fresh.goto('/');
   await ready(fresh);
   await steps(fresh, 6);
+  await expect(fresh.getByTestId('loss-span-a')).toHaveAttribute('data-last-step', '6');
   expect(await fresh.getByTestId('loss-span-a').getAttribute('data-last')).toBe(resumed);
   await context.close();
 

@@ -65,7 +65,7 @@ export function LossView() {
   // First and latest raw losses of each model (the curves themselves are bucket means).
   const legend = lossLegend(curves, (id) => {
     const t = telemetry.models.get(id);
-    return { train: t && t.loss.length > 0 ? { from: t.loss.get(0), to: t.loss.last() } : null, val: t && t.valLoss.length > 0 ? { from: t.valLoss.get(0), to: t.valLoss.last() } : null };
+    return { train: t && t.loss.length > 0 ? { from: t.loss.get(0), to: t.loss.last(), at: t.steps.last() } : null, val: t && t.valLoss.length > 0 ? { from: t.valLoss.get(0), to: t.valLoss.last(), at: t.valSteps.last() } : null };
   });
   return (
     <ViewPanel
@@ -87,7 +87,7 @@ export function LossView() {
       ))}
       <ul className="loss-legend small">
         {legend.map((e) => (
-          <li key={e.id} data-testid={`loss-span-${e.id}`} data-first={e.train?.from} data-last={e.train?.to} data-val-first={e.val !== 'none' ? e.val?.from : undefined} data-val-last={e.val !== 'none' ? e.val?.to : undefined}>
+          <li key={e.id} data-testid={`loss-span-${e.id}`} data-first={e.train?.from} data-last={e.train?.to} data-last-step={e.train?.at} data-val-first={e.val !== 'none' ? e.val?.from : undefined} data-val-last={e.val !== 'none' ? e.val?.to : undefined} data-val-last-step={e.val !== 'none' ? e.val?.at : undefined}>
             <strong style={{ color: e.color }}>{e.label}</strong>
             <span>
               <LegendSwatch color={e.color} /> train {e.train ? `${fmt(e.train.from)} → ${fmt(e.train.to)}` : '–'}

@@ -34,6 +34,8 @@ export function lossSeries(curves: LossCurves[]): LineSeries[] {
 export interface LossSpan {
   from: number;
   to: number;
+  /** The step `to` is from (the legend says which step its latest value is). */
+  at?: number;
 }
 
 export interface LossLegendEntry {
