@@ -232,22 +232,21 @@ function cellBackward(cell: Cell, m: BackwardBuffers, t: number, bb: number, uni
 
 /**
  * carry_h[bb, k] += Σ_r W_hh[r, k]·d[r] over the G·H gate rows, for units [0, units), rows
- * [0, rows), row bb's d at dOffset(bb): by `right` (W_hh in the SIMD gemm's memory) where there
+ * [0, rows), row bb's d at dAt + bb·G·H (the rows lie one after another): by `right` (W_hh in the SIMD gemm's memory) where there
  * is one, else two rows at a time, each element of W_hh read once for both (`acc`: two rows of H).
  */
-function foldRecurrent(cell: Cell, m: BackwardBuffers, rows: number, d: Float32Array | Float64Array, dOffset: (bb: number) => number, units: number, acc: Float64Array, right: FixedRight | null): void {
+function foldRecurrent(cell: Cell, m: BackwardBuffers, rows: number, d: Float32Array | Float64Array, dAt: number, units: number, acc: Float64Array, right: FixedRight | null): void {
   const { H } = cell;
   const GH = cell.gates * H;
   if (right) {
-    // Rows of d lie one after another (dOffset(bb) = dOffset(0) + bb·GH): one product for all.
-    const dw = right.times(d, dOffset(0), rows);
+    const dw = right.times(d, dAt, rows); // one product for all the rows
     for (let bb = 0; bb < rows; bb++) for (let kk = 0; kk < units; kk++) m.carry[bb * H + kk] += dw[bb * H + kk];
     return;
   }
   let bb = 0;
   for (; bb + 2 <= rows; bb += 2) {
     acc.fill(0);
-    addRowsPair(acc, 0, H, units, d, dOffset(bb), dOffset(bb + 1), 1, m.w, 0, H, GH); // acc = W_hhᵀ·d
+    addRowsPair(acc, 0, H, units, d, dAt + bb * GH, dAt + (bb + 1) * GH, 1, m.w, 0, H, GH); // acc = W_hhᵀ·d
     for (let kk = 0; kk < units; kk++) {
       m.carry[bb * H + kk] += acc[kk];
       m.carry[(bb + 1) * H + kk] += acc[H + kk];
@@ -255,7 +254,7 @@ function foldRecurrent(cell: Cell, m: BackwardBuffers, rows: number, d: Float32A
   }
   if (bb < rows) {
     acc.fill(0);
-    addRows(acc, units, d, dOffset(bb), 1, m.w, 0, H, GH);
+    addRows(acc, units, d, dAt + bb * GH, 1, m.w, 0, H, GH);
     for (let kk = 0; kk < units; kk++) m.carry[bb * H + kk] += acc[kk];
   }
 }
@@ -265,7 +264,6 @@ const backward = (k: Readonly<Record<string, number>>) => {
   const GH = cell.gates * cell.H;
   let dRec = new Float64Array(0); // every row's ∂L/∂(W_hh h + b_hh) at one step
   const acc = new Float64Array(2 * cell.H);
-  const rowOf = (bb: number) => bb * GH;
   return (b: Bindings, groups: Workgroups) => {
     const m = backwardBuffers(b, cell.kind);
     const { T, B, sBegin, sCount } = m.p;
@@ -277,7 +275,7 @@ const backward = (k: Readonly<Record<string, number>>) => {
       const s = sBegin + sCount - 1 - q;
       const t = cell.reverse ? T - 1 - s : s;
       for (let bb = 0; bb < rows; bb++) cellBackward(cell, m, t, bb, cell.H, dRec, bb * GH);
-      foldRecurrent(cell, m, rows, dRec, rowOf, cell.H, acc, right);
+      foldRecurrent(cell, m, rows, dRec, 0, cell.H, acc, right);
     }
   };
 };
@@ -297,7 +295,7 @@ const backwardStep = (k: Readonly<Record<string, number>>) => {
       const grads = cell.kind === 2 ? m.dGh! : m.dGi;
       const gemm = simdGemm();
       const right = gemm ? new FixedRight(gemm, m.w, GH, cell.H, rows) : null;
-      foldRecurrent(cell, m, rows, grads, (bb) => (tf * B + bb) * GH, units, acc, right);
+      foldRecurrent(cell, m, rows, grads, tf * B * GH, units, acc, right);
     }
     if (sCount > 0) {
       const t = cell.reverse ? T - 1 - sBegin : sBegin;
