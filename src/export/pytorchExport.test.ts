@@ -2,13 +2,14 @@
 // many-to-one sequences, an encoder-decoder task, text-like tokens), exported, unzipped by Python's
 // zipfile, then train.py in Debian's PyTorch: the validation loss equals the page's, training on
 // lowers it, torchrun with two processes runs, and the weights it writes load back into the model.
-// Skipped where /usr/bin/python3 cannot import torch (CI installs python3-torch).
+// Skipped where the tests' Python (scripts/python.testing.ts) cannot import torch; a failure under CI.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { needPython, PYTHON } from '../../scripts/python.testing';
 import { chunk, defaultChoice, generateBuiltin, type Dataset } from '../data';
 import { useKernelContext } from '../kernels/testing';
 import { readSafetensors, tensorToFloat32 } from '../train/safetensors';
@@ -17,8 +18,6 @@ import type { ModelSlot, RunConfig } from '../worker/protocol';
 import { Session } from '../worker/session';
 import { run, slot } from '../worker/testing';
 
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const { ctx } = useKernelContext();
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -60,7 +59,8 @@ function expectLoadsBack(session: Session, dir: string, modelId: string): void {
   expect(Object.keys(values).sort()).toEqual(m.trainer.layout.fields.map((f) => f.name).sort());
 }
 
-describe.skipIf(!hasTorch)('export to PyTorch', () => {
+describe('export to PyTorch', () => {
+  beforeEach((test) => needPython(test, 'torch'));
   const sines = generateBuiltin('sine-mix', { length: 400, channels: 2 }, 1);
 
   it('an LSTM on a table: the same validation loss, training lowers it, torchrun runs, the weights load back', async () => {

@@ -1,15 +1,14 @@
 // The store-only zip writer, read back by Python's zipfile (the archive's own CRC check included)
-// and checked against known CRC-32 values. Skipped where there is no /usr/bin/python3.
+// and checked against known CRC-32 values. Skipped where there is no Python (scripts/python.testing.ts).
 
 import { spawnSync } from 'node:child_process';
+import { needPython, PYTHON } from '../../scripts/python.testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crc32, writeZip } from './zip';
 
-const PYTHON = '/usr/bin/python3';
-const hasPython = spawnSync(PYTHON, ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe('zip', () => {
   it('CRC-32 of known strings', () => {
@@ -17,7 +16,8 @@ describe('zip', () => {
     expect(crc32(new Uint8Array(0))).toBe(0);
   });
 
-  it.skipIf(!hasPython)("reads back with Python's zipfile: names (UTF-8 too), bytes, an empty file", () => {
+  it("reads back with Python's zipfile: names (UTF-8 too), bytes, an empty file", (test) => {
+    needPython(test, 'python');
     const bytes = Uint8Array.from({ length: 70_001 }, (_, i) => (i * 31 + (i >> 8)) & 0xff);
     const entries = [
       { name: 'README.md', data: new TextEncoder().encode('# hello\n') },

@@ -2,14 +2,15 @@
 // to by scripts/make-safetensors-fixtures.py (test-data/safetensors/) load into a model of the same
 // configuration with the values the script recorded, and files Timestep writes are read back by
 // that script, load into nn.LSTM/nn.GRU/nn.RNN with strict=True, and are the bytes its writer
-// (save_file's layout) writes. The second part needs /usr/bin/python3 with torch (CI installs
+// (save_file's layout) writes. The second part needs the tests' Python with torch (CI installs
 // python3-torch) and is skipped without it.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { needPython, PYTHON } from '../../scripts/python.testing';
 import { Random } from '../data/random';
 import { slabLayout } from '../gpu/tensor';
 import type { ModelConfig } from '../models';
@@ -62,9 +63,8 @@ describe('safetensors files written from PyTorch', () => {
   });
 });
 
-const torchReady = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-
-describe.skipIf(!torchReady)('safetensors files written by Timestep, read by PyTorch', () => {
+describe('safetensors files written by Timestep, read by PyTorch', () => {
+  beforeEach((test) => needPython(test, 'torch'));
   const dir = mkdtempSync(join(tmpdir(), 'timestep-safetensors-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -80,7 +80,7 @@ describe.skipIf(!torchReady)('safetensors files written by Timestep, read by PyT
     const bytes = weightsSafetensors({ name: `${sizes[0]} model`, step: 17 }, cfg, layout, values);
     const path = join(dir, `${sizes[0]}.safetensors`);
     writeFileSync(path, bytes);
-    const run = spawnSync('/usr/bin/python3', [script, path], { encoding: 'utf8' });
+    const run = spawnSync(PYTHON, [script, path], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     const seen = JSON.parse(run.stdout);
     expect(seen.header_length % 8).toBe(0);
