@@ -105,7 +105,7 @@ export type PeerSpec =
   | { op: 'train'; cell: 'lstm' | 'gru'; batch: number; seqLen: number; input: number; hidden: number; output: number; lr: number; clipNorm: number }
   /**
    * The same step for the minrnn rows (bench/cases/minrnn.ts): a one-layer minGRU or minLSTM
-   * (candidate g, zero initial state; ../shared/fixtures/README.md) or the LSTM of equal parameter
+   * (candidate g, zero initial state; test-data/torch/README.md) or the LSTM of equal parameter
    * count. A peer of its own, so that the browser's TensorFlow.js peer (no minGRU, an LSTM at
    * T = 16384 out of its reach) leaves these rows alone.
    */

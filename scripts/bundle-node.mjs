@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles TypeScript entry points for Node into .build/<name>.mjs (ESM, one file each), so they
 // run with nothing but Node and the `webgpu` package beside them: on this machine through
-// scripts/with-gpu-env.mjs, on the GPU machine after ../shared/device/pack.sh has carried them.
+// scripts/with-gpu-env.mjs, on a GPU machine once Node and `webgpu` are carried there (the bench notes in docs/ say how).
 //
 //   node scripts/bundle-node.mjs ENTRY.ts [ENTRY.ts ...] [--outdir DIR] [--minify] [--sourcemap]
 //

@@ -1,18 +1,21 @@
-// npm run check:torch -- [--schedule=persistent|stepwise] [--backend=webgpu|cpu] FILE...
-// Runs PyTorch fixture files through the WGSL kernels (Dawn; SwiftShader without a GPU), or with
+// npm run check:torch -- [--schedule=persistent|stepwise] [--backend=webgpu|cpu] [FILE...]
+// Runs PyTorch fixture files (any file of the format in test-data/torch/README.md; without FILEs,
+// every file of test-data/torch, the repository's own) through the WGSL kernels (Dawn; SwiftShader without a GPU), or with
 // --backend=cpu through their CPU twins (src/gpu/cpu, src/kernels/cpu), and prints
 // one line per file: PASS|FAIL <name> <worst tensor> err=<x>. Exits non-zero if any file fails
 // or cannot be read. --schedule runs the recurrent models in that GPU schedule instead of the one
 // training would choose for the size.
 
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { nodeGpu } from '../src/gpu/node';
 import { kernelContext } from '../src/kernels/registry';
 import { parseFixture } from '../src/reference/fixtures';
 import { checkFixture, UnsupportedFixture, type CheckOptions } from '../src/train/checkFixture';
 
-const USAGE = 'usage: npm run check:torch -- [--schedule=persistent|stepwise] [--backend=webgpu|cpu] FILE.json [FILE.json ...]';
+const USAGE = 'usage: npm run check:torch -- [--schedule=persistent|stepwise] [--backend=webgpu|cpu] [FILE.json ...]';
+/** The repository's own fixtures (scripts/make-torch-fixtures.py writes them), checked when no file is named. */
+const OWN = resolve(import.meta.dirname, '..', 'test-data', 'torch');
 
 async function main(args: string[]): Promise<number> {
   const options: CheckOptions = {};
@@ -39,8 +42,8 @@ async function main(args: string[]): Promise<number> {
     } else files.push(arg);
   }
   if (files.length === 0) {
-    console.error(USAGE);
-    return 2;
+    files.push(...readdirSync(OWN).filter((f) => f.endsWith('.json')).sort().map((f) => join(OWN, f)));
+    console.error(`no files named: checking the ${files.length} in ${OWN}`);
   }
   const gpu = await nodeGpu();
   // On stderr, so stdout stays one line per file.

@@ -6,7 +6,7 @@
 // clip_grad_norm_ and Adam (fused), the same step as ours; N steps back to back between two CUDA
 // events, the same span our submit-mode rows measure. 'minrnn-train': the same step for the minrnn
 // rows, its encoder minGRU or minLSTM (PyTorch has no module for them: written out below as in
-// ../shared/fixtures/README.md, run as Feng et al.'s log-space parallel scan) or the nn.LSTM of
+// test-data/torch/README.md, run as Feng et al.'s log-space parallel scan) or the nn.LSTM of
 // equal parameter count. 'scan-ref': mamba_ssm's selective_scan_ref, the Python loop over time
 // (not the CUDA kernel of mamba_ssm, which is not installed there), its forward under no_grad, or
 // its backward alone through a retained autograd graph.
@@ -31,7 +31,7 @@ except Exception as error:
     IMPORT_ERROR = "cannot import torch: %s" % error
 
 # ---- minGRU and minLSTM (Feng et al. 2024, "Were RNNs All We Needed?") --------------------------
-# As ../shared/fixtures/README.md defines them. One layer: gates = F.linear(x, weight_ih, bias_ih),
+# As test-data/torch/README.md defines them. One layer: gates = F.linear(x, weight_ih, bias_ih),
 # blocks along the last axis minGRU (z, h~), minLSTM (f, i, h~), no recurrent weights; candidate c
 # is g (g(v) = v + 0.5 for v >= 0, sigmoid(v) below) or the identity.
 #   minGRU:  h_t = (1 - z_t) * h_{t-1} + z_t * c(h~_t)                     z = sigmoid(.)
@@ -145,7 +145,9 @@ def train_step(forward, params, opt, x, y, clip):
 # ---- {"mode": "check"}: the minGRU / minLSTM above on the CPU, on a fixture's values -------------
 
 def check(request):
-    dtype = {"float32": torch.float32, "float64": torch.float64}[request.get("dtype", "float32")]
+    dtypes = {"float32": torch.float32, "float64": torch.float64}
+    asked = request.get("dtype", "float32")
+    dtype = dtypes[asked]
 
     def tensor(t):
         return torch.tensor(t["data"], dtype=dtype).reshape(t["shape"])
@@ -156,6 +158,8 @@ def check(request):
 
     results = []
     for case in request["cases"]:
+        # A case may ask for its own dtype; tensor() reads this one.
+        dtype = dtypes[case.get("dtype", asked)]
         cell, candidate = case["cell"], case["candidate"]
         if case["kind"] == "forward":
             # y and h_n, and with cotangents the gradients of sum(y * cot.y) + sum(h_n * cot.h_n)

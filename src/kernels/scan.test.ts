@@ -17,6 +17,7 @@ import { selectiveScan, selectiveScanBackward, type ScanInputs } from '../refere
 import { randomScanCase } from '../reference/scanCases';
 import { kernelContext } from './registry';
 import { channelMajorLayout, planScan, scanSource, selectiveScanOps, timeMajorLayout, type ScanCombine, type ScanLayouts, type ScanOptions, type ScanShape } from './scan';
+import { FIXTURES } from '../reference/fixtures.testing';
 
 const { gpu, ctx } = useKernelContext();
 
@@ -198,7 +199,7 @@ interface ScanFixture {
   grads: Record<string, FixtureTensor>;
 }
 const FIXTURE_NAME: Record<(typeof NAMES)[number], string> = { u: 'u', delta: 'delta', A: 'A', B: 'B', C: 'C', D: 'D', z: 'z', deltaBias: 'delta_bias' };
-const fixtureDir = process.env.TIMESTEP_FIXTURES ?? path.resolve(import.meta.dirname, '../../../shared/fixtures/torch');
+const fixtureDir = FIXTURES;
 const scanFixtures = readdirSync(fixtureDir)
   .filter((f) => f.startsWith('selective_scan_') && f.endsWith('.json'))
   .sort()

@@ -54,7 +54,7 @@ export interface SlotContext {
 }
 
 export interface FixtureFamily {
-  /** The fixture kinds (`kind` of a ../shared/fixtures file) this family reads and checks. */
+  /** The fixture kinds (`kind` of a test-data/torch file) this family reads and checks. */
   kinds: readonly string[];
   /** Keys a fixture of `kind` must have besides name, kind, config and inputs (default: params, cotangents, outputs, grads; train_*: see fixtures.ts). */
   requiredKeys?(kind: string): string[] | undefined;

@@ -1,5 +1,5 @@
 // minGRU and minLSTM's parameters: names, shapes and initialisation (state_dict order, as the
-// fixtures in ../shared/fixtures/minrnn hold them), and the configuration they follow from. The
+// fixtures in test-data/torch hold them), and the configuration they follow from. The
 // float64 maths is src/reference/minrnn.ts; the GPU model ./minrnn.ts.
 
 import { Random } from '../data/random';

@@ -18,7 +18,7 @@
 //                  PyTorch's initialisation, carried-state shape, the GPU build (loaded lazily, so
 //                  the page does not carry the kernels), encoder output size, the float64
 //                  reference forward, and a weights-file description
-//   fixtures       the ../shared/fixtures kinds it answers for `check:torch`, their extra shape
+//   fixtures       the test-data/torch fixture kinds it answers for `check:torch`, their extra shape
 //                  checks, and the GPU check (loaded lazily)
 //
 // Adding a family (src/models/families/minrnn.ts, the latest, is a short example):

@@ -1,4 +1,4 @@
-// The PyTorch fixture format (/work/shared/fixtures/README.md) as types, and the small readers
+// The PyTorch fixture format (test-data/torch/README.md) as types, and the small readers
 // every family's fixture code shares. Parsing and validation: ./fixtures.ts.
 
 export interface FixtureTensor {

@@ -1,7 +1,7 @@
 // The fixture loader: every stored file parses; files of any size in the same format parse;
 // malformed ones fail with messages that name the file and the tensor.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
@@ -9,13 +9,12 @@ import { relErr } from './compare';
 import { FixtureError, parseFixture, recurrentSetup, trainParameterShapes, trainSetup, validateFixture } from './fixtures';
 import { initRecurrentParameters as initParameters, recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
 import { recurrentBackward, recurrentForward, type CellKind, type RecurrentConfig } from './recurrent';
+import { FIXTURES, MINRNN, fixtureNames } from './fixtures.testing';
 
-const dir = process.env.TIMESTEP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/torch');
-// minGRU / minLSTM keep their own folder (../shared/fixtures/README.md); both parse the same way.
-const minDir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/minrnn');
-const jsonIn = (d: string) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.json')).sort() : []);
-const files = jsonIn(dir);
-const stored: Array<[string, string]> = [...files.map((f): [string, string] => [dir, f]), ...jsonIn(minDir).map((f): [string, string] => [minDir, f])];
+const dir = FIXTURES;
+// Every family's files, minGRU / minLSTM among them, parse the same way.
+const files = fixtureNames().filter((f) => !MINRNN.test(f));
+const stored: Array<[string, string]> = fixtureNames().map((f): [string, string] => [dir, f]);
 
 type Json = Record<string, unknown>;
 const tensor = (shape: number[], data: ArrayLike<number>) => ({ shape, data: Array.from(data) });
@@ -77,7 +76,7 @@ describe('the stored fixtures parse', () => {
     expect(files.length, `no fixtures in ${dir}`).toBeGreaterThan(0);
   });
   it('finds the minGRU and minLSTM fixtures', () => {
-    expect(stored.length, `no fixtures in ${minDir}`).toBeGreaterThan(files.length);
+    expect(stored.length, `no minGRU / minLSTM fixtures in ${dir}`).toBeGreaterThan(files.length);
   });
   for (const [folder, file] of stored) {
     it(file, () => {

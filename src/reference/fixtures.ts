@@ -1,4 +1,4 @@
-// Loader and validator of the PyTorch fixture files (/work/shared/fixtures/README.md): one JSON
+// Loader and validator of the PyTorch fixture files (test-data/torch/README.md): one JSON
 // object per case with tensors {shape, data} (row-major, float64). Any size and number of layers is
 // accepted: sizes come from the config and the shapes, and every tensor is checked against them,
 // with messages naming the file and the tensor, e.g.

@@ -1,8 +1,8 @@
-// The float64 minGRU / minLSTM reference: against every PyTorch fixture of ../shared/fixtures/minrnn
+// The float64 minGRU / minLSTM reference: against every minGRU / minLSTM PyTorch fixture of test-data/torch
 // (gradient cases and training runs), by central differences at odd sizes and extreme values, and
 // its parallel form against the sequential recurrence.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
@@ -11,9 +11,10 @@ import { dataOf, type Fixture, type TensorMap } from './fixtureFormat';
 import { initMinRnnParameters, linearRecurrence, minRnnBackward, minRnnForward, minRnnParameterShapes, scanPairs, type Candidate, type MinCell, type MinRnnConfig, type Params } from './minrnn';
 import { minRnnSetup, replayMinRnnTraining } from './minrnnFixtures';
 import { numericGrad } from './numericGrad';
+import { FIXTURES, MINRNN, fixtureNames } from './fixtures.testing';
 
-const dir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/minrnn');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+const dir = FIXTURES;
+const files = fixtureNames(MINRNN);
 
 /**
  * A fixture read without the registry's validation (src/reference/fixtures.ts, whose kinds come

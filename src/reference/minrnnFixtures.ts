@@ -1,5 +1,5 @@
 // Reading the minGRU / minLSTM fixtures (mingru, minlstm, train_mingru, train_minlstm; see
-// ../shared/fixtures/README.md): the model a file describes, the shapes its tensors must have,
+// test-data/torch/README.md): the model a file describes, the shapes its tensors must have,
 // the encoder the float64 training loop drives, and the replay of a train_* run.
 
 import { configInt, FixtureError, layersInParams, sameShape, show, trainRunSizes, type Fixture, type FixtureTensor } from './fixtureFormat';

@@ -1,7 +1,7 @@
 // The float64 recurrent reference against PyTorch's fixtures, central differences, truncated BPTT
 // and the initialisation.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
@@ -20,9 +20,10 @@ import {
   type RecurrentConfig,
 } from './recurrent';
 import { numericGrad } from './numericGrad';
+import { FIXTURES, fixtureNames } from './fixtures.testing';
 
-const dir = process.env.TIMESTEP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/torch');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^(rnn_tanh|lstm|gru)_.*\.json$/.test(f)).sort() : [];
+const dir = FIXTURES;
+const files = fixtureNames(/^(rnn_tanh|lstm|gru)_.*\.json$/);
 const CELLS: CellKind[] = ['rnn_tanh', 'lstm', 'gru'];
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {

@@ -1,7 +1,7 @@
 // The float64 training loop: replays of PyTorch's train_* runs, loss gradients by central
 // differences, clipping and the optimisers, and a custom encoder through the same interface.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
@@ -23,9 +23,10 @@ import {
   type SequenceEncoder,
 } from './train';
 import { numericGrad } from './numericGrad';
+import { FIXTURES, fixtureNames } from './fixtures.testing';
 
-const dir = process.env.TIMESTEP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures/torch');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^train_(rnn_tanh|lstm|gru)(_.*)?\.json$/.test(f)).sort() : [];
+const dir = FIXTURES;
+const files = fixtureNames(/^train_(rnn_tanh|lstm|gru)(_.*)?\.json$/);
 
 describe('replays PyTorch training runs', () => {
   it('finds the train fixtures', () => {

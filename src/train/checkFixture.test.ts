@@ -4,7 +4,7 @@
 // float64 reference. The CLI prints PASS/FAIL and exits non-zero.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,14 +18,14 @@ import { mambaBackward, mambaForward, selectiveScan, selectiveScanBackward } fro
 import { initRecurrentParameters as initParameters, recurrentParameterShapes as parameterShapes } from '../models/recurrentParams';
 import { recurrentBackward, recurrentForward, type CellKind } from '../reference/recurrent';
 import { checkFixture } from './checkFixture';
+import { FIXTURES, MINRNN, fixtureNames } from '../reference/fixtures.testing';
 
 const root = resolve(import.meta.dirname, '../..');
 const SCHEDULES: RecurrentSchedule[] = ['persistent', 'stepwise'];
-const dir = process.env.TIMESTEP_FIXTURES ?? resolve(root, '../shared/fixtures/torch');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^((train_)?(rnn_tanh|lstm|gru|mamba)|selective_scan|mamba_block)(_.*)?\.json$/.test(f)) : [];
-// minGRU / minLSTM keep their own folder (../shared/fixtures/README.md).
-const minDir = process.env.TIMESTEP_MINRNN_FIXTURES ?? resolve(root, '../shared/fixtures/minrnn');
-const minFiles = existsSync(minDir) ? readdirSync(minDir).filter((f) => /^(train_)?(mingru|minlstm)(_.*)?\.json$/.test(f)) : [];
+const dir = FIXTURES;
+const files = fixtureNames(/^((train_)?(rnn_tanh|lstm|gru|mamba)|selective_scan|mamba_block)(_.*)?\.json$/);
+const minDir = FIXTURES;
+const minFiles = fixtureNames(MINRNN);
 
 const { ctx } = useKernelContext();
 

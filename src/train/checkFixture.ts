@@ -1,4 +1,4 @@
-// Runs one PyTorch fixture (../shared/fixtures/README.md) through the WGSL kernels and measures
+// Runs one PyTorch fixture (test-data/torch/README.md) through the WGSL kernels and measures
 // it with the README's error and tolerances. Shared by `npm run check:torch` and the tests.
 // Each family checks its own kinds (src/models/registry.ts); this file holds what they share:
 // the summary, the tolerances and the replay of a train_* run through the Trainer.
