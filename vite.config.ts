@@ -22,6 +22,7 @@ export default defineConfig({
   preview: { port: 4173 },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
+    setupFiles: ['scripts/vitest-setup.ts'],
     environment: 'node',
     // Dawn on SwiftShader runs kernels on the CPU: one test file at a time keeps it predictable.
     pool: 'forks',

@@ -6,6 +6,12 @@
 import { acquireGpu, type AcquireOptions, type Gpu } from './device';
 
 let dawn: Promise<GPU> | null = null;
+let opened = false;
+
+/** Whether this process has opened a device (the test runner runs the CPU-backend passes on those files). */
+export function deviceOpenedHere(): boolean {
+  return opened;
+}
 
 async function loadDawn(): Promise<GPU> {
   const mod = (await import('webgpu')) as unknown as { create: (flags: string[]) => GPU; globals: object };
@@ -20,6 +26,7 @@ export function nodeBackend(): 'cpu' | 'webgpu' {
 }
 
 export async function nodeGpu(options: AcquireOptions = {}): Promise<Gpu> {
+  opened = true;
   if (nodeBackend() === 'cpu') {
     const { acquireCpu } = await import('../kernels/cpu');
     return acquireCpu({ onProblem: options.onProblem });
