@@ -117,7 +117,7 @@ export function handleMessage(message: FromWorker): void {
       s.setActionError({ action: message.action, message: message.message });
       break;
     case 'running':
-      s.setRunning(message.running);
+      s.setRunning(message.running, message.reason);
       break;
     case 'steps':
       telemetry.model(message.modelId).addSteps(message.reports, message.msPerStep);

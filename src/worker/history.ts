@@ -74,6 +74,13 @@ export class ModelHistory {
     return this.steps.map((step, i) => ({ step, loss: this.loss[i], gradNorm: this.gradNorm[i], clipScale: this.clipScale[i], nonFinite: !Number.isFinite(this.loss[i]), paramNorms: {} }));
   }
 
+  /** Evaluations since the lowest validation loss (0 when the latest is the lowest; NaN never counts as lower). */
+  evaluationsSinceBest(): number {
+    let best = 0;
+    for (let i = 1; i < this.valLoss.length; i++) if (this.valLoss[i] < this.valLoss[best] || Number.isNaN(this.valLoss[best])) best = i;
+    return this.valLoss.length === 0 ? 0 : this.valLoss.length - 1 - best;
+  }
+
   validations(): Array<{ step: number; loss: number }> {
     return this.valSteps.map((step, i) => ({ step, loss: this.valLoss[i] }));
   }

@@ -58,6 +58,10 @@ export interface TrainingSettings {
   speed: number | 'max';
   /** Run validation every this many steps. */
   validateEvery: number;
+  /** Pause when the first model reaches this step while playing; 0 or absent: never. */
+  pauseAt?: number;
+  /** Pause when no model's validation loss has improved for this many evaluations; 0 or absent: never. */
+  patience?: number;
 }
 
 export type DataSource =
@@ -348,7 +352,8 @@ export type FromWorker =
   | { type: 'config-error'; generation: number; live: number | null; message: string; setting: SettingRef | null }
   /** A request on a configured run was refused (`action`: what was asked); the run is unchanged. */
   | { type: 'action-error'; generation: number; action: string; message: string }
-  | { type: 'running'; running: boolean }
+  /** `reason`: why the worker paused by itself (a stop condition met, a non-finite step). */
+  | { type: 'running'; running: boolean; reason?: string }
   | { type: 'steps'; generation: number; modelId: string; reports: StepStats[]; msPerStep: number }
   | { type: 'validation'; generation: number; modelId: string; step: number; loss: number }
   | { type: 'probe'; generation: number; probe: ProbeReport }

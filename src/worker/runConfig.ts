@@ -81,7 +81,9 @@ export function sameSlot(a: ModelSlot, b: ModelSlot): boolean {
 
 /** Same data choice, training settings (the speed aside) and seed: models can carry on. */
 export function sameRunSettings(a: RunConfig, b: RunConfig): boolean {
-  return a.seed === b.seed && JSON.stringify(a.data) === JSON.stringify(b.data) && JSON.stringify({ ...a.training, speed: 0 }) === JSON.stringify({ ...b.training, speed: 0 });
+  // How fast to play and when to pause change nothing a model has learned.
+  const learning = (t: RunConfig['training']) => JSON.stringify({ ...t, speed: 0, pauseAt: 0, patience: 0 });
+  return a.seed === b.seed && JSON.stringify(a.data) === JSON.stringify(b.data) && learning(a.training) === learning(b.training);
 }
 
 /** The batch source for a run; a data problem names the setting that would fix it. */

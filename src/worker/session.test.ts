@@ -37,6 +37,41 @@ describe('training session', () => {
     session.destroy();
   }, 300_000);
 
+  it('pauses by itself at the step "Pause at step" names, validated there, and when validation stalls', async () => {
+    const { messages, send } = collect();
+    const session = new Session(ctx, send);
+    session.setDataset(generateBuiltin('sine-mix', { length: 600 }, 1));
+    // Validation every 4 steps, so the stop at 7 falls between two: the worker validates at 7 itself.
+    await session.configure(run([slot('a', 'gru', { hidden: 6 }), slot('b', 'rnn_tanh', { hidden: 5 })], { validateEvery: 4, pauseAt: 7 }));
+    const playUntilPaused = async () => {
+      expect(session.play()).toBe(true);
+      for (let k = 0; k < 500 && session.isRunning; k++) await session.tick();
+      expect(session.isRunning).toBe(false);
+    };
+    await playUntilPaused();
+    const stepsOf = (id: string) => messages.flatMap((m) => (m.type === 'steps' && m.modelId === id ? m.reports.map((r) => r.step) : []));
+    expect(stepsOf('a').at(-1)).toBe(7);
+    expect(stepsOf('b').at(-1)).toBe(7);
+    for (const id of ['a', 'b']) expect(messages.findLast((m) => m.type === 'validation' && m.modelId === id)).toMatchObject({ step: 7 });
+    const paused = messages.findLast((m) => m.type === 'running');
+    expect(paused).toEqual({ type: 'running', running: false, reason: 'paused at step 7, as "Pause at step" asks' });
+    // Played again, past the step it stopped at: it goes on (until told to pause).
+    expect(session.play()).toBe(true);
+    await session.tick();
+    expect(session.isRunning).toBe(true);
+    await session.pause();
+    expect(stepsOf('a').at(-1)).toBe(8);
+
+    // Learning rate 0: the validation loss never improves, so three evaluations after the best
+    // (the first, of the untrained model, ties every later one) the run pauses: at step 12.
+    messages.length = 0;
+    await session.configure(run([slot('a', 'gru', { hidden: 6 })], { validateEvery: 4, lr: 1e-12, optimizer: 'sgd', patience: 3 }));
+    await playUntilPaused();
+    expect(stepsOf('a').at(-1)).toBe(12);
+    expect(messages.findLast((m) => m.type === 'running')).toMatchObject({ running: false, reason: 'paused at step 12: no validation loss has improved for 3 evaluations' });
+    session.destroy();
+  }, 120_000);
+
   it('trains LSTM, GRU and tanh RNN side by side on the same batches', async () => {
     const { messages, send } = collect();
     const session = new Session(ctx, send);

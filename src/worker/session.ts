@@ -211,16 +211,39 @@ export class Session {
     return true;
   }
 
-  async pause(): Promise<void> {
+  async pause(reason?: string): Promise<void> {
     if (!this.running) return;
-    this.setRunning(false);
+    this.setRunning(false, reason);
     this.flushReports(true);
     await this.snapshot();
   }
 
-  private setRunning(running: boolean): void {
+  private setRunning(running: boolean, reason?: string): void {
     this.running = running;
-    this.sendRaw({ type: 'running', running });
+    this.sendRaw(reason ? { type: 'running', running, reason } : { type: 'running', running });
+  }
+
+  /** The step the page counts: the first model's optimizer steps. */
+  private get step(): number {
+    return this.models[0]?.trainer.optimizer.stepCount ?? 0;
+  }
+
+  /**
+   * Why to pause after this window, or null: the step set by "Pause at step" reached (then every
+   * model is validated at that step, unless it just was, so the last validation is the step's), or
+   * no model's validation loss better for `patience` evaluations.
+   */
+  private async stopCondition(stepBefore: number, validated: boolean): Promise<string | null> {
+    const { pauseAt = 0, patience = 0 } = this.run?.training ?? {};
+    if (pauseAt > 0 && stepBefore < pauseAt && this.step >= pauseAt) {
+      if (!validated) await this.validate(this.models);
+      return `paused at step ${this.step.toLocaleString('en-US')}, as "Pause at step" asks`;
+    }
+    const live = this.models.filter((m) => !m.halted);
+    if (validated && patience > 0 && live.length > 0 && live.every((m) => m.history.evaluationsSinceBest() >= patience)) {
+      return `paused at step ${this.step.toLocaleString('en-US')}: no validation loss has improved for ${patience} evaluation${patience === 1 ? '' : 's'}`;
+    }
+    return null;
   }
 
   /**
@@ -230,8 +253,10 @@ export class Session {
   async tick(): Promise<number> {
     if (!this.running) return 0;
     const start = performance.now();
+    const stepBefore = this.step;
     await this.trainWindow();
-    await this.validateIfDue();
+    const validated = await this.validateIfDue();
+    const stop = await this.stopCondition(stepBefore, validated);
     const now = performance.now();
     if (now - this.lastReport > REPORT_EVERY_MS) this.flushReports(false);
     if (now - this.lastSnapshot > SNAPSHOT_EVERY_MS) {
@@ -242,10 +267,11 @@ export class Session {
       this.lastProbe = now;
       await this.probe();
     }
-    // The worker decides: a non-finite step pauses the run (the model stays stopped until a reset).
-    if (this.pauseRequested || this.models.every((m) => m.halted)) {
+    // The worker decides: a non-finite step pauses the run (the model stays stopped until a reset),
+    // and so does a stop condition of the training settings.
+    if (this.pauseRequested || this.models.every((m) => m.halted) || stop) {
       this.pauseRequested = false;
-      await this.pause();
+      await this.pause(stop ?? undefined);
       return 0;
     }
     const speed = this.run?.training.speed ?? 'max';
@@ -355,9 +381,12 @@ export class Session {
     }
   }
 
-  private async validateIfDue(): Promise<void> {
+  /** Validates every model when a validation is due; whether it was. */
+  private async validateIfDue(): Promise<boolean> {
     const every = Math.max(1, this.run?.training.validateEvery ?? 1);
-    if (this.window % every === 0) await this.validate(this.models);
+    if (this.window % every !== 0) return false;
+    await this.validate(this.models);
+    return true;
   }
 
   private async validate(models: ModelRun[]): Promise<void> {

@@ -23,6 +23,8 @@ export const DEFAULT_TRAINING: TrainingSettings = {
   clip: 1,
   speed: 'max',
   validateEvery: 20,
+  pauseAt: 0,
+  patience: 0,
 };
 
 export const DEFAULT_CHOICE: DataChoice = {

@@ -29,6 +29,8 @@ export interface RunSlice {
   /** The generation of the run `configured` describes. */
   configuredGeneration: number | null;
   running: boolean;
+  /** Why the worker last paused by itself (a stop condition), until the run plays again. */
+  pauseReason: string | null;
   /** A configure message is on its way; controls wait for the answer. */
   configuring: boolean;
   /** The models of the run in place (kept when a new configuration is refused). */
@@ -47,7 +49,7 @@ export interface RunSlice {
   halted: string[];
   /** Each model's latest generation (text or melody), in progress or done. */
   generations: Record<string, Generation>;
-  setRunning(running: boolean): void;
+  setRunning(running: boolean, reason?: string): void;
   /** A configuration of `generation` is on its way. */
   setConfiguring(generation: number): void;
   setConfigured(models: ConfiguredModel[], warnings: string[], generation: number, fit?: { fitNotes: FitNote[]; noValidation: string | null }): void;
@@ -83,6 +85,7 @@ export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   sentGeneration: 0,
   configuredGeneration: null,
   running: false,
+  pauseReason: null,
   configuring: false,
   configured: null,
   configError: null,
@@ -93,7 +96,7 @@ export const runSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   nonFinite: null,
   halted: [],
   generations: {},
-  setRunning: (running) => set({ running }),
+  setRunning: (running, reason) => set({ running, pauseReason: running ? null : (reason ?? null) }),
   setConfiguring: (generation) => set((s) => ({ generation, sentGeneration: Math.max(s.sentGeneration, generation), configuring: true })),
   setConfigured: (configured, runWarnings, configuredGeneration, fit = { fitNotes: [], noValidation: null }) =>
     set((s) => {

@@ -47,6 +47,19 @@ export function TrainingPanel() {
       </div>
       <SettingError scope="training" except={['seqLen']} />
       <NumberField label="Validate every (steps)" integer value={t.validateEvery} min={1} max={100000} onChange={(validateEvery) => setTraining({ validateEvery })} />
+      <div className="row2">
+        <NumberField label="Pause at step" testId="pause-at" integer value={t.pauseAt ?? 0} min={0} max={100000000} hint="0 = never" onChange={(pauseAt) => setTraining({ pauseAt })} />
+        <NumberField
+          label="Pause when validation stalls"
+          testId="patience"
+          integer
+          value={t.patience ?? 0}
+          min={0}
+          max={100000}
+          hint="evaluations without a better loss; 0 = never"
+          onChange={(patience) => setTraining({ patience })}
+        />
+      </div>
     </Panel>
   );
 }

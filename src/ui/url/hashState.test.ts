@@ -10,7 +10,7 @@ const run: HashState = {
     { ...defaultSlot('b', 'rnn_tanh'), hidden: 16 },
     { ...defaultSlot('c', 'mamba'), hidden: 24, dState: 8, expand: 3 },
   ],
-  training: { ...DEFAULT_TRAINING, optimizer: 'sgd', lr: 0.003, batch: 7, seqLen: 33, tbptt: 11, clip: 0, speed: 20, validateEvery: 5 },
+  training: { ...DEFAULT_TRAINING, optimizer: 'sgd', lr: 0.003, batch: 7, seqLen: 33, tbptt: 11, clip: 0, speed: 20, validateEvery: 5, pauseAt: 1300, patience: 4 },
   choice: { time: 'date', key: 'symbol', keys: ['MSFT', 'A&B Co'], inputColumns: ['a b', 'c,d'], targetColumns: ['x'], normalize: 'minmax', validationFraction: 0.25, missing: 'drop' },
   seed: 12345,
 };
@@ -28,6 +28,14 @@ describe('the run in the URL hash', () => {
     // No time column and no key (the table as it is, by rows) is a choice too.
     const none = { ...run, choice: { ...run.choice, time: '', key: '', keys: [] } };
     expect(decodeHash(`#${encodeHash(none)}`).choice).toEqual(none.choice);
+  });
+
+  it('writes the stop conditions only when set, so older links read the same', () => {
+    expect(encodeHash(run)).toContain('pa=1300&pat=4');
+    const never = { ...run, training: { ...run.training, pauseAt: 0, patience: 0 } };
+    expect(encodeHash(never)).not.toMatch(/pa=|pat=/);
+    expect(decodeHash(`#${encodeHash(never)}`).training).toEqual(never.training);
+    expect(decodeHash('#pa=-5&pat=1.5').training).toMatchObject({ pauseAt: 0, patience: 0 });
   });
 
   it('stays readable', () => {

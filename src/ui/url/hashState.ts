@@ -55,6 +55,9 @@ export function encodeHash(state: HashState): string {
   p.set('clip', String(t.clip));
   p.set('sp', String(t.speed));
   p.set('ve', String(t.validateEvery));
+  // The stop conditions only when set, so links made before them read the same.
+  if (t.pauseAt) p.set('pa', String(t.pauseAt));
+  if (t.patience) p.set('pat', String(t.patience));
   p.set('s', String(state.seed));
   const c = state.choice;
   // How the table is read: only what was chosen (detection decides the rest on every load).
@@ -130,6 +133,8 @@ export function decodeHash(hash: string): HashState {
       clip: real(p.get('clip'), 0, 1e6, t.clip),
       speed: speedText === 'max' ? 'max' : decodeSpeed(speedText),
       validateEvery: int(p.get('ve'), 1, 100_000, t.validateEvery),
+      pauseAt: int(p.get('pa'), 0, 100_000_000, 0),
+      patience: int(p.get('pat'), 0, 100_000, 0),
     },
     choice: {
       time: p.get('time') ?? 'auto',

@@ -14,6 +14,7 @@ function formatMs(ms: number): string {
 export function StatusLine() {
   const gpu = useStore((s) => s.gpu);
   const running = useStore((s) => s.running);
+  const pauseReason = useStore((s) => s.pauseReason);
   const configuring = useStore((s) => s.configuring);
   const models = useRunModels();
   useTelemetryVersion(200);
@@ -24,6 +25,11 @@ export function StatusLine() {
     <div className="status-line" data-testid="status-line">
       <span className={`dot ${state}`} aria-hidden />
       <span data-testid="run-state">{state}</span>
+      {state === 'paused' && pauseReason && (
+        <span className="muted" data-testid="pause-reason">
+          ({pauseReason})
+        </span>
+      )}
       <span className="sep">·</span>
       <span>
         step <strong data-testid="step-count">{step.toLocaleString()}</strong>
