@@ -1,15 +1,18 @@
 // The run owner under what a person does: commands in random order and at random moments, the
 // way the page sends them (reconfigure mid-step, load data mid-build, step, probe, forecast, ...),
 // on a real device (Dawn). Whatever the order, the GPU never rejects a command (an uncaptured
-// validation error comes back as 'gpu-problem'), every configuration is answered, and the run
-// the page asked for last is the one in place and trains.
+// validation error comes back as 'gpu-problem'), every configuration is answered, the page is
+// never shown a refusal of a command it offered (RoutedPage), and the run the page asked for
+// last is the one in place and trains.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { Random } from '../data/random';
 import { nodeGpu } from '../gpu/node';
 import { RunOwner } from './owner';
-import { transferables, type DataShape, type DataSource, type FromWorker, type ModelSlot, type RunCommand, type RunConfig, type ToWorker } from './protocol';
+import { isRunReply, transferables, type ConfiguredModel, type DataShape, type DataSource, type DataSummary, type FromWorker, type ModelSlot, type RunCommand, type RunConfig, type ToWorker } from './protocol';
+import type { Command } from './queue';
 import { AUTO_SHAPE } from '../data/shape';
+import { familyOf } from '../models/registry';
 
 const owners: RunOwner[] = [];
 afterAll(async () => {
@@ -36,6 +39,10 @@ class FakePage {
   training: RunConfig['training'] = { optimizer: 'adam', lr: 0.01, batch: 4, seqLen: 12, tbptt: 0, clip: 1, speed: 'max', validateEvery: 3 };
   constructor(readonly owner: RunOwner) {}
 
+  /** A message from the worker, as the page's message handler gets it. */
+  receive(m: FromWorker): void {
+    this.messages.push(m);
+  }
   send(m: ToWorker): void {
     this.owner.post(m);
   }
@@ -61,11 +68,11 @@ class FakePage {
   }
 }
 
-async function start(): Promise<FakePage> {
-  let page: FakePage | null = null;
-  const owner = new RunOwner({ send: (m) => page!.messages.push(m), acquire: (onProblem) => nodeGpu({ onProblem }) });
+async function start<P extends FakePage = FakePage>(make: (owner: RunOwner) => P = (owner) => new FakePage(owner) as P): Promise<P> {
+  let page: P | null = null;
+  const owner = new RunOwner({ send: (m) => page!.receive(m), acquire: (onProblem) => nodeGpu({ onProblem }) });
   owners.push(owner);
-  page = new FakePage(owner);
+  page = make(owner);
   page.send({ type: 'init' });
   return page;
 }
@@ -77,6 +84,162 @@ function longCsv(): ArrayBuffer {
     for (let d = 0; d < 60; d++) lines.push(`${station},2024-03-${String((d % 30) + 1).padStart(2, '0')}T${d < 30 ? '00' : '12'}:00:00Z,${(k * 100 + d).toFixed(1)}`);
   }
   return new TextEncoder().encode(lines.join('\n')).buffer as ArrayBuffer;
+}
+
+/**
+ * A page that keeps what it knows the way the real one does, and so knows which commands it would
+ * offer. Replies are handled as src/ui/routing.ts and src/ui/state/runSlice.ts handle them:
+ * - a configuration takes a generation above every one sent (`sentGeneration`), never one reused;
+ * - a reply about another generation than the page's (a run reply: src/worker/protocol.ts
+ *   isRunReply, 'action-error' included) is dropped, never shown;
+ * - 'configured' of the page's generation becomes the run in place; the last one built is kept
+ *   (`lastBuilt`) even when dropped, for a refusal that goes back to it;
+ * - 'config-error' of the page's generation (an older one was superseded: dropped) ends the
+ *   configuring; with `live` the page's generation goes back to the run kept (and shows that
+ *   run), with none the page has no run;
+ * - 'data-loaded' for the latest load makes the page configure at once, as the router does.
+ * Every command it sends is marked with whether the page would offer it there and then (see
+ * `offered`); an 'action-error' the page shows for one it would offer is a fault.
+ */
+class RoutedPage extends FakePage {
+  sentGeneration = 0;
+  summary: DataSummary | null = null;
+  configured: ConfiguredModel[] | null = null;
+  configuredGeneration: number | null = null;
+  configuring = false;
+  running = false;
+  lastBuilt: Extract<FromWorker, { type: 'configured' }> | null = null;
+  /** The configuration sent last: the page's settings (its data choice decides whether a forecast can feed back). */
+  sent: RunConfig | null = null;
+  /** Where the sender is in its script (the random action's index), for the failure text. */
+  at = 'start';
+  /** Shown action-errors about commands the page would offer: what the test fails with. */
+  readonly faults: string[] = [];
+  /** Each command sent: where in the script, and why the page would not offer it (null: it would). */
+  private readonly marks = new WeakMap<object, { at: string; refusal: string | null }>();
+  /** The command the owner is carrying out now (its action-error is about it): see `watch`. */
+  private current: Command | null = null;
+
+  /**
+   * Follows which command the owner is carrying out, so that an 'action-error' is matched to the
+   * command it answers exactly (they carry only a generation and an action name). The owner runs
+   * one command at a time and refuses a command while carrying it out (owner.ts `refuse`).
+   */
+  watch(): void {
+    const owner = this.owner as unknown as { execute(command: Command): Promise<void> };
+    const execute = owner.execute.bind(this.owner);
+    owner.execute = async (command) => {
+      this.current = command;
+      try {
+        await execute(command);
+      } finally {
+        this.current = null;
+      }
+    };
+  }
+
+  override configure(): void {
+    this.generation = Math.max(this.generation, this.sentGeneration) + 1;
+    this.sentGeneration = this.generation;
+    this.configuring = true;
+    this.sent = { models: this.slots, training: this.training, data: this.choice(), seed: 5 };
+    this.send({ type: 'configure', generation: this.generation, run: this.sent });
+  }
+
+  /** The run's models as the views list them (src/ui/views/runModels.ts): the run in place's, as the settings describe them. */
+  runModels(): ModelSlot[] {
+    return (this.configured ?? []).flatMap((m) => this.slots.filter((slot) => slot.id === m.id));
+  }
+
+  /** Why the page would not send `command` now (its control is disabled or absent), or null when it would. */
+  offered(command: RunCommand): string | null {
+    const models = this.runModels();
+    switch (command.type) {
+      // Step and Reset act on the run in place or the one on its way (src/ui/training/Controls.tsx;
+      // the → key steps while a configuration is on its way too: src/ui/keyboard.ts).
+      case 'step':
+      case 'reset':
+        return this.configured !== null || this.configuring ? null : 'no run configured';
+      // Step-through is offered for the run's first model when its family walks a recurrence (src/ui/views/BpttView.tsx).
+      case 'bptt-step':
+        return models[0] && familyOf(models[0].kind).views.bpttStepThrough ? null : `the run's first model (${models[0]?.kind ?? 'none'}) has no recurrence to walk`;
+      // The forecast view is there for a table, with a button per mode for the run's models;
+      // "Forecast past the end" only when the targets are the inputs (src/ui/views/ForecastView.tsx).
+      case 'forecast': {
+        if (this.summary?.kind !== 'table') return `the data is not a table (${this.summary?.kind})`;
+        if (!models.some((m) => m.id === command.modelId)) return `no model ${command.modelId} in the run`;
+        const { inputColumns, targetColumns } = this.sent!.data;
+        const targets = targetColumns.length ? targetColumns : inputColumns.slice(0, 1);
+        const feedsBack = targets.length === inputColumns.length && targets.every((c, i) => c === inputColumns[i]);
+        return command.mode === 'future' && !feedsBack ? 'the targets are not the inputs' : null;
+      }
+      // A model card's weights buttons: a model of the settings that the run in place has (src/ui/model/ModelCard.tsx).
+      case 'export-weights':
+        return models.some((m) => m.id === command.modelId) ? null : `no model ${command.modelId} in the run`;
+      default:
+        return null;
+    }
+  }
+
+  override run(command: RunCommand): void {
+    const message = { ...command, generation: this.generation };
+    this.marks.set(message, { at: this.at, refusal: this.offered(command) });
+    this.send(message);
+  }
+
+  override receive(m: FromWorker): void {
+    super.receive(m);
+    if (m.type === 'configured') this.lastBuilt = m;
+    // A reply about a run the page has configured past: dropped.
+    if (isRunReply(m) && m.generation !== this.generation) return;
+    switch (m.type) {
+      case 'data-loaded':
+        if (m.request !== this.request) return;
+        this.summary = m.summary;
+        this.configure();
+        return;
+      case 'configured':
+        this.show(m);
+        return;
+      case 'config-error':
+        // Only the answer to the latest configuration counts; an older one was superseded.
+        if (m.generation !== this.generation) return;
+        if (m.live !== null && this.configuredGeneration !== m.live && this.lastBuilt?.generation === m.live) this.show(this.lastBuilt);
+        this.configuring = false;
+        if (m.live === null) {
+          this.configured = null;
+          this.configuredGeneration = null;
+          this.running = false;
+        } else this.generation = m.live;
+        return;
+      case 'running':
+        this.running = m.running;
+        return;
+      case 'action-error': {
+        const command = this.current;
+        const mark = command ? this.marks.get(command) : undefined;
+        const what = command ? `${command.type}${'modelId' in command ? ` ${command.modelId}` : ''}${'mode' in command ? ` ${command.mode}` : ''} of generation ${m.generation}` : 'no command';
+        // Shown (its generation is the page's). A command the page would not have offered may be
+        // refused; one it would offer may not (nor may an action-error answer no command sent).
+        // A command of a configuration that was superseded or refused is refused when its turn
+        // comes ("The run changed before this was done"), and the real page never shows that: a
+        // superseded configuration was superseded by one the page sent, so the page is on a newer
+        // generation already; a refused one is answered first (the queue keeps the order), and
+        // the page goes back to the run kept. Either way the refusal is about another run than the
+        // page's, dropped above. (A refusal with no run kept, possible only before the first run
+        // is built, would leave the page on the refused generation; here the first one builds.)
+        if (mark && mark.refusal !== null) return;
+        this.faults.push(`action ${mark?.at ?? '?'} (${what}): the page shows "Could not ${m.action}: ${m.message}"`);
+        return;
+      }
+    }
+  }
+
+  private show(m: Extract<FromWorker, { type: 'configured' }>): void {
+    this.configured = m.models;
+    this.configuredGeneration = m.generation;
+    this.configuring = false;
+  }
 }
 
 describe('the run owner', () => {
@@ -231,14 +394,16 @@ describe('the run owner', () => {
 
   it('stays consistent under 200 random commands at random moments (seeded)', async () => {
     for (const seed of [11, 12]) {
-      const page = await start();
+      const page = await start((owner) => new RoutedPage(owner));
+      page.watch();
       const rng = new Random(seed);
       const pick = <T,>(xs: readonly T[]): T => xs[rng.int(xs.length)];
       page.load({ kind: 'builtin', id: 'sine-mix', params: { length: 300 }, seed: 1 });
+      // (Its arrival configures, as on the page.)
       await page.owner.settled();
-      page.configure();
       const kinds: ModelSlot['kind'][] = ['rnn_tanh', 'lstm', 'gru', 'mamba', 'mingru', 'minlstm'];
       for (let i = 0; i < 200; i++) {
+        page.at = `${i}`;
         const action = rng.int(16);
         if (action === 0) page.load(pick<DataSource>([{ kind: 'builtin', id: 'sine-mix', params: { length: 200 + rng.int(300) }, seed: 1 }, { kind: 'builtin', id: 'adding', params: { length: 6 + rng.int(10), count: 64 }, seed: 2 }, { kind: 'file', name: 'weather.csv', bytes: csv(60 + rng.int(200), seed) }, { kind: 'file', name: 'bad.csv', bytes: new TextEncoder().encode('a,b\n1,x\n').buffer as ArrayBuffer }]));
         else if (action <= 3) {
@@ -256,29 +421,40 @@ describe('the run owner', () => {
         else if (action === 12) page.run({ type: 'reset' });
         else if (action === 13) page.send({ type: 'set-speed', speed: pick([5, 60, 'max'] as const) });
         else if (action === 14) page.send({ type: 'bptt-stop' });
-        else {
-          // A data-loaded answer makes the page configure, as the router does.
-          const loaded = page.of('data-loaded').at(-1);
-          if (loaded?.request === page.request) page.configure();
-        }
+        // The same settings sent again (a setting changed and changed back).
+        else page.configure();
         // Sometimes at once, sometimes after a submit or two, sometimes after a while.
         const wait = pick([0, 0, 1, 5, 20]);
         if (wait) await new Promise((r) => setTimeout(r, wait));
       }
+      page.at = 'end';
       page.send({ type: 'pause' });
       await page.owner.settled();
       expect(page.of('gpu-problem'), `seed ${seed}`).toEqual([]);
-      // The latest configuration was answered: built, or refused with the run kept.
-      page.slots = [slot('a', 'lstm', 6)];
-      page.training = { ...page.training, seqLen: 8, batch: 4, tbptt: 0 };
-      page.configure();
+      expect(page.faults, `seed ${seed}: action-errors the page shows for commands it offers`).toEqual([]);
+      // The last configuration sent, the random one itself, was answered for its generation: built,
+      // or refused naming the setting to change (the run before it kept).
+      const last = page.sentGeneration;
+      const built = page.of('configured').find((m) => m.generation === last);
+      const refused = page.of('config-error').find((m) => m.generation === last);
+      expect(built || refused, `seed ${seed}: configuration ${last} was not answered`).toBeTruthy();
+      if (refused) expect(refused.setting, `seed ${seed}: configuration ${last} refused naming no setting: ${refused.message}`).not.toBeNull();
+      // The run in place, as the page shows it, is that configuration's, or the one kept: it trains
+      // from the seed again, steps 1 and 2 of its generation for every model.
+      const inPlace = built ? last : refused!.live;
+      expect(inPlace, `seed ${seed}: configuration ${last} refused with no run kept`).not.toBeNull();
+      expect([page.generation, page.configuredGeneration], `seed ${seed}: the page's run`).toEqual([inPlace, inPlace]);
+      const from = page.messages.length;
+      page.run({ type: 'reset' });
       page.run({ type: 'step' });
       page.run({ type: 'step' });
       await page.owner.settled();
-      const last = page.of('configured').at(-1)!;
-      expect(last.generation, `seed ${seed}`).toBe(page.generation);
-      const steps = page.of('steps').filter((m) => m.generation === page.generation).flatMap((m) => m.reports.map((r) => r.step));
-      expect(steps, `seed ${seed}`).toEqual([1, 2]);
+      expect(page.faults, `seed ${seed}: action-errors the page shows for commands it offers`).toEqual([]);
+      for (const m of page.configured!) {
+        const steps = page.messages.slice(from).flatMap((r) => (r.type === 'steps' && r.generation === inPlace && r.modelId === m.id ? r.reports.map((x) => x.step) : []));
+        expect(steps, `seed ${seed}: model ${m.id} of configuration ${inPlace}`).toEqual([1, 2]);
+      }
+      expect(page.of('gpu-problem'), `seed ${seed}`).toEqual([]);
       expect(page.of('running').at(-1)?.running ?? false).toBe(false);
       await page.owner.close();
     }

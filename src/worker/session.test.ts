@@ -72,6 +72,27 @@ describe('training session', () => {
     session.destroy();
   }, 120_000);
 
+  it('Reset and loaded weights rebuild the run on its own data, not on a newer load whose run was refused', async () => {
+    const { send } = collect();
+    const session = new Session(ctx, send);
+    const own = generateBuiltin('sine-mix', { length: 300 }, 1);
+    session.setDataset(own);
+    await session.configure(run([slot('a', 'gru', { hidden: 6 })], {}, defaultChoice(own)));
+    await session.stepOnce();
+    // A newer file loads, and its configuration is refused (Mamba has no truncated BPTT): the run stays on its own data.
+    const newer = generateBuiltin('sine-mix', { length: 500 }, 2);
+    session.setDataset(newer);
+    await expect(session.configure(run([slot('a', 'mamba')], { tbptt: 3 }, defaultChoice(newer)))).rejects.toThrow();
+    expect(session.runDataset).toBe(own);
+    await session.reset();
+    expect(session.runDataset).toBe(own);
+    const weights = await session.requests.exportWeights('a', 'a', 'safetensors');
+    if (weights.format !== 'safetensors') throw new Error('asked for safetensors');
+    await session.loadWeights('a', 'a.safetensors', weights.bytes);
+    expect(session.runDataset).toBe(own);
+    session.destroy();
+  }, 120_000);
+
   it('trains LSTM, GRU and tanh RNN side by side on the same batches', async () => {
     const { messages, send } = collect();
     const session = new Session(ctx, send);

@@ -43,6 +43,11 @@ export interface ConfigureOptions {
    * state and histories, the sampler's position. Its histories are sent instead of a validation.
    */
   resume?: ResumePoint;
+  /**
+   * The data to build on: the newest loaded unless given. Reset and loaded weights rebuild the run
+   * in place on its own data, which a newer load whose configuration was refused has not replaced.
+   */
+  dataset?: Dataset;
 }
 
 const REPORT_EVERY_MS = 100;
@@ -137,9 +142,9 @@ export class Session {
    * changes: a refusal leaves it training as it was. Playing or paused, it stays so.
    */
   async configure(run: RunConfig, options: ConfigureOptions = {}): Promise<void> {
-    if (!this.dataset) throw new RunConfigError('Load a dataset before configuring a run.', null);
+    const dataset = options.dataset ?? this.dataset;
+    if (!dataset) throw new RunConfigError('Load a dataset before configuring a run.', null);
     const generation = options.generation ?? this.gen;
-    const dataset = this.dataset;
     const incremental = !options.fresh && !options.initial && this.run !== null && this.sourceDataset === dataset && sameRunSettings(this.run, run);
     const source = incremental && this.source ? this.source : prepareSource(dataset, run);
     const configs = run.models.map((slot, i) => trainerConfig(slot, run, source, slotSeed(run, slot, i)));
@@ -310,7 +315,7 @@ export class Session {
 
   /** Same run, parameters re-initialised from the seed. */
   async reset(): Promise<void> {
-    if (this.run) await this.configure(this.run, { fresh: true });
+    if (this.run && this.sourceDataset) await this.configure(this.run, { fresh: true, dataset: this.sourceDataset });
   }
 
   /** Stops without touching the GPU (the device is gone); state stays exportable. */
@@ -435,7 +440,7 @@ export class Session {
     await this.snapshot();
     const initial = new Map(this.snapshots.params);
     initial.set(modelId, values);
-    await this.configure(this.run!, { initial });
+    await this.configure(this.run!, { initial, dataset: this.sourceDataset ?? undefined });
   }
 
   setSpeed(speed: number | 'max'): void {
