@@ -1,4 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { ON_WEBGPU } from './helpers';
+
+// The GPU panel and the self-test are WebGPU's; the browser without it had chosen WebGPU too.
+test.use(ON_WEBGPU);
 
 test('the page opens, the worker gets a GPU and runs a kernel on it', async ({ page }) => {
   const errors: string[] = [];

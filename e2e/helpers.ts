@@ -2,6 +2,7 @@
 // test on any console error or uncaught exception in the page, and measuring a view's pixels.
 
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { backendChoice } from './origin';
 
 /** The run is built and waiting: data loaded, models configured on the GPU. */
 export async function ready(page: Page): Promise<void> {
@@ -61,3 +62,28 @@ export async function pixelStats(page: Page, target: Locator, color = LSTM_ORANG
     { b64: png.toString('base64'), color },
   );
 }
+
+/**
+ * Plays a run whose link set "Pause at step" (`pa=<n>`) until the worker pauses it there, as a
+ * person who set the field would; checks it stopped at exactly `n`, and waits until every model's
+ * latest validation loss in the legend is the one of step `n` (the worker validates at the stop).
+ */
+export async function trainToPause(page: Page, n: number, models: string[], timeout: number): Promise<void> {
+  await expect(page.getByTestId('pause-at')).toHaveValue(String(n));
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('pause-reason')).toContainText(`paused at step ${n.toLocaleString('en-US')}`, { timeout });
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+  // The counter redraws a few times a second: it comes to n, and stays there.
+  await expect.poll(() => stepCount(page)).toBe(n);
+  for (const id of models) await expect(page.getByTestId(`loss-span-${id}`)).toHaveAttribute('data-val-last-step', String(n));
+}
+
+/** A model's validation loss in the loss legend, read only once it is the one of step `step`. */
+export async function valAt(page: Page, id: string, step: number): Promise<number> {
+  const span = page.getByTestId(`loss-span-${id}`);
+  await expect(span).toHaveAttribute('data-val-last-step', String(step));
+  return Number(await span.getAttribute('data-val-last'));
+}
+
+/** `test.use(ON_WEBGPU)`: the spec is about WebGPU itself, so its page trains there (SwiftShader without a GPU). */
+export const ON_WEBGPU = { storageState: backendChoice('webgpu') };

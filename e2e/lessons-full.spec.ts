@@ -4,11 +4,12 @@
 // would run them, and the result the lesson's text promises is asserted in the numbers the page
 // shows. The runs are seeded, so each is the same run every time. The copy task runs at its full
 // size for Mamba's part of the story (700 steps, about 80 s here) and smaller for the LSTM's
-// (thousands of steps at full size).
+// (thousands of steps at full size). Each run stops where its link's "Pause at step" (`pa`) says,
+// exactly, so the numbers read are those of that step on any machine.
 
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { expectNoPageErrors, ready, stepCount } from './helpers';
+import { expectNoPageErrors, ready, trainToPause, valAt } from './helpers';
 
 expectNoPageErrors();
 
@@ -17,27 +18,20 @@ test.beforeEach(async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('timestep.backend', 'cpu'));
 });
 
-/** Plays until at least `n` steps, then pauses. */
-async function trainTo(page: Page, n: number, timeout: number): Promise<number> {
-  await page.getByTestId('play').click();
-  await expect.poll(() => stepCount(page), { timeout, intervals: [1000] }).toBeGreaterThanOrEqual(n);
-  await page.getByTestId('play').click();
-  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
-  return stepCount(page);
-}
-
-const valLast = async (page: Page, id: string) => Number(await page.getByTestId(`loss-span-${id}`).getAttribute('data-val-last'));
+/** The validation losses of models `ids` at step `step`. */
+const valsAt = (page: Page, ids: string[], step: number) => Promise.all(ids.map((id) => valAt(page, id, step)));
 
 test('vanishing gradient, full size: the GRU and the LSTM learn the adding problem (T = 60), the tanh RNN stays at the baseline', async ({ page }) => {
   test.setTimeout(420_000);
-  await page.goto('/#lesson=vanishing');
+  await page.goto('/#lesson=vanishing&pa=1300');
   await ready(page);
   await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
   await expect(page.getByTestId('lesson-note')).toContainText('The vanishing gradient');
-  const steps = await trainTo(page, 1300, 360_000);
+  const steps = 1300;
+  await trainToPause(page, steps, ['a', 'b', 'c'], 360_000);
   // Always answering 1, the mean of the sum of two uniform values, scores their variance: 1/6.
   const baseline = 1 / 6;
-  const [rnn, lstm, gru] = [await valLast(page, 'a'), await valLast(page, 'b'), await valLast(page, 'c')];
+  const [rnn, lstm, gru] = await valsAt(page, ['a', 'b', 'c'], steps);
   console.log(`validation MSE after ${steps} steps: tanh RNN ${rnn.toFixed(4)}, LSTM ${lstm.toFixed(4)}, GRU ${gru.toFixed(4)} (baseline ${baseline.toFixed(3)})`);
   expect(rnn).toBeGreaterThan(0.8 * baseline);
   expect(lstm).toBeLessThan(0.2 * baseline);
@@ -53,10 +47,11 @@ test('vanishing gradient, full size: the GRU and the LSTM learn the adding probl
 
 test('teacher forcing, full size: after 300 steps both decoders score worse on their own outputs than teacher-forced', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/#lesson=teacher-forcing');
+  await page.goto('/#lesson=teacher-forcing&pa=300');
   await ready(page);
   await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
-  const steps = await trainTo(page, 300, 180_000);
+  const steps = 300;
+  await trainToPause(page, steps, ['a', 'b'], 180_000);
   const decode = page.getByTestId('view-decode');
   await decode.getByTestId('decode').click();
   const scores = decode.getByTestId('decode-scores');
@@ -78,35 +73,52 @@ test('teacher forcing, full size: after 300 steps both decoders score worse on t
 
 test("exploding gradient, full size: with W_hh started at 3x, the unclipped model's loss leaps again and again; the clipped one settles", async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/#lesson=exploding');
+  // Validated every 5 steps, so each leap and each recovery shows.
+  await page.goto('/#lesson=exploding&ve=5&pa=600');
   await ready(page);
   await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
   await expect(page.getByTestId('model-clip-c')).toHaveValue('0');
-  const steps = await trainTo(page, 300, 180_000);
+  const steps = 600;
+  await trainToPause(page, steps, ['a', 'b', 'c'], 180_000);
   // Every validation loss, from the loss chart's CSV.
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-loss').click()]);
   const [header, ...rows] = readFileSync((await file.path())!, 'utf8').trimEnd().split('\r\n').map((line) => line.split(','));
   const column = (label: RegExp) => header.findIndex((h) => label.test(h));
+  const plain = column(/^RNN \(tanh\) 32 validation loss/);
   const clipped = column(/^RNN \(tanh\) 32 W_hh×3 validation loss/);
   const unclipped = column(/^RNN \(tanh\) 32 W_hh×3 no clip validation loss/);
-  expect(clipped, header.join(' | ')).toBeGreaterThan(0);
-  expect(unclipped, header.join(' | ')).toBeGreaterThan(0);
-  // Steps 100 to 300 only: how far past 300 the run got before the pause depends on the machine's speed.
-  const worst = (c: number) => Math.max(...rows.filter((r) => Number(r[0]) >= 100 && Number(r[0]) <= 300 && r[c] !== '').map((r) => Number(r[c])));
-  const [b, c] = [worst(clipped), worst(unclipped)];
-  console.log(`after ${steps} steps, the worst validation loss of steps 100 to 300: clipped ${b.toFixed(3)}, unclipped ${c.toFixed(3)} (baseline 0.167)`);
-  expect(b).toBeLessThan(0.5);
-  expect(c).toBeGreaterThan(5 * b);
+  for (const c of [plain, clipped, unclipped]) expect(c, header.join(' | ')).toBeGreaterThan(0);
+  const evaluations = rows.filter((r) => r[plain] !== '' && r[clipped] !== '' && r[unclipped] !== '').map((r) => ({ step: Number(r[0]), a: Number(r[plain]), b: Number(r[clipped]), c: Number(r[unclipped]) }));
+  expect(evaluations.at(-1)?.step).toBe(steps);
+  // "Again and again": the unclipped model's loss above 5x the PyTorch-started model's, at least
+  // three times, each leap a new one (an evaluation below 2x in between).
+  const leaps: number[] = [];
+  let armed = true;
+  for (const e of evaluations) {
+    if (armed && e.c > 5 * e.a) {
+      leaps.push(e.step);
+      armed = false;
+    } else if (!armed && e.c < 2 * e.a) armed = true;
+  }
+  // "Settles": the clipped model's last five validation losses within 1.5x of the PyTorch-started model's.
+  const last5 = evaluations.slice(-5).map((e) => e.b / e.a);
+  console.log(`${evaluations.length} evaluations to step ${steps}: the unclipped model leapt past 5x at steps ${leaps.join(', ')}; the clipped model's last five at ${last5.map((r) => r.toFixed(2)).join(', ')}x the PyTorch-started one's`);
+  expect(leaps.length).toBeGreaterThanOrEqual(3);
+  for (const ratio of last5) {
+    expect(ratio).toBeLessThan(1.5);
+    expect(ratio).toBeGreaterThan(1 / 1.5);
+  }
 });
 
 test('long memory, full size (8 symbols through a delay of 20): in 700 steps Mamba learns the copy; the LSTM and the tanh RNN are still guessing', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/#lesson=copy');
+  await page.goto('/#lesson=copy&pa=700');
   await ready(page);
   await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
-  const steps = await trainTo(page, 700, 240_000);
+  const steps = 700;
+  await trainToPause(page, steps, ['a', 'b', 'c'], 240_000);
   const guessing = Math.log(8);
-  const [lstm, mamba, rnn] = [await valLast(page, 'a'), await valLast(page, 'b'), await valLast(page, 'c')];
+  const [lstm, mamba, rnn] = await valsAt(page, ['a', 'b', 'c'], steps);
   console.log(`validation cross-entropy after ${steps} steps: LSTM ${lstm.toFixed(3)}, Mamba ${mamba.toFixed(4)}, tanh RNN ${rnn.toFixed(3)} (guessing: ln 8 = ${guessing.toFixed(3)})`);
   expect(mamba).toBeLessThan(0.1 * guessing);
   expect(lstm).toBeGreaterThan(0.8 * guessing);
@@ -116,13 +128,14 @@ test('long memory, full size (8 symbols through a delay of 20): in 700 steps Mam
 test('long memory, smaller (4 symbols through a delay of 10): Mamba learns the copy first, the LSTM follows, the tanh RNN stays at guessing', async ({ page }) => {
   test.setTimeout(300_000);
   // At full size the LSTM needs more than a thousand steps; the same story at a size that runs in a minute.
-  await page.goto('/#lesson=copy&dp=length:4,delay:10,symbols:4&T=18&m=lstm.1.32.16.2.0.z.f1~mamba.1.32.16.2.0.z~rnn_tanh.1.32.16.2.0.z');
+  await page.goto('/#lesson=copy&dp=length:4,delay:10,symbols:4&T=18&m=lstm.1.32.16.2.0.z.f1~mamba.1.32.16.2.0.z~rnn_tanh.1.32.16.2.0.z&pa=620');
   await ready(page);
   await expect(page.getByTestId('cpu-notice')).toHaveText('training on the CPU');
   await expect(page.getByTestId('lesson-note')).toContainText('copy task');
-  const steps = await trainTo(page, 620, 240_000);
+  const steps = 620;
+  await trainToPause(page, steps, ['a', 'b', 'c'], 240_000);
   const guessing = Math.log(4);
-  const [lstm, mamba, rnn] = [await valLast(page, 'a'), await valLast(page, 'b'), await valLast(page, 'c')];
+  const [lstm, mamba, rnn] = await valsAt(page, ['a', 'b', 'c'], steps);
   console.log(`validation cross-entropy after ${steps} steps: LSTM ${lstm.toFixed(3)}, Mamba ${mamba.toFixed(4)}, tanh RNN ${rnn.toFixed(3)} (guessing: ln 4 = ${guessing.toFixed(3)})`);
   expect(mamba).toBeLessThan(0.1);
   expect(lstm).toBeLessThan(0.75 * guessing);

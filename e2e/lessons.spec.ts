@@ -4,9 +4,12 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { expectNoPageErrors, ready, stepCount } from './helpers';
+import { expectNoPageErrors, ON_WEBGPU, ready, stepCount, trainToPause, valAt } from './helpers';
 
 expectNoPageErrors();
+
+// Each lesson's reduced run on WebGPU (lessons-full.spec.ts trains the central ones at full size on the CPU backend).
+test.use(ON_WEBGPU);
 
 /** Takes `n` steps one at a time (→) and waits until every model's probe is of the last one. */
 async function steps(page: Page, n: number, models: string[]): Promise<void> {
@@ -152,19 +155,15 @@ test('a loop or a scan: the LSTM runs its steps in turn, minLSTM and Mamba as a 
 
 test('bidirectional: reading right to left too, the LSTM learns the symbol two steps ahead; left to right it can only guess', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/#lesson=bidirectional&dp=length:12,count:400&m=lstm.1.16.16.2.0.z.f1~lstm.1.16.16.2.1.z.f1&lr=0.02&b=16&ve=5');
+  await page.goto('/#lesson=bidirectional&dp=length:12,count:400&m=lstm.1.16.16.2.0.z.f1~lstm.1.16.16.2.1.z.f1&lr=0.02&b=16&ve=5&pa=30');
   await ready(page);
   await expect(page.getByTestId('lesson-note')).toContainText('Bidirectional context');
   await expect(page.getByTestId('dataset-lookahead')).toBeChecked();
   await expect(page.getByTestId('model-bidirectional-a')).not.toBeChecked();
   await expect(page.getByTestId('model-bidirectional-b')).toBeChecked();
-  await page.getByTestId('play').click();
-  await expect.poll(() => stepCount(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(30);
-  await page.getByTestId('play').click();
-  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
-  const valLast = async (id: string) => Number(await page.getByTestId(`loss-span-${id}`).getAttribute('data-val-last'));
-  const uni = await valLast('a');
-  const bi = await valLast('b');
+  await trainToPause(page, 30, ['a', 'b'], 180_000);
+  const uni = await valAt(page, 'a', 30);
+  const bi = await valAt(page, 'b', 30);
   console.log(`validation loss after ${await stepCount(page)} steps: left to right ${uni.toFixed(3)}, bidirectional ${bi.toFixed(3)} (guessing: ln 4 = ${Math.log(4).toFixed(3)})`);
   // Left to right: guessing, ln 4. Both ways: well under it.
   expect(uni).toBeGreaterThan(Math.log(4) - 0.1);
@@ -181,23 +180,19 @@ test('where the state starts: a learned h0 takes the validation loss down faster
   await expect(page.getByTestId('model-initialState-b')).toHaveValue('learned');
   // Exactly 25 steps (validated every 5): later on the zero-state model catches up, as the lesson says.
   await steps(page, 25, ['a', 'b']);
-  const valLast = async (id: string) => Number(await page.getByTestId(`loss-span-${id}`).getAttribute('data-val-last'));
-  const zeros = await valLast('a');
-  const learned = await valLast('b');
+  const zeros = await valAt(page, 'a', 25);
+  const learned = await valAt(page, 'b', 25);
   console.log(`validation MSE after ${await stepCount(page)} steps: zeros ${zeros.toFixed(4)}, learned h0 ${learned.toFixed(4)}`);
   expect(learned).toBeLessThan(zeros / 1.5);
 });
 
 test('forecasting, judged: a backtest scores each model against the truth and beside repeating the last value, which the trained LSTM beats', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/#lesson=forecasting&b=8');
+  await page.goto('/#lesson=forecasting&b=8&pa=40');
   await ready(page);
   await expect(page.getByTestId('lesson-note')).toContainText('Forecasting, judged');
   await expect(page.getByTestId('view-forecast')).toHaveClass(/lesson-focus/);
-  await page.getByTestId('play').click();
-  await expect.poll(() => stepCount(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(40);
-  await page.getByTestId('play').click();
-  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
+  await trainToPause(page, 40, ['a', 'b'], 180_000);
   const view = page.getByTestId('view-forecast');
   await view.scrollIntoViewIfNeeded();
   await view.getByTestId('backtest').click();
@@ -235,7 +230,7 @@ test('character by character: the loss starts at ln 72 and falls well below it; 
   const text = readFileSync('public/data/pride-and-prejudice.txt', 'utf8');
   const vocab = new Set(text);
   expect(vocab.size).toBe(72);
-  await page.goto('/#lesson=text&m=lstm.1.32.16.2.0.z.f1~gru.1.32.16.2.0.z&T=32&b=8');
+  await page.goto('/#lesson=text&m=lstm.1.32.16.2.0.z.f1~gru.1.32.16.2.0.z&T=32&b=8&pa=40');
   await ready(page);
   await expect(page.getByTestId('lesson-note')).toContainText('Character by character');
   await expect(page.getByTestId('dataset-austen')).toBeChecked();
@@ -243,11 +238,8 @@ test('character by character: the loss starts at ln 72 and falls well below it; 
   // Validation first comes after step 1: near a guess among 72 characters.
   const first = Number(await page.getByTestId('loss-span-a').getAttribute('data-val-first'));
   expect(Math.abs(first - Math.log(72))).toBeLessThan(0.3);
-  await page.getByTestId('play').click();
-  await expect.poll(() => stepCount(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(40);
-  await page.getByTestId('play').click();
-  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
-  const now = Number(await page.getByTestId('loss-span-a').getAttribute('data-val-last'));
+  await trainToPause(page, 40, ['a', 'b'], 180_000);
+  const now = await valAt(page, 'a', 40);
   console.log(`LSTM validation cross-entropy: ${first.toFixed(3)} after step 1, ${now.toFixed(3)} after ${await stepCount(page)} (ln 72 = ${Math.log(72).toFixed(3)})`);
   expect(now).toBeLessThan(Math.log(72) - 0.8);
   const view = page.getByTestId('view-text');

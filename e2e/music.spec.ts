@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, test } from '@playwright/test';
-import { expectNoPageErrors, LSTM_ORANGE, pixelStats, ready, stepCount } from './helpers';
+import { expectNoPageErrors, LSTM_ORANGE, ON_WEBGPU, pixelStats, ready, stepCount } from './helpers';
 
 // The library is CommonJS to Node's ESM loader: required, as Node reads it.
 const { Midi } = createRequire(import.meta.url)('@tonejs/midi') as typeof import('@tonejs/midi');
@@ -89,28 +89,33 @@ test('a MIDI upload: train an LSTM, generate, see, hear and download the continu
   await expect(page.getByTestId('generate-done-a')).toContainText('8 primer notes (grey), 12 generated', { timeout: 60_000 });
 });
 
-test('text: sampling shows its progress and Stop cancels it, keeping what was written', async ({ page }) => {
-  test.setTimeout(240_000);
-  await page.goto('/');
-  await ready(page);
-  const text = readFileSync('public/data/pride-and-prejudice.txt', 'utf8').slice(0, 4000);
-  await page.getByTestId('file-input').setInputFiles({ name: 'austen.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
-  await expect(page.getByTestId('view-text')).toBeVisible({ timeout: 60_000 });
-  await ready(page);
-  await page.getByTestId('view-text').locator('input[type=number]').fill('2000');
-  await page.getByTestId('sample-button').click();
-  // Progress while it writes, then Stop: what was written stays, marked stopped.
-  await expect(page.getByTestId('sample-progress-a')).toContainText(/writing [1-9]\d* of 2000/, { timeout: 60_000 });
-  await page.getByTestId('sample-stop').click();
-  await expect(page.getByTestId('sample-button')).toBeVisible();
-  await expect(page.getByTestId('view-text')).toContainText(/stopped after \d+/);
-  const written = await page.getByTestId('text-sample-a').innerText();
-  expect(written.length).toBeGreaterThan('The '.length);
-  expect(written.length).toBeLessThan(2000 + 4);
-  // A short one runs to its end.
-  await page.getByTestId('view-text').locator('input[type=number]').fill('30');
-  await page.getByTestId('sample-button').click();
-  await expect.poll(async () => (await page.getByTestId('text-sample-a').innerText()).length).toBe('The '.length + 30);
+// Writing 2,000 characters takes WebGPU long enough to watch its progress and stop it (the CPU backend is done first).
+test.describe(() => {
+  test.use(ON_WEBGPU);
+
+  test('text: sampling shows its progress and Stop cancels it, keeping what was written', async ({ page }) => {
+    test.setTimeout(240_000);
+    await page.goto('/');
+    await ready(page);
+    const text = readFileSync('public/data/pride-and-prejudice.txt', 'utf8').slice(0, 4000);
+    await page.getByTestId('file-input').setInputFiles({ name: 'austen.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await expect(page.getByTestId('view-text')).toBeVisible({ timeout: 60_000 });
+    await ready(page);
+    await page.getByTestId('view-text').locator('input[type=number]').fill('2000');
+    await page.getByTestId('sample-button').click();
+    // Progress while it writes, then Stop: what was written stays, marked stopped.
+    await expect(page.getByTestId('sample-progress-a')).toContainText(/writing [1-9]\d* of 2000/, { timeout: 60_000 });
+    await page.getByTestId('sample-stop').click();
+    await expect(page.getByTestId('sample-button')).toBeVisible();
+    await expect(page.getByTestId('view-text')).toContainText(/stopped after \d+/);
+    const written = await page.getByTestId('text-sample-a').innerText();
+    expect(written.length).toBeGreaterThan('The '.length);
+    expect(written.length).toBeLessThan(2000 + 4);
+    // A short one runs to its end.
+    await page.getByTestId('view-text').locator('input[type=number]').fill('30');
+    await page.getByTestId('sample-button').click();
+    await expect.poll(async () => (await page.getByTestId('text-sample-a').innerText()).length).toBe('The '.length + 30);
+  });
 });
 
 test('the Irish dance tunes built-in loads as melodies and its piano roll draws', async ({ page }) => {

@@ -3,61 +3,66 @@
 // its screenshot rather than by the presence of an element.
 
 import { expect, test } from '@playwright/test';
-import { expectNoPageErrors, pixelStats, ready, stepCount } from './helpers';
+import { expectNoPageErrors, ON_WEBGPU, pixelStats, ready, stepCount } from './helpers';
 
 expectNoPageErrors();
 
-test('an LSTM learns the sine task: the validation loss falls tenfold and every view draws', async ({ page }) => {
-  test.setTimeout(300_000);
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-sine-mix')).toBeChecked();
-  await expect(page.getByTestId('model-kind-a')).toHaveValue('lstm');
-  await ready(page);
-  await expect(page.getByTestId('data-chart')).toBeVisible();
-  const emptyLoss = await pixelStats(page, page.getByTestId('view-loss'));
+// The kernels in the page: this one trains on WebGPU.
+test.describe(() => {
+  test.use(ON_WEBGPU);
 
-  await page.keyboard.press('Space');
-  await expect(page.getByTestId('run-state')).toHaveText('training');
-  // Train until the validation loss is a tenth of its first value.
-  const span = page.getByTestId('loss-span-a');
-  const validation = async () => {
-    const first = Number(await span.getAttribute('data-val-first'));
-    const last = Number(await span.getAttribute('data-val-last'));
-    return first > 0 && last > 0 ? first / last : 0;
-  };
-  await expect.poll(validation, { timeout: 200_000, intervals: [1000] }).toBeGreaterThanOrEqual(10);
-  await page.keyboard.press('Space');
-  await expect(page.getByTestId('run-state')).toHaveText('paused');
+  test('an LSTM learns the sine task: the validation loss falls tenfold and every view draws', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto('/');
+    await expect(page.getByTestId('dataset-sine-mix')).toBeChecked();
+    await expect(page.getByTestId('model-kind-a')).toHaveValue('lstm');
+    await ready(page);
+    await expect(page.getByTestId('data-chart')).toBeVisible();
+    const emptyLoss = await pixelStats(page, page.getByTestId('view-loss'));
 
-  const first = Number(await span.getAttribute('data-first'));
-  const last = Number(await span.getAttribute('data-last'));
-  expect(first).toBeGreaterThan(0);
-  expect(last).toBeLessThan(first * 0.5);
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('run-state')).toHaveText('training');
+    // Train until the validation loss is a tenth of its first value.
+    const span = page.getByTestId('loss-span-a');
+    const validation = async () => {
+      const first = Number(await span.getAttribute('data-val-first'));
+      const last = Number(await span.getAttribute('data-val-last'));
+      return first > 0 && last > 0 ? first / last : 0;
+    };
+    await expect.poll(validation, { timeout: 200_000, intervals: [1000] }).toBeGreaterThanOrEqual(10);
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('run-state')).toHaveText('paused');
 
-  // Wait for a probe taken after pausing, then measure each view.
-  await expect(page.getByTestId('gradtime-a')).toBeVisible();
-  await page.waitForTimeout(1500);
-  const loss = await pixelStats(page, page.getByTestId('view-loss'));
-  expect(loss.colored).toBeGreaterThan(emptyLoss.colored + 400);
-  expect(loss.ink).toBeGreaterThan(emptyLoss.ink);
-  for (const id of ['view-predictions', 'gradtime-a']) {
-    const stats = await pixelStats(page, page.getByTestId(id));
-    expect(stats.colored, `${id}: the LSTM's line`).toBeGreaterThan(300);
-  }
-  const norms = await pixelStats(page, page.getByTestId('view-norms'));
-  expect(norms.distinct).toBeGreaterThan(40);
-  expect(norms.ink).toBeGreaterThan(0.05);
+    const first = Number(await span.getAttribute('data-first'));
+    const last = Number(await span.getAttribute('data-last'));
+    expect(first).toBeGreaterThan(0);
+    expect(last).toBeLessThan(first * 0.5);
 
-  const heatmap = page.getByTestId('heatmap-canvas');
-  const hidden = await pixelStats(page, heatmap);
-  expect(hidden.distinct, 'hidden-state heatmap colours').toBeGreaterThan(30);
-  expect(hidden.ink).toBeGreaterThan(0.3);
-  for (const gate of ['input', 'forget', 'output', 'cell']) {
-    await page.getByRole('tab', { name: gate, exact: true }).click();
-    const stats = await pixelStats(page, heatmap);
-    expect(stats.distinct, `${gate} heatmap colours`).toBeGreaterThan(20);
-  }
-  await page.screenshot({ path: 'test-results/playground-trained.png', fullPage: true });
+    // Wait for a probe taken after pausing, then measure each view.
+    await expect(page.getByTestId('gradtime-a')).toBeVisible();
+    await page.waitForTimeout(1500);
+    const loss = await pixelStats(page, page.getByTestId('view-loss'));
+    expect(loss.colored).toBeGreaterThan(emptyLoss.colored + 400);
+    expect(loss.ink).toBeGreaterThan(emptyLoss.ink);
+    for (const id of ['view-predictions', 'gradtime-a']) {
+      const stats = await pixelStats(page, page.getByTestId(id));
+      expect(stats.colored, `${id}: the LSTM's line`).toBeGreaterThan(300);
+    }
+    const norms = await pixelStats(page, page.getByTestId('view-norms'));
+    expect(norms.distinct).toBeGreaterThan(40);
+    expect(norms.ink).toBeGreaterThan(0.05);
+
+    const heatmap = page.getByTestId('heatmap-canvas');
+    const hidden = await pixelStats(page, heatmap);
+    expect(hidden.distinct, 'hidden-state heatmap colours').toBeGreaterThan(30);
+    expect(hidden.ink).toBeGreaterThan(0.3);
+    for (const gate of ['input', 'forget', 'output', 'cell']) {
+      await page.getByRole('tab', { name: gate, exact: true }).click();
+      const stats = await pixelStats(page, heatmap);
+      expect(stats.distinct, `${gate} heatmap colours`).toBeGreaterThan(20);
+    }
+    await page.screenshot({ path: 'test-results/playground-trained.png', fullPage: true });
+  });
 });
 
 test('hovering a heatmap reads out time, unit and value', async ({ page }) => {
@@ -102,31 +107,38 @@ test('keyboard: space plays and pauses, → takes one step, neither while typing
   await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBeGreaterThan(2);
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-state')).toHaveText('paused');
+  // The counter redraws five times a second: let it show the step the pause came at, then it stays.
+  await page.waitForTimeout(400);
   const paused = await stepCount(page);
   await page.waitForTimeout(1000);
   expect(await stepCount(page)).toBe(paused);
 });
 
-test("Mamba: Δ and |h| maps draw, and the parallel scan's schedule answers hovering", async ({ page }) => {
-  // A one-block Mamba (d_model 16, d_state 8) on the sine task, T = 32: 8 threads × 4 steps, 3 levels.
-  await page.goto('/#v=1&d=sine-mix&m=mamba.1.16.8.2.0.z&o=adam&lr=0.01&b=8&T=32&tb=0&clip=1&sp=max&ve=20&s=1');
-  await ready(page);
-  await page.keyboard.press('ArrowRight');
-  await expect.poll(() => stepCount(page)).toBe(1);
-  const heatmap = page.getByTestId('view-heatmap');
-  for (const map of ['delta', '|h|']) {
-    await heatmap.getByRole('tab', { name: map, exact: true }).click();
-    await expect(heatmap).toContainText('32 steps × 32 units'); // d_inner = 2 · 16
-    await expect.poll(async () => (await pixelStats(page, page.getByTestId('heatmap-canvas'))).distinct).toBeGreaterThan(20);
-  }
-  const scan = page.getByTestId('view-scan');
-  await expect(scan).toContainText('32 steps: 1 chunk of 32 = 8 threads × 4 steps');
-  // SwiftShader in Chromium has subgroups, and the kernels use them: the view and the model card say how.
-  await expect(scan).toContainText('This GPU has subgroups');
-  await expect(page.getByTestId('model-schedule')).toHaveText('GPU: parallel scan: 1 chunk of 8 threads × 4 steps, runs combined by subgroup shuffles');
-  await expect(scan.getByTestId('scan-thread')).toHaveCount(8);
-  await scan.getByTestId('scan-thread').nth(5).hover();
-  await expect(scan.getByTestId('scan-readout')).toHaveText('Thread 5: 3 levels gather the runs of threads 0 … 5 (steps 0 … 23 of the chunk).');
+// The scan's schedule as WebGPU runs it (subgroups).
+test.describe(() => {
+  test.use(ON_WEBGPU);
+
+  test("Mamba: Δ and |h| maps draw, and the parallel scan's schedule answers hovering", async ({ page }) => {
+    // A one-block Mamba (d_model 16, d_state 8) on the sine task, T = 32: 8 threads × 4 steps, 3 levels.
+    await page.goto('/#v=1&d=sine-mix&m=mamba.1.16.8.2.0.z&o=adam&lr=0.01&b=8&T=32&tb=0&clip=1&sp=max&ve=20&s=1');
+    await ready(page);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => stepCount(page)).toBe(1);
+    const heatmap = page.getByTestId('view-heatmap');
+    for (const map of ['delta', '|h|']) {
+      await heatmap.getByRole('tab', { name: map, exact: true }).click();
+      await expect(heatmap).toContainText('32 steps × 32 units'); // d_inner = 2 · 16
+      await expect.poll(async () => (await pixelStats(page, page.getByTestId('heatmap-canvas'))).distinct).toBeGreaterThan(20);
+    }
+    const scan = page.getByTestId('view-scan');
+    await expect(scan).toContainText('32 steps: 1 chunk of 32 = 8 threads × 4 steps');
+    // SwiftShader in Chromium has subgroups, and the kernels use them: the view and the model card say how.
+    await expect(scan).toContainText('This GPU has subgroups');
+    await expect(page.getByTestId('model-schedule')).toHaveText('GPU: parallel scan: 1 chunk of 8 threads × 4 steps, runs combined by subgroup shuffles');
+    await expect(scan.getByTestId('scan-thread')).toHaveCount(8);
+    await scan.getByTestId('scan-thread').nth(5).hover();
+    await expect(scan.getByTestId('scan-readout')).toHaveText('Thread 5: 3 levels gather the runs of threads 0 … 5 (steps 0 … 23 of the chunk).');
+  });
 });
 
 test('an encoder-decoder learns to reverse digits with teacher forcing', async ({ page }) => {

@@ -4,6 +4,7 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoPageErrors, ready, stepCount } from './helpers';
+import { backendChoice } from './origin';
 
 expectNoPageErrors();
 
@@ -50,8 +51,7 @@ test('a run saved after 5 steps comes back on reload, and its next step is step 
 
   // A page that never reloaded (its own storage) takes the same step 6. On the same backend as the
   // first (the config's remembered choice): WebGPU and the CPU backend agree only to rounding.
-  const origin = new URL(page.url()).origin;
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [{ origin, localStorage: [{ name: 'timestep.backend', value: 'webgpu' }] }] } });
+  const context = await browser.newContext({ storageState: backendChoice('cpu') });
   const fresh = await context.newPage();
   await fresh.goto('/');
   await ready(fresh);
