@@ -18,6 +18,7 @@ import { probeReport, type LoadedBatch } from './probeReport';
 import { RunRequests } from './requests';
 import { restoreOptions, Snapshots, type Params, type ResumePoint } from './snapshot';
 import { chunkLength, prepareSource, RunConfigError, sameRunSettings, sameSlot, slotSeed, trainerConfig } from './runConfig';
+import { stopAfterWindow } from './stopConditions';
 
 export interface ModelRun {
   slot: ModelSlot;
@@ -233,22 +234,12 @@ export class Session {
     return this.models[0]?.trainer.optimizer.stepCount ?? 0;
   }
 
-  /**
-   * Why to pause after this window, or null: the step set by "Pause at step" reached (then every
-   * model is validated at that step, unless it just was, so the last validation is the step's), or
-   * no model's validation loss better for `patience` evaluations.
-   */
+  /** Why to pause after this window (./stopConditions.ts), or null; at "Pause at step" every model is validated at that step. */
   private async stopCondition(stepBefore: number, validated: boolean): Promise<string | null> {
-    const { pauseAt = 0, patience = 0 } = this.run?.training ?? {};
-    if (pauseAt > 0 && stepBefore < pauseAt && this.step >= pauseAt) {
-      if (!validated) await this.validate(this.models);
-      return `paused at step ${this.step.toLocaleString('en-US')}, as "Pause at step" asks`;
-    }
-    const live = this.models.filter((m) => !m.halted);
-    if (validated && patience > 0 && live.length > 0 && live.every((m) => m.history.evaluationsSinceBest() >= patience)) {
-      return `paused at step ${this.step.toLocaleString('en-US')}: no validation loss has improved for ${patience} evaluation${patience === 1 ? '' : 's'}`;
-    }
-    return null;
+    const sinceBest = this.models.filter((m) => !m.halted).map((m) => m.history.evaluationsSinceBest());
+    const stop = stopAfterWindow(this.run?.training ?? {}, { stepBefore, step: this.step, validated, sinceBest });
+    if (stop?.kind === 'step' && !validated) await this.validate(this.models);
+    return stop?.reason ?? null;
   }
 
   /**
