@@ -98,7 +98,7 @@ export class RunRequests {
     const { cfg, layout } = m.trainer;
     const step = m.trainer.optimizer.stepCount;
     const validationLoss = await session.validationLoss(m);
-    const dataset = session.trainedDataset?.name ?? 'data';
+    const dataset = session.runDataset?.name ?? 'data';
     const zip = pytorchExportZip({
       label: name,
       dataset,

@@ -44,10 +44,7 @@ export interface ConfigureOptions {
    * state and histories, the sampler's position. Its histories are sent instead of a validation.
    */
   resume?: ResumePoint;
-  /**
-   * The data to build on: the newest loaded unless given. Reset and loaded weights rebuild the run
-   * in place on its own data, which a newer load whose configuration was refused has not replaced.
-   */
+  /** The data to build on, else the newest loaded (Reset and loaded weights pass the run's own). */
   dataset?: Dataset;
 }
 
@@ -116,11 +113,6 @@ export class Session {
 
   get batchSource(): BatchSource | null {
     return this.source;
-  }
-
-  /** The dataset the run in place trains on (a newer one may be loaded, waiting for a configure). */
-  get trainedDataset(): Dataset | null {
-    return this.sourceDataset;
   }
 
   get modelRuns(): readonly ModelRun[] {
@@ -220,7 +212,7 @@ export class Session {
   async pause(reason?: string): Promise<void> {
     if (!this.running) return;
     this.setRunning(false, reason);
-    this.flushReports(true);
+    this.flushReports();
     await this.snapshot();
   }
 
@@ -254,7 +246,7 @@ export class Session {
     const validated = await this.validateIfDue();
     const stop = await this.stopCondition(stepBefore, validated);
     const now = performance.now();
-    if (now - this.lastReport > REPORT_EVERY_MS) this.flushReports(false);
+    if (now - this.lastReport > REPORT_EVERY_MS) this.flushReports();
     if (now - this.lastSnapshot > SNAPSHOT_EVERY_MS) {
       this.lastSnapshot = now;
       await this.snapshot();
@@ -283,7 +275,7 @@ export class Session {
     await this.validate(this.models);
     // The step's readbacks land with the GPU work; wait for them so its report goes out now.
     await Promise.all(this.models.map((m) => m.trainer.idle()));
-    this.flushReports(true);
+    this.flushReports();
     await this.probe();
     await this.snapshot();
   }
@@ -364,10 +356,9 @@ export class Session {
     }
   }
 
-  private flushReports(force: boolean): void {
+  private flushReports(): void {
     this.lastReport = performance.now();
     for (const m of this.models) {
-      if (m.pending.length === 0 && !force) continue;
       if (m.pending.length === 0) continue;
       // Wall time per optimizer step, GPU included (trainWindow waits for the queue per model).
       const ms = m.stepMs.length ? m.stepMs.reduce((a, b) => a + b, 0) / m.stepMs.length : 0;
