@@ -32,6 +32,10 @@ test.describe('on a software WebGPU adapter', () => {
     if (onCpu) await expect(page.getByTestId('cpu-comfort')).toContainText(/^Comfortable here: your run takes [\d.,]+ ms a step .*hidden sizes of about \d+/);
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
     await expect.poll(() => stepCount(page)).toBe(3);
+    // The run is saved 0.7 s after the step, and its first save adds a row to Saved runs, above the
+    // GPU panel: a click at the switch's place just then lands where it no longer is (CI saw the
+    // click lost). So the save comes first.
+    await expect(page.getByTestId('save-status')).toHaveText('Saved at step 3.');
     // Switch: the run carries on from step 3 on the other backend.
     await page.getByTestId('switch-backend').click();
     await expect(page.getByTestId(onCpu ? 'software-adapter-notice' : 'cpu-backend-notice')).toBeVisible({ timeout: 90_000 });

@@ -148,6 +148,8 @@ test.describe(() => {
     await ready(page);
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => stepCount(page)).toBe(1);
+    // The first save (0.7 s after the step) adds a row to Saved runs, above the GPU panel: clicks there wait for it.
+    await expect(page.getByTestId('save-status')).toHaveText('Saved at step 1.');
     await page.locator('#gpu-panel summary', { hasText: 'Troubleshooting' }).click();
     await page.getByTestId('simulate-device-loss').click();
     await expect(page.getByTestId('gpu-alert')).toBeVisible();
