@@ -1,4 +1,4 @@
-// Export to PyTorch end to end: runs trained a few steps on Dawn (every model kind; tables,
+// Export to PyTorch end to end: runs trained a few steps (every model kind; tables,
 // many-to-one sequences, an encoder-decoder task, text-like tokens), exported, unzipped by Python's
 // zipfile, then train.py in Debian's PyTorch: the validation loss equals the page's, training on
 // lowers it, torchrun with two processes runs, and the weights it writes load back into the model.
@@ -18,7 +18,8 @@ import type { ModelSlot, RunConfig } from '../worker/protocol';
 import { Session } from '../worker/session';
 import { run, slot } from '../worker/testing';
 
-const { ctx } = useKernelContext();
+// About the export, not WebGPU: on the CPU backend in every pass (the kernels' own tests compare the two).
+const { ctx } = useKernelContext('cpu');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 

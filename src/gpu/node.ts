@@ -25,9 +25,15 @@ export function nodeBackend(): 'cpu' | 'webgpu' {
   return process.env.TIMESTEP_BACKEND === 'cpu' ? 'cpu' : 'webgpu';
 }
 
-export async function nodeGpu(options: AcquireOptions = {}): Promise<Gpu> {
-  opened = true;
-  if (nodeBackend() === 'cpu') {
+/**
+ * A device on the backend the run asked for, or on `backend` when given: a test about the run
+ * rather than about WebGPU names 'cpu', and only devices of the run's own backend mark the file
+ * as one the CPU-backend passes must run again.
+ */
+export async function nodeGpu(options: AcquireOptions & { backend?: 'cpu' | 'webgpu' } = {}): Promise<Gpu> {
+  const backend = options.backend ?? nodeBackend();
+  if (!options.backend) opened = true;
+  if (backend === 'cpu') {
     const { acquireCpu } = await import('../kernels/cpu');
     return acquireCpu({ onProblem: options.onProblem });
   }

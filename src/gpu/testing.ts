@@ -6,10 +6,11 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Gpu } from './device';
 import { nodeGpu } from './node';
 
-export function useNodeGpu(): Gpu {
+/** `backend`: this device's, whatever the run's (TIMESTEP_BACKEND); by default the run's. */
+export function useNodeGpu(backend?: 'cpu' | 'webgpu'): Gpu {
   let opened: Gpu | undefined;
   beforeAll(async () => {
-    opened = await nodeGpu();
+    opened = await nodeGpu({ backend });
   });
   afterAll(() => opened?.device.destroy());
   const gpu = (): Gpu => {

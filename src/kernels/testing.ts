@@ -6,8 +6,9 @@ import type { Gpu } from '../gpu/device';
 import { useNodeGpu } from '../gpu/testing';
 import { kernelContext, type KernelContext } from './registry';
 
-export function useKernelContext(): { gpu: Gpu; ctx: KernelContext } {
-  const gpu = useNodeGpu();
+/** `backend`: 'cpu' for tests about the run rather than about WebGPU (they run there in every pass). */
+export function useKernelContext(backend?: 'cpu' | 'webgpu'): { gpu: Gpu; ctx: KernelContext } {
+  const gpu = useNodeGpu(backend);
   let made: KernelContext | undefined;
   const real = () => (made ??= kernelContext(gpu.device));
   const ctx: KernelContext = {

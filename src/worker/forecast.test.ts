@@ -1,4 +1,4 @@
-// Forecasts through the worker's session on Dawn, judged against the data itself: a backtest's
+// Forecasts through the worker's session, judged against the data itself: a backtest's
 // truth is the table's last rows in data units, its context the rows before them, its errors
 // those of its own numbers; a forecast from the end reads the last window; every family of the
 // registry answers in one comparison run; targets that are not the inputs get one-step
@@ -14,7 +14,8 @@ import { Session } from './session';
 import { AUTO_SHAPE } from '../data/shape';
 import { realTable } from '../data/tablesForTests';
 
-const { ctx } = useKernelContext();
+// About forecasting, not WebGPU: on the CPU backend in every pass (the kernels' own tests compare the two).
+const { ctx } = useKernelContext('cpu');
 
 const T = 12;
 const B = 8;

@@ -13,6 +13,8 @@ import { Session } from './session';
 import { run, slot } from './testing';
 
 const { gpu, ctx } = useKernelContext();
+// For the tests about the session's training rather than WebGPU: the CPU backend in every pass.
+const onCpu = useKernelContext('cpu');
 
 function collect() {
   const messages: FromWorker[] = [];
@@ -22,7 +24,7 @@ function collect() {
 describe('training session', () => {
   it('an LSTM on the noisy sines: validation loss falls tenfold, with probes on the way', async () => {
     const { messages, send } = collect();
-    const session = new Session(ctx, send);
+    const session = new Session(onCpu.ctx, send);
     session.setDataset(generateBuiltin('sine-mix', { length: 1200 }, 1));
     await session.configure(run([slot('lstm', 'lstm')]));
     expect(messages.find((m) => m.type === 'configured')).toBeTruthy();
@@ -39,7 +41,7 @@ describe('training session', () => {
 
   it('pauses by itself at the step "Pause at step" names, validated there, and when validation stalls', async () => {
     const { messages, send } = collect();
-    const session = new Session(ctx, send);
+    const session = new Session(onCpu.ctx, send);
     session.setDataset(generateBuiltin('sine-mix', { length: 600 }, 1));
     // Validation every 4 steps, so the stop at 7 falls between two: the worker validates at 7 itself.
     await session.configure(run([slot('a', 'gru', { hidden: 6 }), slot('b', 'rnn_tanh', { hidden: 5 })], { validateEvery: 4, pauseAt: 7 }));
@@ -74,7 +76,7 @@ describe('training session', () => {
 
   it('Reset and loaded weights rebuild the run on its own data, not on a newer load whose run was refused', async () => {
     const { send } = collect();
-    const session = new Session(ctx, send);
+    const session = new Session(onCpu.ctx, send);
     const own = generateBuiltin('sine-mix', { length: 300 }, 1);
     session.setDataset(own);
     await session.configure(run([slot('a', 'gru', { hidden: 6 })], {}, defaultChoice(own)));
